@@ -1,0 +1,109 @@
+using System.CommandLine;
+using DeviceRegistry.Infrastructure;
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeviceRegistry.Cli;
+
+/// <summary>A devreg verb. Each verb lives in its own file under Verbs/ and is found by reflection.</summary>
+internal interface ICliVerb
+{
+    Command Build(CliContext context);
+}
+
+/// <summary>Exit codes of devreg, as CONTRACT.md fixes them.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Rejected = 1;
+    public const int Usage = 2;
+}
+
+/// <summary>What a verb needs: its output streams and the registry's services.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings)
+{
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public IConfiguration BuildConfiguration()
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        if (settings is not null)
+        {
+            builder.AddInMemoryCollection(settings);
+        }
+
+        return builder.Build();
+    }
+
+    public ServiceProvider BuildServices()
+    {
+        var services = new ServiceCollection();
+        services.AddDeviceRegistry(BuildConfiguration());
+        return services.BuildServiceProvider();
+    }
+}
+
+public static class DevReg
+{
+    /// <summary>Runs devreg; <paramref name="settings"/> overrides configuration (tests point it at their database).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error,
+        IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
+    {
+        var context = new CliContext(output, error, settings);
+        var root = new RootCommand("devreg: the DeviceRegistry command-line tool (IMEI registration and clone detection)");
+        var verbs = typeof(DevReg).Assembly.GetTypes()
+            .Where(t => typeof(ICliVerb).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+            .Select(t => (ICliVerb)Activator.CreateInstance(t)!)
+            .Select(v => v.Build(context))
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
+        foreach (var verb in verbs)
+        {
+            root.Subcommands.Add(verb);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync($"devreg: {e.Message}");
+            }
+
+            await error.WriteLineAsync("Run 'devreg --help' or 'devreg VERB --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+        }
+        catch (ValidationException ex)
+        {
+            foreach (var failure in ex.Errors)
+            {
+                await error.WriteLineAsync($"devreg: {failure.PropertyName}: {failure.ErrorMessage}");
+            }
+
+            return ExitCodes.Rejected;
+        }
+        catch (CliUsageException ex)
+        {
+            await error.WriteLineAsync($"devreg: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (InvalidOperationException ex) when (ex.Source is "DeviceRegistry.Core" or "devreg")
+        {
+            await error.WriteLineAsync($"devreg: {ex.Message}");
+            return ExitCodes.Rejected;
+        }
+    }
+}
+
+/// <summary>Thrown by a verb for a usage mistake the parser could not see (exit code 2).</summary>
+internal sealed class CliUsageException(string message) : Exception(message);

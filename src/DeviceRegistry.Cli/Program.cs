@@ -1,0 +1,3 @@
+using DeviceRegistry.Cli;
+
+return await DevReg.RunAsync(args, Console.Out, Console.Error);

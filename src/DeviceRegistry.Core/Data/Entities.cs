@@ -1,0 +1,92 @@
+namespace DeviceRegistry.Data;
+
+/// <summary>A mobile operator that sends attach logs and asks attach checks.</summary>
+public sealed class Operator
+{
+    public int Id { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>PBKDF2 hash of the API secret, or null until <c>devreg operator add</c> issued one.</summary>
+    public string? SecretHash { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One IMEI-IMSI pair seen through one operator in one calendar month: a day bitmask
+/// (bit d-1 set = seen on day d) with first and last seen. Files merge in by OR-ing the masks,
+/// so loading the same data twice changes nothing.
+/// </summary>
+public sealed class Sighting
+{
+    public long Imei { get; set; }
+
+    public required string Imsi { get; set; }
+
+    public int OperatorId { get; set; }
+
+    /// <summary>The month as yyyymm, e.g. 202605.</summary>
+    public int Month { get; set; }
+
+    public int DayMask { get; set; }
+
+    public DateOnly FirstSeen { get; set; }
+
+    public DateOnly LastSeen { get; set; }
+
+    /// <summary>The MSISDN of the latest sighting in the month, when the operator sent one.</summary>
+    public string? Msisdn { get; set; }
+}
+
+/// <summary>Every IMEI ever seen, with the first sighting on a home-network SIM (the registration window starts there).</summary>
+public sealed class SeenImei
+{
+    public long Imei { get; set; }
+
+    public DateOnly FirstSeen { get; set; }
+
+    public DateOnly LastSeen { get; set; }
+
+    public DateOnly? FirstHomeSeen { get; set; }
+}
+
+/// <summary>One run of <c>devreg ingest</c> over one file: the audit trail of what came in.</summary>
+public sealed class IngestRun
+{
+    public long Id { get; set; }
+
+    public required string FileName { get; set; }
+
+    public required string Sha256 { get; set; }
+
+    public string? OperatorName { get; set; }
+
+    public DateTime StartedAt { get; set; }
+
+    public DateTime FinishedAt { get; set; }
+
+    public long TotalRows { get; set; }
+
+    public long BadRows { get; set; }
+
+    public bool Accepted { get; set; }
+
+    public string? Message { get; set; }
+}
+
+/// <summary>A type allocation code from the GSMA TAC database.</summary>
+public sealed class TacModel
+{
+    public int Tac { get; set; }
+
+    public string? Brand { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? MarketingName { get; set; }
+
+    public string? Manufacturer { get; set; }
+
+    public string? DeviceType { get; set; }
+}

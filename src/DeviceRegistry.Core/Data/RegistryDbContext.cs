@@ -1,0 +1,112 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeviceRegistry.Data;
+
+/// <summary>
+/// The EF Core model of the registry. The schema itself is owned by the SQL scripts under
+/// database/ (see docs/adr/0002-schema-as-sql.md); a test keeps the two in agreement.
+/// Feature folders add their own entities through IEntityTypeConfiguration classes.
+/// </summary>
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<Operator> Operators => Set<Operator>();
+
+    public DbSet<Sighting> Sightings => Set<Sighting>();
+
+    public DbSet<SeenImei> SeenImeis => Set<SeenImei>();
+
+    public DbSet<IngestRun> IngestRuns => Set<IngestRun>();
+
+    public DbSet<TacModel> Tacs => Set<TacModel>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Operator>(e =>
+        {
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(100);
+        });
+        modelBuilder.Entity<Sighting>(e =>
+        {
+            e.HasKey(x => new { x.Imei, x.Imsi, x.OperatorId, x.Month });
+            e.Property(x => x.Imsi).HasMaxLength(15);
+            e.Property(x => x.Msisdn).HasMaxLength(15);
+            e.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.Month);
+        });
+        modelBuilder.Entity<SeenImei>(e =>
+        {
+            e.HasKey(x => x.Imei);
+            e.Property(x => x.Imei).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<IngestRun>(e => e.HasIndex(x => x.Sha256));
+        modelBuilder.Entity<TacModel>(e =>
+        {
+            e.ToTable("tacs");
+            e.HasKey(x => x.Tac);
+            e.Property(x => x.Tac).ValueGeneratedNever();
+        });
+
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+        ApplySnakeCaseNames(modelBuilder);
+    }
+
+    /// <summary>Tables and columns are snake_case in both databases, as the SQL scripts write them.</summary>
+    private static void ApplySnakeCaseNames(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName();
+            if (table is not null)
+            {
+                entity.SetTableName(ToSnakeCase(table));
+            }
+
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.GetColumnName()));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(ToSnakeCase(key.GetName()!));
+            }
+
+            foreach (var fk in entity.GetForeignKeys())
+            {
+                fk.SetConstraintName(ToSnakeCase(fk.GetConstraintName()!));
+            }
+
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(ToSnakeCase(index.GetDatabaseName()!));
+            }
+        }
+    }
+
+    public static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])
+                    || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
