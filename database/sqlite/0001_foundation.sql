@@ -51,3 +51,12 @@ CREATE TABLE tacs (
     manufacturer   TEXT    NULL,
     device_type    TEXT    NULL
 );
+
+-- Every change to an IMEI's decision (clone verdict, registration, payment, block) appends a row;
+-- the web host's decision index polls it to follow changes made by other processes.
+CREATE TABLE imei_changes (
+    id         INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    imei       INTEGER NOT NULL,
+    source     TEXT    NOT NULL,
+    changed_at TEXT    NOT NULL
+);

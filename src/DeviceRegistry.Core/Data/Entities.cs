@@ -90,3 +90,19 @@ public sealed class TacModel
 
     public string? DeviceType { get; set; }
 }
+
+/// <summary>
+/// An append-only log of IMEIs whose decision changed (clone verdict, registration, payment, block).
+/// Whoever changes a decision adds a row in the same transaction; the EIR decision index polls it.
+/// </summary>
+public sealed class ImeiChange
+{
+    public long Id { get; set; }
+
+    public long Imei { get; set; }
+
+    /// <summary>What changed it, e.g. "clones", "registration", "payment", "enforcement".</summary>
+    public required string Source { get; set; }
+
+    public DateTime ChangedAt { get; set; }
+}

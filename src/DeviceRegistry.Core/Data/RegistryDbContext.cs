@@ -20,6 +20,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     public DbSet<TacModel> Tacs => Set<TacModel>();
 
+    public DbSet<ImeiChange> ImeiChanges => Set<ImeiChange>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Operator>(e =>
