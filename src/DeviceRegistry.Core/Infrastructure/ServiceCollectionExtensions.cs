@@ -1,4 +1,5 @@
 using DeviceRegistry.Data;
+using DeviceRegistry.Registrations;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
+        services.AddRegistrations(configuration);
 
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
