@@ -14,9 +14,9 @@ internal sealed class QuoteDutyValidator : AbstractValidator<QuoteDuty>
     {
         RuleFor(x => x.PriceUsd).NotNull().When(x => !x.UnlistedModel)
             .WithMessage("give the market price in USD (or say the model is not on the price list)");
-        RuleFor(x => x.PriceUsd!.Value).GreaterThan(0).WithName("PriceUsd").When(x => x.PriceUsd is not null)
+        RuleFor(x => x.PriceUsd!.Value).GreaterThan(0).OverridePropertyName("PriceUsd").When(x => x.PriceUsd is not null)
             .WithMessage("the price must be more than 0 USD");
-        RuleFor(x => x.PriceUsd!.Value).PrecisionScale(12, 2, ignoreTrailingZeros: true).WithName("PriceUsd").When(x => x.PriceUsd is not null)
+        RuleFor(x => x.PriceUsd!.Value).PrecisionScale(12, 2, ignoreTrailingZeros: true).OverridePropertyName("PriceUsd").When(x => x.PriceUsd is not null)
             .WithMessage("the price is in USD with at most 2 decimals (cents)");
     }
 }
