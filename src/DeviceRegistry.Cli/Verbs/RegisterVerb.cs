@@ -79,16 +79,19 @@ internal sealed class RegisterVerb : ICliVerb
         return command;
     }
 
+    private static FluentValidation.ValidationException Invalid(string field, string message) =>
+        new([new FluentValidation.Results.ValidationFailure(field, message)]);
+
     private static OwnerDocumentType ParseDocumentType(string text) =>
         Enum.TryParse<OwnerDocumentType>(text.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var type) && Enum.IsDefined(type)
             ? type
-            : throw new CliUsageException($"--document-type: '{text}' is not one of IdCard, Passport, ResidencePermit, TaxId.");
+            : throw Invalid("DocumentType", $"'{text}' is not one of IdCard, Passport, ResidencePermit, TaxId");
 
     private static RegistrationChannel ParseChannel(string text) => text.Trim().ToLowerInvariant() switch
     {
         "post-office" or "postoffice" => RegistrationChannel.PostOffice,
         "online" => RegistrationChannel.Online,
         "importer" or "importer-bulk" or "importerbulk" => RegistrationChannel.ImporterBulk,
-        _ => throw new CliUsageException($"--channel: '{text}' is not one of post-office, online, importer."),
+        _ => throw Invalid("Channel", $"'{text}' is not one of post-office, online, importer"),
     };
 }
