@@ -68,7 +68,7 @@ public static class EirEndpoints
 
         http.Response.Headers.WWWAuthenticate = "Bearer";
         await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status401Unauthorized, detail, http.Request.Path, null));
-        return null;
+        return Results.Empty;
     }
 
     private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker)
