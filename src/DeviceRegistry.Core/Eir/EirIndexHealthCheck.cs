@@ -33,17 +33,20 @@ public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexSer
             return Task.FromResult(HealthCheckResult.Unhealthy("The EIR index is not loaded yet" + why, data: data));
         }
 
+        var problems = new List<string>(2);
         if (indexService.LastError is { } pollError)
         {
-            return Task.FromResult(HealthCheckResult.Degraded(
-                $"Answering attach checks from memory: the database cannot be read since {indexService.FailingSince:O} ({pollError}); changes made since then are not seen",
-                data: data));
+            problems.Add($"Answering attach checks from memory: the database cannot be read since {indexService.FailingSince:O} ({pollError}); changes made since then are not seen");
         }
 
         if (sightings.LastError is { } writeError)
         {
-            return Task.FromResult(HealthCheckResult.Degraded(
-                $"Check sightings cannot be written ({writeError}); {sightings.Pending} are held in memory", data: data));
+            problems.Add($"Check sightings cannot be written ({writeError}); {sightings.Pending} are held in memory");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded(string.Join(". ", problems), data: data));
         }
 
         return Task.FromResult(HealthCheckResult.Healthy($"{index.Count} IMEIs in the EIR index", data));
