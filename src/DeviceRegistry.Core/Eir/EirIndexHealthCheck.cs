@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace DeviceRegistry.Eir;
+
+/// <summary>
+/// Readiness of attach checks ("eir-index"): unhealthy until the index is loaded; degraded while the
+/// database cannot be read (checks are answered from memory) or check sightings cannot be written.
+/// </summary>
+public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexService, SightingBatchWriter sightings) : IHealthCheck
+{
+    public const string Name = "eir-index";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["imeis"] = index.Count,
+            ["tableBytes"] = index.TableBytes,
+            ["clones"] = index.CloneCount,
+            ["changesApplied"] = indexService.ChangesApplied,
+            ["sightingsPending"] = sightings.Pending,
+            ["sightingsWritten"] = sightings.Written,
+            ["sightingsDropped"] = sightings.Dropped,
+        };
+        if (indexService.LastSuccessAt is { } at)
+        {
+            data["lastDatabaseRead"] = at;
+        }
+
+        if (!index.IsLoaded)
+        {
+            var why = indexService.LastError is { } error ? $"; the database cannot be read: {error}" : string.Empty;
+            return Task.FromResult(HealthCheckResult.Unhealthy("The EIR index is not loaded yet" + why, data: data));
+        }
+
+        var problems = new List<string>(2);
+        if (indexService.LastError is { } pollError)
+        {
+            problems.Add($"Answering attach checks from memory: the database cannot be read since {indexService.FailingSince:O} ({pollError}); changes made since then are not seen");
+        }
+
+        if (sightings.LastError is { } writeError)
+        {
+            problems.Add($"Check sightings cannot be written ({writeError}); {sightings.Pending} are held in memory");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded(string.Join(". ", problems), data: data));
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy($"{index.Count} IMEIs in the EIR index", data));
+    }
+}

@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DeviceRegistry.Eir;
+
+/// <summary>
+/// Takes check sightings off the request path: a bounded channel that a background loop drains in
+/// batches of <see cref="EirSettings.SightingBatchSize"/> or every <see cref="EirSettings.SightingFlushMilliseconds"/>,
+/// writing through <see cref="ISightingSink"/>. A failed write is retried (the batch is kept) while
+/// new sightings queue up to <see cref="EirSettings.SightingBufferCapacity"/>; past that, new ones are
+/// counted in <see cref="Dropped"/> and logged, so checks keep being answered during an outage.
+/// On a clean shutdown the queue is closed and drained before the host stops.
+/// After a batch that started registration windows, those IMEIs are read back into the index, so
+/// the window's true start (an earlier file sighting, say) replaces the check's guess.
+/// </summary>
+public sealed class SightingBatchWriter : BackgroundService
+{
+    private readonly Channel<CheckSighting> channel;
+    private readonly ISightingSink sink;
+    private readonly EirIndexService indexService;
+    private readonly EirSettings settings;
+    private readonly ILogger<SightingBatchWriter> logger;
+    private long written;
+    private long dropped;
+    private long queued;
+
+    public SightingBatchWriter(ISightingSink sink, EirIndexService indexService, EirSettings settings, ILogger<SightingBatchWriter> logger)
+    {
+        this.sink = sink;
+        this.indexService = indexService;
+        this.settings = settings;
+        this.logger = logger;
+        channel = Channel.CreateBounded<CheckSighting>(new BoundedChannelOptions(settings.SightingBufferCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public long Written => Interlocked.Read(ref written);
+
+    public long Dropped => Interlocked.Read(ref dropped);
+
+    /// <summary>Sightings accepted but not yet written.</summary>
+    public long Pending => Interlocked.Read(ref queued) - Written;
+
+    public string? LastError { get; private set; }
+
+    /// <summary>Queues a sighting without waiting; false (and counted as dropped) when the buffer is full or closed.</summary>
+    public bool TryRecord(in CheckSighting sighting)
+    {
+        if (channel.Writer.TryWrite(sighting))
+        {
+            Interlocked.Increment(ref queued);
+            return true;
+        }
+
+        if (Interlocked.Increment(ref dropped) % 10_000 == 1)
+        {
+            logger.LogError("Check sightings are being dropped: the buffer of {Capacity} is full or closed ({Dropped} so far)",
+                settings.SightingBufferCapacity, Dropped);
+        }
+
+        return false;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Close the queue, then let the loop write what is left; only the host's stop timeout cuts it short.
+        channel.Writer.TryComplete();
+        if (ExecuteTask is { } running)
+        {
+            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+
+        await base.StopAsync(cancellationToken);
+        if (Pending > 0)
+        {
+            logger.LogError("{Pending} check sightings could not be written before shutdown", Pending);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = channel.Reader;
+        var batch = new List<CheckSighting>(settings.SightingBatchSize);
+        // The loop ends when the channel is closed and empty, not on stoppingToken: StopAsync drains first.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            using (var window = new CancellationTokenSource(settings.SightingFlushMilliseconds))
+            {
+                while (batch.Count < settings.SightingBatchSize)
+                {
+                    if (reader.TryRead(out var item))
+                    {
+                        batch.Add(item);
+                        continue;
+                    }
+
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(window.Token))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            await WriteWithRetryAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<CheckSighting> batch, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await sink.WriteAsync(batch, CancellationToken.None);
+                Interlocked.Add(ref written, batch.Count);
+                LastError = null;
+                break;
+            }
+            catch (Exception ex)
+            {
+                LastError = ex.GetBaseException().Message;
+                logger.LogWarning(ex, "Writing {Count} check sightings failed; retrying in {Delay}", batch.Count, delay);
+                try
+                {
+                    // While stopping, keep retrying until the host's stop timeout cancels the wait in StopAsync.
+                    await Task.Delay(delay, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+
+        var windowsStarted = batch.Where(s => s.StartedWindow).Select(s => s.Imei).Distinct().ToList();
+        try
+        {
+            await indexService.RefreshAsync(windowsStarted, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reading back {Count} IMEIs after writing check sightings failed", windowsStarted.Count);
+        }
+    }
+}

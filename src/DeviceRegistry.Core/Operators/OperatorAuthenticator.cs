@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using DeviceRegistry.Data;
+
+namespace DeviceRegistry.Operators;
+
+/// <summary>An operator whose secret was verified.</summary>
+public sealed record AuthenticatedOperator(int Id, string Name);
+
+/// <summary>
+/// Verifies operators' bearer secrets. PBKDF2 is deliberately slow, so a verified secret is remembered,
+/// keyed by its SHA-256, together with the stored hash it matched; the entry only counts while the
+/// operator still has that hash, so <c>devreg operator add</c> (a new secret) revokes the old one
+/// within <see cref="RefreshInterval"/>. Unknown secrets cost at most one PBKDF2 each: the secret
+/// names the operator whose hash to try. Only successes are cached, so the cache holds at most one
+/// entry per valid secret.
+/// </summary>
+public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvider clock)
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<Sha256Key, CachedCredential> verified = new();
+    private int refreshing;
+    private volatile IReadOnlyDictionary<int, StoredCredential> operators = new Dictionary<int, StoredCredential>();
+    private long refreshedAtTicks;
+
+    public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
+    {
+        var claimedId = OperatorSecret.ClaimedOperatorId(secret);
+        if (claimedId is null)
+        {
+            return null;
+        }
+
+        await RefreshIfStaleAsync(claimedId.Value, ct);
+        if (!operators.TryGetValue(claimedId.Value, out var stored))
+        {
+            return null;
+        }
+
+        var key = Sha256Key.Of(secret);
+        if (verified.TryGetValue(key, out var cached) && ReferenceEquals(cached.Stored, stored))
+        {
+            return cached.Operator;
+        }
+
+        if (!OperatorSecret.Verify(secret, stored.SecretHash))
+        {
+            return null;
+        }
+
+        var result = new AuthenticatedOperator(stored.Id, stored.Name);
+        verified[key] = new CachedCredential(stored, result);
+        return result;
+    }
+
+    private async ValueTask RefreshIfStaleAsync(int claimedId, CancellationToken ct)
+    {
+        var last = Interlocked.Read(ref refreshedAtTicks);
+        var age = last == 0 ? TimeSpan.MaxValue : clock.GetElapsedTime(last);
+        if (operators.ContainsKey(claimedId))
+        {
+            if (age >= RefreshInterval && Volatile.Read(ref refreshing) == 0)
+            {
+                // Known operator: revocations are picked up in the background, off the request path.
+                _ = Task.Run(() => RefreshAsync(CancellationToken.None), CancellationToken.None);
+            }
+
+            return;
+        }
+
+        // An unknown id may be an operator just added by the CLI: reload, but at most once a second.
+        if (age >= TimeSpan.FromSeconds(1))
+        {
+            await RefreshAsync(ct);
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        if (Interlocked.CompareExchange(ref refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT id, name, secret_hash FROM operators WHERE secret_hash IS NOT NULL";
+            var fresh = new Dictionary<int, StoredCredential>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var id = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+                    var name = reader.GetString(1);
+                    var hash = reader.GetString(2);
+                    // Keep the same object for an unchanged credential so cached verifications stay valid.
+                    fresh[id] = operators.TryGetValue(id, out var old) && old.SecretHash == hash && old.Name == name
+                        ? old
+                        : new StoredCredential(id, name, hash);
+                }
+            }
+
+            operators = fresh;
+            foreach (var entry in verified)
+            {
+                if (!fresh.TryGetValue(entry.Value.Stored.Id, out var current) || !ReferenceEquals(current, entry.Value.Stored))
+                {
+                    verified.TryRemove(entry.Key, out _);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            // The database is unreachable: keep answering with the credentials already known.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref refreshedAtTicks, clock.GetTimestamp());
+            Volatile.Write(ref refreshing, 0);
+        }
+    }
+
+    private sealed record StoredCredential(int Id, string Name, string SecretHash);
+
+    private sealed record CachedCredential(StoredCredential Stored, AuthenticatedOperator Operator);
+
+    private readonly record struct Sha256Key(long A, long B, long C, long D)
+    {
+        public static Sha256Key Of(string secret)
+        {
+            Span<byte> hash = stackalloc byte[32];
+            var bytes = Encoding.UTF8.GetByteCount(secret) <= 256 ? stackalloc byte[256] : new byte[Encoding.UTF8.GetByteCount(secret)];
+            var n = Encoding.UTF8.GetBytes(secret, bytes);
+            SHA256.HashData(bytes[..n], hash);
+            var longs = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(hash);
+            return new Sha256Key(longs[0], longs[1], longs[2], longs[3]);
+        }
+    }
+}

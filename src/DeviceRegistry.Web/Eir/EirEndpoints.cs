@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.Json;
+using DeviceRegistry.Eir;
+using DeviceRegistry.Operators;
+
+namespace DeviceRegistry.Web.Eir;
+
+/// <summary>
+/// N5g-eir (3GPP TS 29.511) for operators' network functions, behind operator bearer secrets:
+/// GET /n5g-eir-eic/v1/equipment-status and POST /n5g-eir-eic/v1/equipment-status:batch (docs/eir.md).
+/// </summary>
+public static class EirEndpoints
+{
+    public const string ApiRoot = "/n5g-eir-eic/v1";
+    private const string OperatorItem = "eir.operator";
+
+    private static readonly byte[] Whitelisted = Encoding.UTF8.GetBytes("{\"status\":\"WHITELISTED\"}");
+    private static readonly byte[] Blacklisted = Encoding.UTF8.GetBytes("{\"status\":\"BLACKLISTED\"}");
+    private static readonly byte[] Greylisted = Encoding.UTF8.GetBytes("{\"status\":\"GREYLISTED\"}");
+
+    public static RouteGroupBuilder MapEir(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup(ApiRoot).WithTags("N5g-eir");
+        group.AddEndpointFilter(AuthenticateOperatorAsync);
+
+        group.MapGet("/equipment-status", GetEquipmentStatusAsync)
+            .WithName("GetEquipmentStatus")
+            .WithSummary("The equipment status of a PEI (3GPP TS 29.511), as seen with the given SUPI")
+            .Produces<EirResponseData>(StatusCodes.Status200OK)
+            .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status404NotFound, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
+
+        group.MapPost("/equipment-status:batch", PostBatchAsync)
+            .WithName("GetEquipmentStatusBatch")
+            .WithSummary("Many equipment-status checks in one request, each answered on its own")
+            .Accepts<EirBatchRequest>("application/json")
+            .Produces<EirBatchResponse>(StatusCodes.Status200OK)
+            .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
+        return group;
+    }
+
+    private static async ValueTask<object?> AuthenticateOperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization;
+        string? detail = null;
+        if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            detail = "An operator credential is required: Authorization: Bearer <secret from devreg operator add>.";
+        }
+        else
+        {
+            var secret = value["Bearer ".Length..].Trim();
+            var authenticator = http.RequestServices.GetRequiredService<OperatorAuthenticator>();
+            var authenticated = await authenticator.AuthenticateAsync(secret, http.RequestAborted);
+            if (authenticated is not null)
+            {
+                http.Items[OperatorItem] = authenticated;
+                return await next(context);
+            }
+
+            detail = "The operator credential is not valid (unknown, malformed or replaced).";
+        }
+
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status401Unauthorized, detail, http.Request.Path, null));
+        return Results.Empty;
+    }
+
+    private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker)
+    {
+        var query = http.Request.Query;
+        if (!checker.IsReady)
+        {
+            await WriteNotReadyAsync(http);
+            return;
+        }
+
+        if (!TrySingle(query, "pei", out var pei, out var repeated)
+            | !TrySingle(query, "supi", out var supi, out var repeatedSupi)
+            | !TrySingle(query, "gpsi", out var gpsi, out var repeatedGpsi))
+        {
+            var invalid = new List<InvalidParam>();
+            foreach (var (name, isRepeated) in new[] { ("pei", repeated), ("supi", repeatedSupi), ("gpsi", repeatedGpsi) })
+            {
+                if (isRepeated)
+                {
+                    invalid.Add(new InvalidParam(name, "given more than once"));
+                }
+            }
+
+            var cause = repeated ? EirCause.MandatoryIeIncorrect : EirCause.InvalidQueryParam;
+            await EirProblem.WriteAsync(http, EirProblem.Create(400, "A query parameter is given more than once.", EirProblem.InstanceOf(http.Request), cause, invalid));
+            return;
+        }
+
+        if (!N5gEirParameters.TryParse(pei, supi, gpsi, string.Empty, out var eirQuery, out var error))
+        {
+            await EirProblem.WriteAsync(http, EirProblem.FromError(error!, EirProblem.InstanceOf(http.Request)));
+            return;
+        }
+
+        var caller = (AuthenticatedOperator)http.Items[OperatorItem]!;
+        var decision = checker.Check(eirQuery, caller.Id);
+        if (decision.Status == EquipmentStatus.Unknown)
+        {
+            await EirProblem.WriteAsync(http, EirProblem.Unknown(EirProblem.InstanceOf(http.Request)));
+            return;
+        }
+
+        var body = decision.Status switch
+        {
+            EquipmentStatus.Whitelisted => Whitelisted,
+            EquipmentStatus.Greylisted => Greylisted,
+            _ => Blacklisted,
+        };
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    private static async Task PostBatchAsync(HttpContext http, EirChecker checker, EirSettings settings)
+    {
+        var instance = http.Request.Path.ToString();
+        if (!checker.IsReady)
+        {
+            await WriteNotReadyAsync(http);
+            return;
+        }
+
+        if (!http.Request.HasJsonContentType())
+        {
+            await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status415UnsupportedMediaType,
+                "The batch is a JSON body: Content-Type: application/json.", instance, EirCause.InvalidMsgFormat));
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            await EirProblem.WriteAsync(http, EirProblem.Create(400, $"The body is not valid JSON: {ex.Message}", instance, EirCause.InvalidMsgFormat));
+            return;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("checks", out var checks)
+                || checks.ValueKind != JsonValueKind.Array)
+            {
+                await EirProblem.WriteAsync(http, EirProblem.Create(400, "The body must be an object with a \"checks\" array.", instance,
+                    EirCause.InvalidMsgFormat, [new InvalidParam("/checks", "missing or not an array")]));
+                return;
+            }
+
+            var count = checks.GetArrayLength();
+            if (count > settings.MaxBatchChecks)
+            {
+                await EirProblem.WriteAsync(http, EirProblem.Create(400, $"A batch holds at most {settings.MaxBatchChecks} checks; this one has {count}.",
+                    instance, EirCause.InvalidMsgFormat, [new InvalidParam("/checks", $"more than {settings.MaxBatchChecks} items")]));
+                return;
+            }
+
+            var caller = (AuthenticatedOperator)http.Items[OperatorItem]!;
+            var results = new List<EirBatchResult>(count);
+            var i = 0;
+            foreach (var item in checks.EnumerateArray())
+            {
+                var prefix = $"/checks/{i}/";
+                EirBatchResult result;
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    result = new EirBatchResult(i, null, EirProblem.Create(400, "A check is an object with pei, supi, gpsi.", null,
+                        EirCause.InvalidMsgFormat, [new InvalidParam($"/checks/{i}", "not an object")]));
+                }
+                else if (!TryString(item, "pei", prefix, out var pei, out var badType)
+                    | !TryString(item, "supi", prefix, out var supi, out var badSupi)
+                    | !TryString(item, "gpsi", prefix, out var gpsi, out var badGpsi))
+                {
+                    var invalid = new[] { badType, badSupi, badGpsi }.OfType<InvalidParam>().ToList();
+                    result = new EirBatchResult(i, null, EirProblem.Create(400, "Parameters of a check must be strings.", null,
+                        badType is not null ? EirCause.MandatoryIeIncorrect : EirCause.InvalidQueryParam, invalid));
+                }
+                else if (!N5gEirParameters.TryParse(pei, supi, gpsi, prefix, out var query, out var error))
+                {
+                    result = new EirBatchResult(i, null, EirProblem.FromError(error!, null));
+                }
+                else
+                {
+                    var decision = checker.Check(query, caller.Id);
+                    result = decision.Status == EquipmentStatus.Unknown
+                        ? new EirBatchResult(i, null, EirProblem.Unknown(null))
+                        : new EirBatchResult(i, StatusText(decision.Status), null);
+                }
+
+                results.Add(result);
+                i++;
+            }
+
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(http.Response.Body, new EirBatchResponse(results), EirProblem.Json, http.RequestAborted);
+        }
+    }
+
+    private static string StatusText(EquipmentStatus status) => status switch
+    {
+        EquipmentStatus.Whitelisted => "WHITELISTED",
+        EquipmentStatus.Greylisted => "GREYLISTED",
+        _ => "BLACKLISTED",
+    };
+
+    private static Task WriteNotReadyAsync(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status503ServiceUnavailable,
+            "The EIR decision index is still loading.", http.Request.Path, EirCause.SystemFailure));
+    }
+
+    private static bool TrySingle(IQueryCollection query, string name, out string? value, out bool repeated)
+    {
+        var values = query[name];
+        repeated = values.Count > 1;
+        value = values.Count == 1 ? values[0] : null;
+        return !repeated;
+    }
+
+    private static bool TryString(JsonElement item, string name, string prefix, out string? value, out InvalidParam? invalid)
+    {
+        value = null;
+        invalid = null;
+        if (!item.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            invalid = new InvalidParam(prefix + name, "not a string");
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+}
+
+/// <summary>The batch request: up to Eir:MaxBatchChecks checks, each with pei and optional supi, gpsi as in the GET.</summary>
+public sealed record EirBatchRequest(IReadOnlyList<EirBatchCheck> Checks);
+
+public sealed record EirBatchCheck(string Pei, string? Supi, string? Gpsi);
+
+/// <summary>One answer per check, in order: either status or error (a ProblemDetails with the cause).</summary>
+public sealed record EirBatchResponse(IReadOnlyList<EirBatchResult> Results);
+
+public sealed record EirBatchResult(int Index, string? Status, EirProblemDetails? Error);
