@@ -46,5 +46,19 @@ app.MapPublicCheck();
 
 await app.RunAsync();
 
-/// <summary>The web host's entry point; public and partial so WebApplicationFactory&lt;Program&gt; can start it in tests.</summary>
+/// <summary>The web host's entry point, public and partial for WebApplicationFactory.</summary>
 public partial class Program;
+
+namespace DeviceRegistry.Web
+{
+    /// <summary>
+    /// Names this assembly for WebApplicationFactory&lt;WebEntryPoint&gt;: the test project also sees the
+    /// CLI's <c>Program</c> (InternalsVisibleTo), so a plain <c>Program</c> there is ambiguous.
+    /// </summary>
+    public sealed class WebEntryPoint
+    {
+        private WebEntryPoint()
+        {
+        }
+    }
+}

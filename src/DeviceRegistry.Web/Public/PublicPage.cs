@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace DeviceRegistry.Web.Public;
@@ -122,5 +121,28 @@ internal static class PublicPage
     private static void AppendRow(StringBuilder html, string term, string value) =>
         html.Append(CultureInfo.InvariantCulture, $"<div><dt>{Encode(term)}</dt><dd>{Encode(value)}</dd></div>");
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes the five HTML-significant characters and leaves letters such as ö and ə readable in the source.</summary>
+    private static string Encode(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            sb.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
 }
