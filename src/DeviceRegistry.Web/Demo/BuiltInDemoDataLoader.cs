@@ -1,6 +1,7 @@
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
 using DeviceRegistry.Identifiers;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Web.Demo;
 
@@ -19,6 +20,7 @@ internal sealed class BuiltInDemoDataLoader(RegistryDbContext db, TimeProvider c
     public static readonly Imei NeverSeen = new(86720604123456);
 
     private const int ClonePeriodDays = 120;
+    private const string DemoRule = "demo-distinct-imsis";
 
     public async Task<IReadOnlyList<DemoImei>> LoadAsync(CancellationToken ct)
     {
@@ -76,7 +78,7 @@ internal sealed class BuiltInDemoDataLoader(RegistryDbContext db, TimeProvider c
             Imei = Clone.Key,
             Status = CloneStatusValues.Clone,
             Since = today.AddDays(-3),
-            Rule = "demo-distinct-imsis",
+            Rule = DemoRule,
             DistinctImsis = cloneDays.Select(d => d.Imsi).Distinct().Count(),
             DaysSeen = perDay.Count,
             OverlapDays = overlapDays,
@@ -90,7 +92,7 @@ internal sealed class BuiltInDemoDataLoader(RegistryDbContext db, TimeProvider c
         db.Set<CloneStatusChange>().Add(new CloneStatusChange
         {
             Imei = Clone.Key, Status = CloneStatusValues.Clone, AsOf = today.AddDays(-3), ChangedAt = now,
-            Rule = "demo-distinct-imsis", Reason = "demo data set",
+            Rule = DemoRule, Reason = "demo data set",
         });
         db.Set<CloneAllowedPair>().AddRange(days.Where(d => d.Imei == Clone).Select(d => d.Imsi).Distinct()
             .Select(imsi => new CloneAllowedPair { Imei = Clone.Key, Imsi = imsi, Since = today.AddDays(-3) }));
@@ -99,15 +101,24 @@ internal sealed class BuiltInDemoDataLoader(RegistryDbContext db, TimeProvider c
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
-        return
-        [
-            new(InWindow.WithCheckDigit, "inside its registration window (Samsung Galaxy A54 5G)"),
-            new(WindowOver.WithCheckDigit, "blocked: not registered within the window (Apple iPhone 13)"),
-            new(Clone.WithCheckDigit, "a clone: copied to other devices (Xiaomi Redmi Note 12)"),
-            new(RoamingOnly.WithCheckDigit, "seen only with a foreign SIM (Huawei nova 11)"),
-            new(NeverSeen.WithCheckDigit, "never seen on the network (Nokia 105 4G)"),
-        ];
+        return Showcase;
     }
+
+    public async Task<IReadOnlyList<DemoImei>> FindLoadedAsync(CancellationToken ct)
+    {
+        var key = Clone.Key;
+        var loaded = await db.Set<CloneStatus>().AnyAsync(c => c.Imei == key && c.Rule == DemoRule, ct);
+        return loaded ? Showcase : [];
+    }
+
+    private static IReadOnlyList<DemoImei> Showcase =>
+    [
+        new(Clone.WithCheckDigit, "clone", "a clone: copied to other devices (Xiaomi Redmi Note 12)"),
+        new(InWindow.WithCheckDigit, "in_registration_window", "inside its registration window (Samsung Galaxy A54 5G)"),
+        new(WindowOver.WithCheckDigit, "blocked_unregistered", "blocked: not registered within the window (Apple iPhone 13)"),
+        new(RoamingOnly.WithCheckDigit, "roaming_only", "seen only with a foreign SIM (Huawei nova 11)"),
+        new(NeverSeen.WithCheckDigit, "never_seen", "never seen on the network (Nokia 105 4G)"),
+    ];
 
     private static void AddDaily(List<DaySighting> days, Imei imei, string imsi, string? msisdn, int operatorId, DateOnly from, DateOnly to)
     {

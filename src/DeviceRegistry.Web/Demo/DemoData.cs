@@ -3,13 +3,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Web.Demo;
 
-/// <summary>An IMEI from the demo data set worth typing into the public check, and what it shows.</summary>
-public sealed record DemoImei(string Imei, string Shows);
+/// <summary>
+/// An IMEI from the demo data set worth typing into the public check: the 15 digits, the public
+/// status code it shows (as in GET /api/v1/imei) and a line for the log.
+/// </summary>
+public sealed record DemoImei(string Imei, string Status, string Shows);
 
 /// <summary>Fills an empty database with a demo data set and says which IMEIs to try.</summary>
 public interface IDemoDataLoader
 {
+    /// <summary>Loads the data set into an empty database; returns the IMEIs to try.</summary>
     Task<IReadOnlyList<DemoImei>> LoadAsync(CancellationToken ct);
+
+    /// <summary>The IMEIs to try when the data set was loaded by an earlier start; empty when it is not there.</summary>
+    Task<IReadOnlyList<DemoImei>> FindLoadedAsync(CancellationToken ct);
+}
+
+/// <summary>The demo IMEIs the public page offers to try; empty when no demo data set is loaded.</summary>
+public sealed class DemoShowcase
+{
+    public IReadOnlyList<DemoImei> Imeis { get; set; } = [];
 }
 
 /// <summary>Settings under <c>Demo</c>.</summary>
@@ -27,6 +40,7 @@ public sealed class DemoOptions
 /// </summary>
 internal sealed class DemoDataHostedService(
     IServiceScopeFactory scopes,
+    DemoShowcase showcase,
     Microsoft.Extensions.Options.IOptions<DemoOptions> options,
     ILogger<DemoDataHostedService> logger) : IHostedService
 {
@@ -42,15 +56,20 @@ internal sealed class DemoDataHostedService(
         var empty = !await db.SeenImeis.AnyAsync(cancellationToken)
             && !await db.Tacs.AnyAsync(cancellationToken)
             && !await db.Operators.AnyAsync(cancellationToken);
-        if (!empty)
+        var loader = scope.ServiceProvider.GetRequiredService<IDemoDataLoader>();
+        IReadOnlyList<DemoImei> imeis;
+        if (empty)
         {
-            logger.LogInformation("The database holds data: no demo data loaded");
-            return;
+            imeis = await loader.LoadAsync(cancellationToken);
+            logger.LogInformation("Loaded the demo data set ({Loader}); set Demo:LoadOnEmptyDatabase=false to start empty", loader.GetType().Name);
+        }
+        else
+        {
+            imeis = await loader.FindLoadedAsync(cancellationToken);
+            logger.LogInformation("The database holds data: no demo data loaded now ({Count} demo IMEIs found from an earlier start)", imeis.Count);
         }
 
-        var loader = scope.ServiceProvider.GetRequiredService<IDemoDataLoader>();
-        var imeis = await loader.LoadAsync(cancellationToken);
-        logger.LogInformation("Loaded the demo data set ({Loader}); set Demo:LoadOnEmptyDatabase=false to start empty", loader.GetType().Name);
+        showcase.Imeis = imeis;
         foreach (var demo in imeis)
         {
             logger.LogInformation("Demo IMEI to try: {Imei} shows {Shows}", demo.Imei, demo.Shows);
@@ -66,6 +85,7 @@ internal static class DemoDataRegistration
     {
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddScoped<IDemoDataLoader, BuiltInDemoDataLoader>();
+        services.AddSingleton<DemoShowcase>();
         services.AddHostedService<DemoDataHostedService>();
         return services;
     }

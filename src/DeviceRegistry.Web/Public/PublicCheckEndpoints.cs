@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using DeviceRegistry.Web.Demo;
 using Microsoft.Extensions.Options;
 
 namespace DeviceRegistry.Web.Public;
@@ -53,9 +54,10 @@ public static class PublicCheckEndpoints
         [FromRoute] string imei, HttpContext context, PublicImeiCheck check, CancellationToken ct) =>
         TypedResults.Ok(await check.CheckAsync(imei, PublicLanguage.Resolve(context), ct));
 
-    private static async Task<IResult> PageAsync(HttpContext context, PublicImeiCheck check, PublicTexts texts, CancellationToken ct)
+    private static async Task<IResult> PageAsync(
+        HttpContext context, PublicImeiCheck check, PublicTexts texts, DemoShowcase demo, CancellationToken ct)
     {
-        var language = PublicLanguage.Resolve(context);
+        var language = PublicLanguage.Resolve(context, useAcceptLanguage: false);
         if (PublicTexts.IsSupported(context.Request.Query["lang"].ToString()))
         {
             PublicLanguage.Remember(context, language);
@@ -69,7 +71,7 @@ public static class PublicCheckEndpoints
             result = await check.CheckAsync(typed, language, ct);
         }
 
-        return Results.Content(PublicPage.Render(texts, language, typed, result, notice: null), "text/html; charset=utf-8");
+        return Results.Content(PublicPage.Render(texts, language, typed, result, notice: null, demo.Imeis), "text/html; charset=utf-8");
     }
 
     /// <summary>Each client address gets its own fixed one-minute window; showing the empty page costs nothing.</summary>
@@ -100,9 +102,10 @@ public static class PublicCheckEndpoints
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var texts = context.RequestServices.GetRequiredService<PublicTexts>();
-        var language = PublicLanguage.Resolve(context);
+        var isPage = context.Request.Path == "/";
+        var language = PublicLanguage.Resolve(context, useAcceptLanguage: !isPage);
 
-        if (context.Request.Path == "/")
+        if (isPage)
         {
             context.Response.ContentType = "text/html; charset=utf-8";
             var notice = texts.Format("tooManyText", language, ("seconds", seconds.ToString(CultureInfo.InvariantCulture)));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DeviceRegistry.Web.Demo;
 
 namespace DeviceRegistry.Web.Public;
 
@@ -9,7 +10,8 @@ namespace DeviceRegistry.Web.Public;
 /// </summary>
 internal static class PublicPage
 {
-    public static string Render(PublicTexts texts, string language, string? typed, PublicImeiCheckResult? result, string? notice)
+    public static string Render(
+        PublicTexts texts, string language, string? typed, PublicImeiCheckResult? result, string? notice, IReadOnlyList<DemoImei>? demo = null)
     {
         string T(string key) => Encode(texts.Get(key, language));
         var html = new StringBuilder(4096);
@@ -60,6 +62,19 @@ internal static class PublicPage
         if (result is not null)
         {
             AppendResult(html, texts, language, result);
+        }
+
+        if (demo is { Count: > 0 })
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<aside class=\"demo\" aria-labelledby=\"demo-title\"><h2 id=\"demo-title\">{T("demoHeading")}</h2><p>{T("demoNote")}</p><ul>");
+            foreach (var sample in demo)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<li><a href=\"/?imei={sample.Imei}\">{sample.Imei}</a> <span>{Encode(texts.Get($"status.{sample.Status}.title", language))}</span></li>");
+            }
+
+            html.Append("</ul></aside>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"""

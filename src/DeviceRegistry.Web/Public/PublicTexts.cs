@@ -62,12 +62,16 @@ public sealed class PublicTexts
     }
 }
 
-/// <summary>Which language a request wants: ?lang=, then the remembered cookie, then Accept-Language, then Azerbaijani.</summary>
+/// <summary>
+/// Which language a request wants: ?lang=, then the remembered cookie, then (API only) Accept-Language,
+/// then Azerbaijani. The page opens in the state language whatever the browser's locale until the
+/// reader picks another; API clients negotiate as HTTP does.
+/// </summary>
 public static class PublicLanguage
 {
     public const string CookieName = "devreg-lang";
 
-    public static string Resolve(HttpContext context)
+    public static string Resolve(HttpContext context, bool useAcceptLanguage = true)
     {
         var query = context.Request.Query["lang"].ToString().Trim().ToLowerInvariant();
         if (PublicTexts.IsSupported(query))
@@ -78,6 +82,11 @@ public static class PublicLanguage
         if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && PublicTexts.IsSupported(cookie))
         {
             return cookie!;
+        }
+
+        if (!useAcceptLanguage)
+        {
+            return PublicTexts.DefaultLanguage;
         }
 
         foreach (var header in context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(h => h.Quality ?? 1))

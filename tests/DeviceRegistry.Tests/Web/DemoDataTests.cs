@@ -35,6 +35,13 @@ public sealed class DemoDataTests
             {
                 Assert.Equal(status, await StatusOfAsync(client, imei));
             }
+
+            var page = await client.GetStringAsync(new Uri("/?lang=en", UriKind.Relative));
+            Assert.Contains("Demo IMEIs to try", page, StringComparison.Ordinal);
+            foreach (var imei in Expected.Keys)
+            {
+                Assert.Contains($"href=\"/?imei={imei}\"", page, StringComparison.Ordinal);
+            }
         }
 
         await using (var context = web.Database.CreateContext())
@@ -50,6 +57,7 @@ public sealed class DemoDataTests
         await using var second = new SecondHost(web.Database, secondSettings);
         using var secondClient = second.CreateClient();
         Assert.Equal("clone", await StatusOfAsync(secondClient, "490154203237518"));
+        Assert.Contains("href=\"/?imei=490154203237518\"", await secondClient.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
         await using var check = web.Database.CreateContext();
         Assert.Equal(5, await check.Tacs.CountAsync());
         Assert.Equal(1, await check.Set<DeviceRegistry.Clones.CloneStatus>().CountAsync());
@@ -65,6 +73,7 @@ public sealed class DemoDataTests
         using var answer = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/imei/490154203237518", UriKind.Relative)));
 
         Assert.Equal("never_seen", answer.RootElement.GetProperty("status").GetString());
+        Assert.DoesNotContain("class=\"demo\"", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
         await using var context = web.Database.CreateContext();
         Assert.False(await context.SeenImeis.AnyAsync());
     }
