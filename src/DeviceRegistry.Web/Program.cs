@@ -4,7 +4,10 @@ using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
 using DeviceRegistry.Web.Public;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and static files live beside the binaries; the working directory is where `dotnet run` was
+// typed (see RunWorkingDirectory in the csproj), so relative paths such as data/registry.db resolve there.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.UseStaticWebAssets();
 
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o =>

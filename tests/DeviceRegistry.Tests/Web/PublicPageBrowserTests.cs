@@ -36,6 +36,7 @@ public sealed class PublicPageBrowserTests
         // The page opens in Azerbaijani even for a browser set to English, until the reader picks a language.
         await page.GotoAsync(root.ToString());
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "az");
+        await Expect(page.Locator("header.top")).ToHaveCSSAsync("background-color", "rgb(11, 92, 173)"); // the stylesheet is served
 
         var deadline = today.AddDays(18);
         var visits = new (string LinkName, string Language, string Label, string Button, string Imei, string Title, string Phrase)[]
