@@ -41,6 +41,30 @@ public sealed class HealthAndOpenApiTests
         Assert.Equal(HttpStatusCode.OK, stillLive.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Errors_are_problem_details_without_internals(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        using var client = web.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+
+        using var missing = await client.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        await TakeDatabaseAwayAsync(web.Database);
+        using var failed = await client.GetAsync(new Uri("/api/v1/imei/490154203237518", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        var body = await failed.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(500, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(web.Database.Provider == DatabaseProvider.Sqlite ? "registry.db" : "devreg_test_", body, StringComparison.Ordinal);
+    }
+
     private static async Task TakeDatabaseAwayAsync(TestDatabase db)
     {
         if (db.Provider == DatabaseProvider.Sqlite)

@@ -64,6 +64,8 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Not Development: errors look as they do in service (ProblemDetails without exception details).
+        builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
