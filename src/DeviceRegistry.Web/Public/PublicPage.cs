@@ -14,6 +14,8 @@ internal static class PublicPage
         PublicTexts texts, string language, string? typed, PublicImeiCheckResult? result, string? notice, IReadOnlyList<DemoImei>? demo = null)
     {
         string T(string key) => Encode(texts.Get(key, language));
+        var invalid = result is { Valid: false, Status: null } ? " aria-invalid=\"true\"" : string.Empty;
+        var describedBy = result?.ReasonText is null ? "imei-hint" : "imei-hint result-reason";
         var html = new StringBuilder(4096);
         html.Append(CultureInfo.InvariantCulture, $"""
             <!doctype html>
@@ -21,7 +23,7 @@ internal static class PublicPage
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{T("pageTitle")}</title>
+            <title>{(result is null ? string.Empty : Encode(result.Title) + " · ")}{T("pageTitle")}</title>
             <link rel="stylesheet" href="/site.css">
             </head>
             <body>
@@ -47,7 +49,7 @@ internal static class PublicPage
             <label for="imei">{T("imeiLabel")}</label>
             <p id="imei-hint" class="hint">{T("imeiHint")}</p>
             <div class="row">
-            <input id="imei" name="imei" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="24" aria-describedby="imei-hint" value="{Encode(typed ?? string.Empty)}">
+            <input id="imei" name="imei" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="24" aria-describedby="{describedBy}"{invalid} value="{Encode(typed ?? string.Empty)}">
             <button type="submit">{T("checkButton")}</button>
             </div>
             </form>

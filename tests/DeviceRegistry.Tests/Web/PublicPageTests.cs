@@ -41,5 +41,6 @@ public sealed class PublicPageTests
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
         Assert.Contains("Not a valid IMEI", html, StringComparison.Ordinal);
         Assert.Contains("An IMEI has 15 digits", html, StringComparison.Ordinal);
+        Assert.Contains("aria-describedby=\"imei-hint result-reason\" aria-invalid=\"true\"", html, StringComparison.Ordinal);
     }
 }
