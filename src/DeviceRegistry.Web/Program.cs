@@ -1,6 +1,67 @@
-var builder = WebApplication.CreateBuilder(args);
+using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Web.Demo;
+using DeviceRegistry.Web.Health;
+using DeviceRegistry.Web.Hosting;
+using DeviceRegistry.Web.Public;
+
+// Settings and static files live beside the binaries; the working directory is where `dotnet run` was
+// typed (see RunWorkingDirectory in the csproj), so relative paths such as data/registry.db resolve there.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.UseStaticWebAssets();
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.UseUtcTimestamp = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+});
+
+builder.Services.AddDeviceRegistry(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+// Hosted services start in the order they are added: the schema first, then whatever reads it.
+builder.Services.AddSchemaMigrationOnStart();
+builder.Services.AddDemoData(builder.Configuration);
+builder.Services.AddRegistryHealthChecks();
+builder.Services.AddPublicCheck(builder.Configuration);
+
+// ---- EIR (N5g-eir API and decision index): the lead wires it here after merging the eir branch. ----
+// builder.Services.AddEir(builder.Configuration);
+// ------------------------------------------------------------------------------------------------------
+
+builder.Services.AddStartupBanner();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseRateLimiter();
 
-app.Run();
+app.MapOpenApi();
+app.MapRegistryHealthChecks();
+app.MapPublicCheck();
+
+// ---- EIR: the lead wires it here after merging the eir branch. ----
+// app.MapEir();
+// --------------------------------------------------------------------
+
+await app.RunAsync();
+
+/// <summary>The web host's entry point, public and partial for WebApplicationFactory.</summary>
+public partial class Program;
+
+namespace DeviceRegistry.Web
+{
+    /// <summary>
+    /// Names this assembly for WebApplicationFactory&lt;WebEntryPoint&gt;: the test project also sees the
+    /// CLI's <c>Program</c> (InternalsVisibleTo), so a plain <c>Program</c> there is ambiguous.
+    /// </summary>
+    public sealed class WebEntryPoint
+    {
+        private WebEntryPoint()
+        {
+        }
+    }
+}

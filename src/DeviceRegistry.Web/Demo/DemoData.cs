@@ -1,0 +1,92 @@
+using DeviceRegistry.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeviceRegistry.Web.Demo;
+
+/// <summary>
+/// An IMEI from the demo data set worth typing into the public check: the 15 digits, the public
+/// status code it shows (as in GET /api/v1/imei) and a line for the log.
+/// </summary>
+public sealed record DemoImei(string Imei, string Status, string Shows);
+
+/// <summary>Fills an empty database with a demo data set and says which IMEIs to try.</summary>
+public interface IDemoDataLoader
+{
+    /// <summary>Loads the data set into an empty database; returns the IMEIs to try.</summary>
+    Task<IReadOnlyList<DemoImei>> LoadAsync(CancellationToken ct);
+
+    /// <summary>The IMEIs to try when the data set was loaded by an earlier start; empty when it is not there.</summary>
+    Task<IReadOnlyList<DemoImei>> FindLoadedAsync(CancellationToken ct);
+}
+
+/// <summary>The demo IMEIs the public page offers to try; empty when no demo data set is loaded.</summary>
+public sealed class DemoShowcase
+{
+    public IReadOnlyList<DemoImei> Imeis { get; set; } = [];
+}
+
+/// <summary>Settings under <c>Demo</c>.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Load the demo data set when the web host starts on an empty database.</summary>
+    public bool LoadOnEmptyDatabase { get; set; } = true;
+}
+
+/// <summary>
+/// On start, after the schema migration, loads the demo data set when the setting is on and the
+/// database holds no devices, TACs or operators, then logs the IMEIs a newcomer can try.
+/// </summary>
+internal sealed class DemoDataHostedService(
+    IServiceScopeFactory scopes,
+    DemoShowcase showcase,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
+    ILogger<DemoDataHostedService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.LoadOnEmptyDatabase)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var empty = !await db.SeenImeis.AnyAsync(cancellationToken)
+            && !await db.Tacs.AnyAsync(cancellationToken)
+            && !await db.Operators.AnyAsync(cancellationToken);
+        var loader = scope.ServiceProvider.GetRequiredService<IDemoDataLoader>();
+        IReadOnlyList<DemoImei> imeis;
+        if (empty)
+        {
+            imeis = await loader.LoadAsync(cancellationToken);
+            logger.LogInformation("Loaded the demo data set ({Loader}); set Demo:LoadOnEmptyDatabase=false to start empty", loader.GetType().Name);
+        }
+        else
+        {
+            imeis = await loader.FindLoadedAsync(cancellationToken);
+            logger.LogInformation("The database holds data: no demo data loaded now ({Count} demo IMEIs found from an earlier start)", imeis.Count);
+        }
+
+        showcase.Imeis = imeis;
+        foreach (var demo in imeis)
+        {
+            logger.LogInformation("Demo IMEI to try: {Imei} shows {Shows}", demo.Imei, demo.Shows);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static class DemoDataRegistration
+{
+    public static IServiceCollection AddDemoData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
+        services.AddScoped<IDemoDataLoader, BuiltInDemoDataLoader>();
+        services.AddSingleton<DemoShowcase>();
+        services.AddHostedService<DemoDataHostedService>();
+        return services;
+    }
+}

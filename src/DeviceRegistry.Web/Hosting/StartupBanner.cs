@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace DeviceRegistry.Web.Hosting;
+
+/// <summary>Tells a newcomer where to point a browser once Kestrel listens.</summary>
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is null || addresses.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var address in addresses)
+            {
+                var root = address.TrimEnd('/');
+                logger.LogInformation(
+                    "DeviceRegistry is listening on {Address}: public IMEI check page {Page} , API {Api} , health {Health} , OpenAPI {OpenApi}",
+                    root, root + "/", root + "/api/v1/imei/{imei}", root + "/health/ready", root + "/openapi/v1.json");
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static class StartupBannerRegistration
+{
+    public static IServiceCollection AddStartupBanner(this IServiceCollection services) =>
+        services.AddHostedService<StartupBanner>();
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using DeviceRegistry.Data;
+using DeviceRegistry.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace DeviceRegistry.Tests.Web;
+
+public sealed class HealthAndOpenApiTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Ready_follows_the_database_while_live_stays_up(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        using var client = web.CreateClient();
+
+        using (var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
+        using (var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+            Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        }
+
+        await TakeDatabaseAwayAsync(web.Database);
+
+        using (var notReady = await client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+            using var body = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync());
+            Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        }
+
+        using var stillLive = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, stillLive.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Errors_are_problem_details_without_internals(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        using var client = web.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+
+        using var missing = await client.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        await TakeDatabaseAwayAsync(web.Database);
+        using var failed = await client.GetAsync(new Uri("/api/v1/imei/490154203237518", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        var body = await failed.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(500, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(web.Database.Provider == DatabaseProvider.Sqlite ? "registry.db" : "devreg_test_", body, StringComparison.Ordinal);
+    }
+
+    private static async Task TakeDatabaseAwayAsync(TestDatabase db)
+    {
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // A directory where the database file was: SQLite cannot open it.
+            var file = new SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+            SqliteConnection.ClearAllPools();
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+
+            Directory.CreateDirectory(file);
+        }
+        else
+        {
+            var name = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database;
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(PostgresCluster.AdminConnectionString);
+            await admin.OpenAsync();
+            await using var cmd = admin.CreateCommand();
+            cmd.CommandText = $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'";
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_openapi_document_describes_the_public_check(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        using var client = web.CreateClient();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+
+        var root = document.RootElement;
+        Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var get = root.GetProperty("paths").GetProperty("/api/v1/imei/{imei}").GetProperty("get");
+        Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "imei" && p.GetProperty("in").GetString() == "path");
+        Assert.True(get.GetProperty("responses").TryGetProperty("429", out _));
+        var okSchema = get.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var reference = okSchema.GetProperty("$ref").GetString()!;
+        var schema = root.GetProperty("components").GetProperty("schemas").GetProperty(reference.Split('/')[^1]);
+        var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var expected in new[] { "imei", "valid", "reason", "device", "status", "title", "text", "registrationDeadline", "dutyAzn", "language" })
+        {
+            Assert.Contains(expected, properties);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using DeviceRegistry.Data;
+using DeviceRegistry.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DeviceRegistry.Tests.Web;
+
+/// <summary>
+/// The whole web host on a fresh migrated <see cref="TestDatabase"/> of one provider, for any
+/// engineer's HTTP tests. Demo data is off and the public rate limit is out of the way unless a
+/// test passes its own settings. Dispose it to stop the host and delete the database.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var web = await RegistryWebFactory.CreateAsync(provider);
+/// using var client = web.CreateClient();
+/// </code>
+/// </example>
+public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.Web.WebEntryPoint>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    private RegistryWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings)
+    {
+        Database = database;
+        this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Demo:LoadOnEmptyDatabase"] = "false",
+            ["PublicCheck:PermitPerMinute"] = "100000",
+        };
+        foreach (var (key, value) in database.Settings)
+        {
+            this.settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above.</summary>
+    public static async Task<RegistryWebFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await TestDatabase.CreateAsync(provider), settings);
+
+    /// <summary>
+    /// Starts the host on a real Kestrel socket on 127.0.0.1 with a free port (for a browser) and
+    /// returns its address; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> then talks to that socket.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Not Development: errors look as they do in service (ProblemDetails without exception details).
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
