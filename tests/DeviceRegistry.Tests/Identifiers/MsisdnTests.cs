@@ -14,6 +14,8 @@ public sealed class MsisdnTests
     [InlineData("(050) 123-45-67")]
     [InlineData("0501234567")]
     [InlineData("  +994.50.123.45.67  ")]
+    [InlineData("+994 (0)50 123 45 67")]
+    [InlineData("00994 050 123 45 67")]
     public void Every_way_of_writing_an_azercell_number_gives_the_same_e164_digits(string text)
     {
         Assert.True(Msisdn.TryNormalize(text, out var normalized));
