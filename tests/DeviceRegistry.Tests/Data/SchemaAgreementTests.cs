@@ -421,6 +421,12 @@ internal static partial class SchemaComparison
 
     private static void CompareColumn(string table, IColumn column, DatabaseTable actual, DatabaseProvider provider, List<string> differences)
     {
+        // PostgreSQL's system column xmin (Npgsql's concurrency token) exists in every table but not in the catalog views.
+        if (provider == DatabaseProvider.Postgres && column.Name == "xmin")
+        {
+            return;
+        }
+
         if (!actual.Columns.TryGetValue(column.Name, out var dbColumn))
         {
             differences.Add($"{table}.{column.Name}: column missing from the database (model type {column.StoreType})");
