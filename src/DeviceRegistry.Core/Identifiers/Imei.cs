@@ -126,15 +126,22 @@ public readonly record struct Imei(long Key)
     /// </summary>
     public static bool IsJunk(Imei imei)
     {
-        var key = imei.ToString();
-        if (key.AsSpan().IndexOfAnyExcept(key[0]) < 0)
+        // Formatted on the stack: network parsing runs once per attach-log row and must not allocate.
+        Span<char> key = stackalloc char[KeyLength];
+        if (imei.Key is < 0 or > 99_999_999_999_999
+            || !imei.Key.TryFormat(key, out _, "D14", CultureInfo.InvariantCulture))
         {
             return true;
         }
 
-        if ("12345678901234".StartsWith(key, StringComparison.Ordinal)
-            || key.StartsWith("0123456789", StringComparison.Ordinal)
-            || key.StartsWith("9876543210", StringComparison.Ordinal))
+        if (key.IndexOfAnyExcept(key[0]) < 0)
+        {
+            return true;
+        }
+
+        if (key.SequenceEqual("12345678901234")
+            || key.StartsWith("0123456789")
+            || key.StartsWith("9876543210"))
         {
             return true;
         }

@@ -4,8 +4,14 @@ namespace DeviceRegistry.Identifiers;
 public static class Luhn
 {
     /// <summary>Computes the check digit over the given digits (for an IMEI: the 14 digits before it).</summary>
+    /// <exception cref="ArgumentException">The text is empty or holds something other than the digits 0-9.</exception>
     public static int CheckDigit(ReadOnlySpan<char> digits)
     {
+        if (!Digits.AllDigits(digits))
+        {
+            throw new ArgumentException("The Luhn check digit is computed over the digits 0-9 only.", nameof(digits));
+        }
+
         var sum = 0;
         // Counting from the right starting at 1, every digit in an odd position is doubled.
         var doubleIt = true;
@@ -30,5 +36,6 @@ public static class Luhn
 
     public static bool IsValid(ReadOnlySpan<char> digitsWithCheckDigit) =>
         digitsWithCheckDigit.Length >= 2
+        && Digits.AllDigits(digitsWithCheckDigit)
         && CheckDigit(digitsWithCheckDigit[..^1]) == digitsWithCheckDigit[^1] - '0';
 }

@@ -7,7 +7,8 @@ public static class Msisdn
 
     /// <summary>
     /// Normalises a number: drops '+', spaces, dashes and brackets, a leading international "00",
-    /// and turns a national number written with a trunk 0 (e.g. 050 123 45 67) into 994501234567.
+    /// and turns a national number written with a trunk 0 (e.g. 050 123 45 67, or +994 (0)50 123 45 67)
+    /// into 994501234567.
     /// Returns false when what is left is not 5 to 15 digits.
     /// </summary>
     public static bool TryNormalize(ReadOnlySpan<char> text, out string normalized)
@@ -38,6 +39,13 @@ public static class Msisdn
         else if (digits.Length == 10 && digits[0] == '0')
         {
             normalized = string.Concat(HomeCountryCode, digits[1..]);
+            return true;
+        }
+
+        // "+994 (0)50 123 45 67": the national trunk 0 written after the country code is not part of the number.
+        if (digits.Length == 13 && digits.StartsWith(HomeCountryCode) && digits[3] == '0')
+        {
+            normalized = string.Concat(HomeCountryCode, digits[4..]);
             return true;
         }
 
