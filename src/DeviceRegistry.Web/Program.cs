@@ -1,4 +1,7 @@
 using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Registrations;
+using DeviceRegistry.Web.Eir;
+using Quartz;
 using DeviceRegistry.Web.Demo;
 using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
@@ -26,9 +29,15 @@ builder.Services.AddDemoData(builder.Configuration);
 builder.Services.AddRegistryHealthChecks();
 builder.Services.AddPublicCheck(builder.Configuration);
 
-// ---- EIR (N5g-eir API and decision index): the lead wires it here after merging the eir branch. ----
-// builder.Services.AddEir(builder.Configuration);
-// ------------------------------------------------------------------------------------------------------
+// The EIR (N5g-eir API and its in-memory decision index) loads after the schema and the demo data exist.
+builder.Services.AddEir(builder.Configuration);
+
+// The daily registration enforcement on Quartz's persistent job store (Hangfire is not available: ADR 0004).
+if (builder.Configuration.GetValue("Jobs:Enabled", true))
+{
+    builder.Services.AddRegistrationEnforcementJob(builder.Configuration);
+    builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+}
 
 builder.Services.AddStartupBanner();
 
@@ -43,9 +52,7 @@ app.MapOpenApi();
 app.MapRegistryHealthChecks();
 app.MapPublicCheck();
 
-// ---- EIR: the lead wires it here after merging the eir branch. ----
-// app.MapEir();
-// --------------------------------------------------------------------
+app.MapEir();
 
 await app.RunAsync();
 

@@ -16,7 +16,7 @@ public static class EirServiceCollectionExtensions
     {
         services.AddSingleton(EirSettings.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IDeviceStatusSource, NoDeviceStatusSource>();
+        services.TryAddSingleton<IDeviceStatusSource, DeviceRegistry.Registrations.RegistrationDeviceStatusSource>();
         services.TryAddSingleton<ISightingSink, SqlSightingSink>();
         services.AddSingleton<EirIndex>();
         services.AddSingleton<EirIndexLoader>();

@@ -31,7 +31,6 @@ public sealed class EirDecisionTests
     public async Task Every_decision_branch_answers_as_the_rules_say(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await EirTestHost.PrepareAsync(db);
         await Sql.DeviceStatusAsync(db, Blocked, registered: false, blocked: true);
         await Sql.DeviceStatusAsync(db, BlockedAndRegistered, registered: true, blocked: true);
         await Sql.DeviceStatusAsync(db, Registered, registered: true, blocked: false);
@@ -89,7 +88,6 @@ public sealed class EirDecisionTests
     public async Task Policy_settings_change_the_answers_for_roamers_unknown_tacs_unseen_devices_and_clones_without_supi(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await EirTestHost.PrepareAsync(db);
         await Sql.CloneAsync(db, Clone, GenuineSim);
         await Sql.SeenAsync(db, WindowOver, new DateOnly(2026, 4, 1), new DateOnly(2026, 4, 1));
         // A TAC database that knows the TAC 35100000 only.

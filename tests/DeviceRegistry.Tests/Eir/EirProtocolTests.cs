@@ -19,7 +19,6 @@ public sealed class EirProtocolTests
     public async Task Bad_parameters_get_problem_details_with_the_cause_and_the_parameter(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await EirTestHost.PrepareAsync(db);
         await using var host = await EirTestHost.StartAsync(db);
         const string path = "/n5g-eir-eic/v1/equipment-status";
 
@@ -81,7 +80,6 @@ public sealed class EirProtocolTests
     public async Task Without_a_valid_operator_secret_there_is_no_answer(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await EirTestHost.PrepareAsync(db);
         await Sql.CloneAsync(db, Clone, "400011234567890");
         await using var host = await EirTestHost.StartAsync(db);
         var url = "/n5g-eir-eic/v1/equipment-status?pei=" + Pei(Clone);
@@ -130,7 +128,6 @@ public sealed class EirProtocolTests
     public async Task The_batch_endpoint_answers_each_check_on_its_own(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await EirTestHost.PrepareAsync(db);
         await Sql.CloneAsync(db, Clone, "400011234567890");
         await using var host = await EirTestHost.StartAsync(db, new Dictionary<string, string?> { ["Eir:MaxBatchChecks"] = "5" });
         const string url = "/n5g-eir-eic/v1/equipment-status:batch";

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
+using DeviceRegistry.Identifiers;
+using DeviceRegistry.Registrations;
+using MediatR;
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Web.Eir;
@@ -21,50 +24,6 @@ namespace DeviceRegistry.Tests.Eir;
 public sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
-}
-
-/// <summary>
-/// Stands in for the registrations, payments and blocks tables (0003, another branch): a real table the
-/// test creates in its database, read through <see cref="IDeviceStatusSource"/> like the real ones will be.
-/// </summary>
-public sealed class TestDeviceStatusSource : IDeviceStatusSource
-{
-    public const string CreateTable = "CREATE TABLE test_device_statuses (imei bigint NOT NULL PRIMARY KEY, registered integer NOT NULL, blocked integer NOT NULL)";
-
-    public async Task ReadAllAsync(DbConnection connection, Action<long, DeviceStatusFlags> report, CancellationToken ct)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT imei, registered, blocked FROM test_device_statuses";
-        await ReadAsync(cmd, report, ct);
-    }
-
-    public async Task ReadAsync(DbConnection connection, IReadOnlyList<long> imeis, Action<long, DeviceStatusFlags> report, CancellationToken ct)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT imei, registered, blocked FROM test_device_statuses WHERE imei IN ("
-            + string.Join(',', imeis.Select(i => i.ToString(CultureInfo.InvariantCulture))) + ")";
-        await ReadAsync(cmd, report, ct);
-    }
-
-    private static async Task ReadAsync(DbCommand cmd, Action<long, DeviceStatusFlags> report, CancellationToken ct)
-    {
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var flags = DeviceStatusFlags.None;
-            if (Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture) != 0)
-            {
-                flags |= DeviceStatusFlags.Registered;
-            }
-
-            if (Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture) != 0)
-            {
-                flags |= DeviceStatusFlags.Blocked;
-            }
-
-            report(reader.GetInt64(0), flags);
-        }
-    }
 }
 
 /// <summary>
@@ -96,9 +55,6 @@ public sealed class EirTestHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
 
-    /// <summary>Creates the stand-in status table; call before seeding and before <see cref="StartAsync"/>.</summary>
-    public static Task PrepareAsync(TestDatabase db) => Sql.ExecAsync(db.Database, TestDeviceStatusSource.CreateTable);
-
     public static async Task<EirTestHost> StartAsync(TestDatabase db, IReadOnlyDictionary<string, string?>? extraSettings = null, string operatorName = "Azercell")
     {
         var cli = await Infrastructure.Cli.RunAsync(db, "operator", "add", operatorName);
@@ -122,7 +78,6 @@ public sealed class EirTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<TimeProvider>(new FixedClock(Now));
-        builder.Services.AddSingleton<IDeviceStatusSource, TestDeviceStatusSource>();
         builder.Services.AddDeviceRegistry(builder.Configuration);
         builder.Services.AddEir(builder.Configuration);
         var app = builder.Build();
@@ -238,9 +193,40 @@ public static class Sql
         ExecAsync(db.Database, "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES (@i, @f, @f, @h)",
             ("@i", imei), ("@f", Date(db, firstSeen)), ("@h", firstHomeSeen is { } h ? Date(db, h) : null));
 
-    public static Task DeviceStatusAsync(TestDatabase db, long imei, bool registered, bool blocked) =>
-        ExecAsync(db.Database, "INSERT INTO test_device_statuses (imei, registered, blocked) VALUES (@i, @r, @b)",
-            ("@i", imei), ("@r", registered ? 1 : 0), ("@b", blocked ? 1 : 0));
+    /// <summary>
+    /// Gives the IMEI a registration and/or a stolen block through the real use cases (register, pay,
+    /// report stolen), exactly as the CLI or the back office would.
+    /// </summary>
+    public static async Task DeviceStatusAsync(TestDatabase db, long imei, bool registered, bool blocked)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FixedClock(EirTestHost.Now));
+        services.AddDeviceRegistry(new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var text = new Imei(imei).WithCheckDigit;
+        if (registered)
+        {
+            var registration = await mediator.Send(new RegisterDevice
+            {
+                Imeis = [text],
+                DocumentType = OwnerDocumentType.IdCard,
+                DocumentNumber = "AA" + (imei % 10_000_000).ToString("D7", CultureInfo.InvariantCulture),
+                OwnerName = "Test Owner",
+                OwnerContact = "994501234567",
+            });
+            if (registration.PaymentReference is { } reference)
+            {
+                await mediator.Send(new ConfirmPayment(reference, registration.DutyAzn));
+            }
+        }
+
+        if (blocked)
+        {
+            await mediator.Send(new ReportStolen(text, "test"));
+        }
+    }
 
     public static async Task CloneAsync(TestDatabase db, long imei, params string[] allowedImsis)
     {
