@@ -16,6 +16,14 @@ public sealed record GetImeiStatus(string Imei, string? Imsi = null, DateOnly? A
 {
     /// <summary>True when the IMEI comes from a network (its 15th digit is not checked); a person's 15-digit IMEI must pass Luhn.</summary>
     public bool FromNetwork { get; init; }
+
+    /// <summary>
+    /// An IMEI the caller already parsed; <see cref="Imei"/> is then ignored. Lets the public check look up
+    /// a junk-pattern number, which a network may still carry (clones often do).
+    /// </summary>
+    public Imei? Parsed { get; init; }
+
+    public static GetImeiStatus For(Imei imei, DateOnly? asOf = null) => new(imei.ToString(), null, asOf) { Parsed = imei };
 }
 
 public enum DeviceStatus
@@ -107,6 +115,11 @@ internal sealed class GetImeiStatusValidator : AbstractValidator<GetImeiStatus>
     {
         RuleFor(x => x.Imei).Custom((text, ctx) =>
         {
+            if (ctx.InstanceToValidate.Parsed is not null)
+            {
+                return;
+            }
+
             var ok = ctx.InstanceToValidate.FromNetwork
                 ? Identifiers.Imei.TryParseFromNetwork(text ?? string.Empty, out _, out var problem)
                 : Identifiers.Imei.TryParseFromPerson(text ?? string.Empty, out _, out problem);
@@ -126,7 +139,7 @@ internal sealed class GetImeiStatusHandler(RegistryDbContext db, RegistrationSet
 {
     public async Task<ImeiStatus> Handle(GetImeiStatus request, CancellationToken cancellationToken)
     {
-        var imei = request.FromNetwork ? Imei.ParseFromNetwork(request.Imei) : ParsePerson(request.Imei);
+        var imei = request.Parsed ?? (request.FromNetwork ? Imei.ParseFromNetwork(request.Imei) : ParsePerson(request.Imei));
         var key = imei.Key;
         var asOf = request.AsOf ?? settings.Today(clock);
 

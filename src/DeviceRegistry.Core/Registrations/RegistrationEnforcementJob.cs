@@ -55,20 +55,8 @@ public static class RegistrationJobsServiceCollectionExtensions
             q.AddTrigger(t => t
                 .ForJob(RegistrationEnforcementJob.Key)
                 .WithIdentity("registration-enforcement-daily", "registrations")
-                .WithCronSchedule(settings.EnforcementCron, c => c.InTimeZone(FindZone(settings.TimeZone))));
+                .WithCronSchedule(settings.EnforcementCron, c => c.InTimeZone(settings.ResolveTimeZone())));
         });
         return services;
-    }
-
-    private static TimeZoneInfo FindZone(string id)
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
     }
 }

@@ -33,19 +33,27 @@ public sealed class RegistrationSettings
     /// <summary>The window day number of <paramref name="date"/>: 1 on the first home sighting.</summary>
     public static int DayOfWindow(DateOnly windowStart, DateOnly date) => date.DayNumber - windowStart.DayNumber + 1;
 
-    public DateOnly Today(TimeProvider clock)
+    public DateOnly Today(TimeProvider clock) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), ResolveTimeZone()).DateTime);
+
+    /// <summary>
+    /// The registry's time zone. A machine without time-zone data still knows Baku: UTC+4 with no
+    /// daylight saving since 2016. Any other unknown zone is a configuration error, not a silent UTC.
+    /// </summary>
+    public TimeZoneInfo ResolveTimeZone()
     {
-        TimeZoneInfo zone;
         try
         {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+            return TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
         }
-        catch (TimeZoneNotFoundException)
+        catch (TimeZoneNotFoundException) when (TimeZone == "Asia/Baku")
         {
-            zone = TimeZoneInfo.Utc;
+            return TimeZoneInfo.CreateCustomTimeZone("Asia/Baku", TimeSpan.FromHours(4), "Baku", "Baku");
         }
-
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        catch (TimeZoneNotFoundException ex)
+        {
+            throw new InvalidOperationException($"Registration:TimeZone '{TimeZone}' is not a time zone this machine knows.", ex);
+        }
     }
 
     public static RegistrationSettings FromConfiguration(IConfiguration configuration)

@@ -18,7 +18,7 @@ public static class PublicCheckEndpoints
         services.Configure<PublicCheckOptions>(configuration.GetSection(PublicCheckOptions.Section));
         services.Configure<RegistrationWindowOptions>(configuration.GetSection(RegistrationWindowOptions.Section));
         services.AddSingleton(PublicTexts.Load());
-        services.AddScoped<IPublicStatusSource, DatabasePublicStatusSource>();
+        services.AddScoped<IPublicStatusSource, QueryPublicStatusSource>();
         services.AddScoped<PublicImeiCheck>();
         services.AddRateLimiter(limiter =>
         {

@@ -86,9 +86,10 @@ public sealed class PublicImeiApiTests
         var db = web.Database;
         var today = WebTestData.Today;
         await db.AddTacAsync(35761300, "Samsung", "Galaxy A54 5G");
-        await db.AddSeenAsync("35761300000011", today.AddDays(-10), today.AddDays(-10));   // day 10 of 30
-        await db.AddSeenAsync("35761300000022", today.AddDays(-30), today.AddDays(-30));   // last day of the window
-        await db.AddSeenAsync("35761300000033", today.AddDays(-31), today.AddDays(-31));   // one day past it
+        // Day 1 of the window is the day of the first home-network sighting; day 30 is the last one.
+        await db.AddSeenAsync("35761300000011", today.AddDays(-10), today.AddDays(-10));   // day 11 of 30
+        await db.AddSeenAsync("35761300000022", today.AddDays(-29), today.AddDays(-29));   // day 30: the last day of the window
+        await db.AddSeenAsync("35761300000033", today.AddDays(-30), today.AddDays(-30));   // day 31: one day past it
         await db.AddSeenAsync("35761300000044", today.AddDays(-60), null);                  // foreign SIMs only
         await db.AddSeenAsync("35761300000055", today.AddDays(-90), today.AddDays(-90));
         await db.AddCloneStatusAsync("35761300000055", CloneStatusValues.Clone, "400011111111111");
@@ -98,7 +99,7 @@ public sealed class PublicImeiApiTests
 
         var inWindow = await CheckAsync(client, "35761300000011");
         Assert.Equal("in_registration_window", Text(inWindow, "status"));
-        var deadline = today.AddDays(20);
+        var deadline = today.AddDays(19);
         Assert.Equal(deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Text(inWindow, "registrationDeadline"));
         Assert.Equal(15m, inWindow.GetProperty("dutyAzn").GetDecimal()); // a model not on the price list, since 14 Dec 2023
         Assert.Contains(deadline.ToString("d MMMM yyyy", CultureInfo.InvariantCulture), Text(inWindow, "text"), StringComparison.Ordinal);
@@ -141,7 +142,8 @@ public sealed class PublicImeiApiTests
         var answer = await CheckAsync(client, "35761300000033");
 
         Assert.Equal("in_registration_window", Text(answer, "status"));
-        Assert.Equal(WebTestData.Today.AddDays(29).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Text(answer, "registrationDeadline"));
+        // Day 1 was 31 days ago, so day 60 is 28 days from today.
+        Assert.Equal(WebTestData.Today.AddDays(28).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Text(answer, "registrationDeadline"));
     }
 
     [Theory]
