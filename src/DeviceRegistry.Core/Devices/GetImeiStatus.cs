@@ -207,10 +207,11 @@ internal sealed class GetImeiStatusHandler(RegistryDbContext db, RegistrationSet
             DeviceStatus.Clone => (AttachDecision.BLACKLISTED, request.Imsi is null
                 ? "clone IMEI: only its allowed IMEI-IMSI pairs may attach (give --imsi to check a pair)"
                 : "clone IMEI: this IMSI is not on its allowed pairs"),
-            _ when roamer => (AttachDecision.WHITELISTED, "foreign SIM (roaming): the registration rules apply to home-network SIMs"),
+            // The same order as the EIR's decision (docs/eir.md): an IMEI block outranks the roaming exemption.
             DeviceStatus.BlockedNoRegistration => (AttachDecision.BLACKLISTED, "blocked: the registration window ended unregistered"),
+            _ when roamer => (AttachDecision.WHITELISTED, "foreign SIM (roaming): the registration rules apply to home-network SIMs"),
             DeviceStatus.Registered => (AttachDecision.WHITELISTED, "registered"),
-            DeviceStatus.WindowEnded => (AttachDecision.GREYLISTED, "window ended unregistered; blocked at the next enforcement run"),
+            DeviceStatus.WindowEnded => (AttachDecision.BLACKLISTED, "the registration window ended unregistered"),
             DeviceStatus.InWindow => (AttachDecision.GREYLISTED, $"unregistered, day {day} of {settings.WindowDays} of the registration window"),
             _ => (AttachDecision.GREYLISTED, "not registered; a first use with a home-network SIM starts the registration window"),
         };

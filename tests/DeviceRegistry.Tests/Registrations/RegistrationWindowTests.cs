@@ -35,6 +35,10 @@ public sealed class RegistrationWindowTests
         }
 
         var day31 = new DateOnly(2024, 3, 31);
+        // Before the day's enforcement run the window is over and attach checks are already refused.
+        var ended = await f.SendAsync(new GetImeiStatus(Imei, "400011234567890", AsOf: day31));
+        Assert.Equal(DeviceStatus.WindowEnded, ended.Status);
+        Assert.Equal(AttachDecision.BLACKLISTED, ended.Decision);
         Assert.Equal(1, (await f.SendAsync(new EnforceRegistrationWindow(day31))).Blocked);
         var blocked = await f.SendAsync(new GetImeiStatus(Imei, AsOf: day31));
         Assert.Equal(DeviceStatus.BlockedNoRegistration, blocked.Status);
