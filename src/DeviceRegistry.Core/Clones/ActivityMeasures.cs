@@ -100,12 +100,16 @@ public sealed class ActivityMeasures
         return levels.Slice((minImsis - 1) * words, words);
     }
 
-    /// <summary>How many 7-day blocks, counted back from the as-of date, hold at least one day set in the period.</summary>
-    public static int WeeksWithDays(ImeiActivity activity, ReadOnlySpan<ulong> days, int periodDays)
+    /// <summary>
+    /// How many 7-day blocks, counted back from the as-of date, hold at least <paramref name="minDaysPerWeek"/>
+    /// days set in the period.
+    /// </summary>
+    public static int WeeksWithDays(ImeiActivity activity, ReadOnlySpan<ulong> days, int periodDays, int minDaysPerWeek = 1)
     {
         var from = activity.PeriodStart(periodDays);
         var asOf = activity.DayCount - 1;
-        var weeks = 0UL; // PeriodDays is at most 366: 53 blocks
+        Span<byte> perWeek = stackalloc byte[64]; // PeriodDays is at most 366: 53 blocks
+        perWeek.Clear();
         for (var w = from >> 6; w < days.Length; w++)
         {
             var word = days[w];
@@ -115,12 +119,21 @@ public sealed class ActivityMeasures
                 word &= word - 1;
                 if (day >= from && day <= asOf)
                 {
-                    weeks |= 1UL << ((asOf - day) / 7);
+                    perWeek[(asOf - day) / 7]++;
                 }
             }
         }
 
-        return BitOperations.PopCount(weeks);
+        var weeks = 0;
+        foreach (var count in perWeek)
+        {
+            if (count >= minDaysPerWeek)
+            {
+                weeks++;
+            }
+        }
+
+        return weeks;
     }
 
     /// <summary>The most distinct IMSIs seen on one day of the period.</summary>

@@ -27,7 +27,7 @@ public static class CloneRuleParser
         [DistinctImsisRule.KindName] = ["Name", "Kind", "Threshold", "PeriodDays"],
         [DailyAverageImsisRule.KindName] = ["Name", "Kind", "Threshold", "PeriodDays", "MinSeenDays"],
         [AllOfRule.KindName] = ["Name", "Kind", "Rules"],
-        [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "TransitionDays"],
+        [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "MinDaysPerWeek", "TransitionDays"],
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
@@ -186,6 +186,7 @@ public static class CloneRuleParser
             var minImsis = Int(node, label, "MinImsis", 2, 32, problems);
             var minDays = Int(node, label, "MinDays", 1, MaxPeriodDays, problems);
             var minWeeks = Int(node, label, "MinWeeks", 1, 53, problems);
+            var perWeek = node.Scalar("MinDaysPerWeek") is null ? 1 : Int(node, label, "MinDaysPerWeek", 1, 7, problems);
             var transition = Int(node, label, "TransitionDays", 0, 30, problems);
             if (period > 0 && minDays > period)
             {
@@ -197,7 +198,7 @@ public static class CloneRuleParser
                 problems.Add($"{label}: MinWeeks ({minWeeks}) cannot exceed the {(period + 6) / 7} weeks of PeriodDays ({period})");
             }
 
-            rule = new ConcurrentImsisRule(name ?? "", period, minImsis, minDays, minWeeks, transition);
+            rule = new ConcurrentImsisRule(name ?? "", period, minImsis, minDays, minWeeks, perWeek, transition);
         }
         else
         {

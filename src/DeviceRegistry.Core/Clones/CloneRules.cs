@@ -73,11 +73,13 @@ public sealed class AllOfRule(string name, IReadOnlyList<CloneRule> rules) : Clo
 /// A day is concurrent when at least MinImsis IMSIs were seen on it, each in steady use: the day lies
 /// more than TransitionDays after the IMSI's first day seen and before its last (the overlap of an
 /// old and a new SIM at a number change, a SIM replacement or a resale falls in those edges). The
-/// rule matches when there were at least MinDays concurrent days in the period, spread over at
-/// least MinWeeks of the 7-day blocks counted back from the as-of date (a burst is not continuing use).
+/// rule matches when there were at least MinDays concurrent days in the period, and at least
+/// MinWeeks of the 7-day blocks counted back from the as-of date each hold at least MinDaysPerWeek
+/// of them: use that goes on week after week, not a burst (a hesitant number change) nor a day here
+/// and there (a relative borrowing the phone).
 /// </summary>
-public sealed class ConcurrentImsisRule(string name, int periodDays, int minImsis, int minDays, int minWeeks, int transitionDays)
-    : CloneRule(name)
+public sealed class ConcurrentImsisRule(string name, int periodDays, int minImsis, int minDays, int minWeeks, int minDaysPerWeek,
+    int transitionDays) : CloneRule(name)
 {
     public const string KindName = "ConcurrentImsis";
 
@@ -88,6 +90,8 @@ public sealed class ConcurrentImsisRule(string name, int periodDays, int minImsi
     public int MinDays { get; } = minDays;
 
     public int MinWeeks { get; } = minWeeks;
+
+    public int MinDaysPerWeek { get; } = minDaysPerWeek;
 
     public int TransitionDays { get; } = transitionDays;
 
@@ -105,7 +109,7 @@ public sealed class ConcurrentImsisRule(string name, int periodDays, int minImsi
             return false;
         }
 
-        return ActivityMeasures.WeeksWithDays(activity, concurrent, PeriodDays) >= MinWeeks;
+        return ActivityMeasures.WeeksWithDays(activity, concurrent, PeriodDays, MinDaysPerWeek) >= MinWeeks;
     }
 }
 
@@ -117,13 +121,14 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     public int LongestPeriodDays => Rules.Max(r => r.PeriodDays);
 
     /// <summary>
-    /// The project's tuned defaults (see docs/clone-detection.md): continuing use by two or more
-    /// subscribers over three months, and three or more subscribers at once over a month.
+    /// The project's tuned defaults (see docs/clone-detection.md): two subscribers in steady use on the
+    /// same days, two or more days a week for three weeks or more within 90 days; or three or more at
+    /// once on days in two different weeks of the last 30 days.
     /// </summary>
     public static CloneRuleSet Defaults { get; } = new(
     [
-        new ConcurrentImsisRule("concurrent-use", periodDays: 90, minImsis: 2, minDays: 8, minWeeks: 4, transitionDays: 3),
-        new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, transitionDays: 3),
+        new ConcurrentImsisRule("concurrent-use", periodDays: 90, minImsis: 2, minDays: 8, minWeeks: 3, minDaysPerWeek: 2, transitionDays: 3),
+        new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, minDaysPerWeek: 1, transitionDays: 3),
     ]);
 
     /// <summary>DIRBS's two counting conditions with their usual parameters, for comparison.</summary>
