@@ -81,7 +81,7 @@ public static class DevReg
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
         }
         catch (ValidationException ex)
         {
