@@ -51,7 +51,11 @@ public sealed class CloneEvaluator(RegistryDatabase database)
 
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to ORDER BY imei";
+        // SQLite: the unary + keeps the planner off the month index, so it walks the primary key in IMEI
+        // order instead of sorting the whole range in a temporary B-tree.
+        cmd.CommandText = database.IsSqlite
+            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to ORDER BY imei"
+            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to ORDER BY imei";
         cmd.CommandTimeout = 0;
         AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
         AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
