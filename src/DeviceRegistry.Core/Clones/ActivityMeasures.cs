@@ -11,6 +11,7 @@ public sealed class ActivityMeasures
     // counts[k][w]: bit d set = at least k+1 of the IMSIs added so far were on day d (bit-sliced saturating counters)
     private ulong[] counters = new ulong[64];
     private ulong[] core = new ulong[8];
+    private ulong[] concurrent = new ulong[8];
 
     /// <summary>Distinct IMSIs seen on at least one day of the period.</summary>
     public static int DistinctImsis(ImeiActivity activity, int periodDays)
@@ -98,6 +99,68 @@ public sealed class ActivityMeasures
         }
 
         return levels.Slice((minImsis - 1) * words, words);
+    }
+
+    /// <summary>
+    /// The concurrent days: days on which at least <paramref name="minImsis"/> IMSIs in steady use were seen
+    /// (<see cref="DaysWithAtLeast"/>), leaving out handovers: a day whose nearest days seen before and after
+    /// share no IMSI is the day the phone went from one SIM to another (a visitor's weekend on the home SIM,
+    /// two SIMs taken in turn), not two subscribers at once.
+    /// </summary>
+    public ReadOnlySpan<ulong> ConcurrentDays(ImeiActivity activity, int minImsis, int transitionDays)
+    {
+        var words = activity.Words;
+        var result = Scratch(ref concurrent, words);
+        DaysWithAtLeast(activity, minImsis, transitionDays).CopyTo(result);
+        var union = Scratch(ref core, words);
+        for (var i = 0; i < activity.ImsiCount; i++)
+        {
+            var days = activity.DaysOf(i);
+            for (var w = 0; w < words; w++)
+            {
+                union[w] |= days[w];
+            }
+        }
+
+        for (var w = 0; w < words; w++)
+        {
+            var word = result[w];
+            while (word != 0)
+            {
+                var day = (w << 6) + BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                var before = day - 1;
+                while (before >= 0 && !ImeiActivity.IsSet(union, before))
+                {
+                    before--;
+                }
+
+                var after = day + 1;
+                while (after < activity.DayCount && !ImeiActivity.IsSet(union, after))
+                {
+                    after++;
+                }
+
+                if (before < 0 || after >= activity.DayCount)
+                {
+                    continue; // nothing to compare with: it counts
+                }
+
+                var shared = false;
+                for (var i = 0; i < activity.ImsiCount && !shared; i++)
+                {
+                    var days = activity.DaysOf(i);
+                    shared = ImeiActivity.IsSet(days, before) && ImeiActivity.IsSet(days, after);
+                }
+
+                if (!shared)
+                {
+                    result[w] &= ~(1UL << (day & 63));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -134,7 +134,7 @@ public sealed class CloneEvaluator(RegistryDatabase database)
         var (daysSeen, _) = measures.DailyTotals(activity, period);
         var overlapDays = ImeiActivity.CountDays(measures.DaysWithAtLeast(activity, 2, 0), from, to);
         var transition = rule is ConcurrentImsisRule c ? c.TransitionDays : EvidenceTransitionDays;
-        var concurrentDays = ImeiActivity.CountDays(measures.DaysWithAtLeast(activity, 2, transition), from, to);
+        var concurrentDays = ImeiActivity.CountDays(measures.ConcurrentDays(activity, 2, transition), from, to);
         var maxDaily = ActivityMeasures.MaxDailyImsis(activity, period);
 
         var imsis = new List<string>(activity.ImsiCount);

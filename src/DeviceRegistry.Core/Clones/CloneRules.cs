@@ -72,7 +72,8 @@ public sealed class AllOfRule(string name, IReadOnlyList<CloneRule> rules) : Clo
 /// The project's concurrency rule: several subscribers using the IMEI on the same days, continuing.
 /// A day is concurrent when at least MinImsis IMSIs were seen on it, each in steady use: the day lies
 /// more than TransitionDays after the IMSI's first day seen and before its last (the overlap of an
-/// old and a new SIM at a number change, a SIM replacement or a resale falls in those edges). The
+/// old and a new SIM at a number change, a SIM replacement or a resale falls in those edges), and it
+/// is not a handover (the nearest days seen before and after share an IMSI). The
 /// rule matches when there were at least MinDays concurrent days in the period, and at least
 /// MinWeeks of the 7-day blocks counted back from the as-of date each hold at least MinDaysPerWeek
 /// of them: use that goes on week after week, not a burst (a hesitant number change) nor a day here
@@ -102,7 +103,7 @@ public sealed class ConcurrentImsisRule(string name, int periodDays, int minImsi
             return false;
         }
 
-        var concurrent = measures.DaysWithAtLeast(activity, MinImsis, TransitionDays);
+        var concurrent = measures.ConcurrentDays(activity, MinImsis, TransitionDays);
         var from = activity.PeriodStart(PeriodDays);
         if (ImeiActivity.CountDays(concurrent, from, activity.DayCount - 1) < MinDays)
         {

@@ -355,8 +355,32 @@ public sealed class DemoDataGenerator
                 Add(arrival, imei, home);
             }
 
-            Use(imei, local, buyDay, departure, DailyUse(), trips: false);
+            var onLocal = Use(imei, local, buyDay, departure, DailyUse(), trips: false);
             Add(buyDay, imei, local);
+            onLocal.Add(buyDay);
+            if (departure - buyDay >= 14 && Chance(0.3))
+            {
+                // back on the home SIM every weekend (calls home): both SIMs on Saturday and Monday, only the home SIM on Sunday
+                for (var d = buyDay + 1; d < departure; d++)
+                {
+                    switch (d % 7)
+                    {
+                        case 5:
+                        case 0 when d > buyDay + 1:
+                            Add(d, imei, home);
+                            Add(d, imei, local);
+                            onLocal.Add(d);
+                            break;
+                        case 6:
+                            Add(d, imei, home);
+                            onLocal.Remove(d);
+                            break;
+                    }
+                }
+
+                Remove(imei, local, onLocal);
+            }
+
             for (var d = buyDay + 1; d < departure; d++)
             {
                 if (Chance(0.04))

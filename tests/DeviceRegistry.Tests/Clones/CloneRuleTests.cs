@@ -181,4 +181,38 @@ public sealed class CloneRuleTests
         Assert.Equal(AsOf, evidence.LastSeen);
         Assert.Equal(["400011111111111", "400021111111111"], evidence.Imsis);
     }
+    [Fact]
+    public void ConcurrentImsis_does_not_count_handovers_of_a_visitor_back_on_the_home_sim_every_weekend()
+    {
+        // local SIM Monday to Saturday, home SIM Saturday to Monday: both SIMs on Saturdays and Mondays, for eleven weeks
+        var activity = Activity();
+        for (var d = new DateOnly(2026, 3, 9); d <= AsOf; d = d.AddDays(1))
+        {
+            if (d.DayOfWeek is not DayOfWeek.Sunday)
+            {
+                Seen(activity, "400011111111111", d);
+            }
+
+            if (d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday or DayOfWeek.Monday)
+            {
+                Seen(activity, "250011111111111", d);
+            }
+        }
+
+        var rule = CloneRuleSet.Defaults.Rules[0];
+        var measures = new ActivityMeasures();
+        var from = activity.PeriodStart(90);
+
+        Assert.True(ImeiActivity.CountDays(measures.DaysWithAtLeast(activity, 2, 3), from, activity.DayCount - 1) >= 20);
+        Assert.Equal(0, ImeiActivity.CountDays(measures.ConcurrentDays(activity, 2, 3), from, activity.DayCount - 1));
+        Assert.False(Matches(rule, activity));
+
+        // the same two SIMs also seen together mid-week, week after week: concurrent use
+        for (var d = new DateOnly(2026, 3, 11); d <= AsOf; d = d.AddDays(7))
+        {
+            Seen(activity, "250011111111111", d, d.AddDays(1));
+        }
+
+        Assert.True(Matches(rule, activity));
+    }
 }
