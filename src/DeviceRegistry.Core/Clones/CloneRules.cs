@@ -124,12 +124,14 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     /// <summary>
     /// The project's tuned defaults (see docs/clone-detection.md): two subscribers in steady use on the
     /// same days, two or more days a week for three weeks or more within 90 days; or three or more at
-    /// once on days in two different weeks of the last 30 days.
+    /// once on days in two different weeks of the last 30 days; or, for crowds of short-lived SIMs that
+    /// never settle into steady use, three or more IMSIs a day on average over the last 30 days.
     /// </summary>
     public static CloneRuleSet Defaults { get; } = new(
     [
         new ConcurrentImsisRule("concurrent-use", periodDays: 90, minImsis: 2, minDays: 8, minWeeks: 3, minDaysPerWeek: 2, transitionDays: 3),
         new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, minDaysPerWeek: 1, transitionDays: 3),
+        new DailyAverageImsisRule("crowded-imei", threshold: 3.0, periodDays: 30, minSeenDays: 7),
     ]);
 
     /// <summary>DIRBS's two counting conditions with their usual parameters, for comparison.</summary>

@@ -215,4 +215,28 @@ public sealed class CloneRuleTests
 
         Assert.True(Matches(rule, activity));
     }
+    [Fact]
+    public void The_defaults_catch_a_crowd_of_short_lived_sims_but_not_a_dealer_activating_one_sim_a_day()
+    {
+        // a counterfeit batch whose users each show up for two days: never steady, but four IMSIs a day
+        var crowd = Activity();
+        var dealer = Activity();
+        Seen(dealer, "400010000000000", new DateOnly(2026, 5, 1), AsOf);
+        for (var day = 0; day < 30; day++)
+        {
+            var date = new DateOnly(2026, 5, 2).AddDays(day);
+            for (var k = 0; k < 2; k++)
+            {
+                var imsi = "4000200000" + (day * 2 + k).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+                Seen(crowd, imsi, date.AddDays(-1), date);
+            }
+
+            Seen(dealer, "4000400000" + day.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), date);
+        }
+
+        var measures = new ActivityMeasures();
+        Assert.Null(new CloneRuleSet(CloneRuleSet.Defaults.Rules.OfType<ConcurrentImsisRule>().ToList()).FirstMatch(crowd, measures));
+        Assert.Equal("crowded-imei", CloneRuleSet.Defaults.FirstMatch(crowd, measures)?.Name);
+        Assert.Null(CloneRuleSet.Defaults.FirstMatch(dealer, measures));
+    }
 }
