@@ -8,6 +8,8 @@ CREATE TABLE clone_statuses (
     days_seen      integer      NOT NULL,
     overlap_days   integer      NOT NULL,
     overlap_share  double precision NOT NULL,
+    concurrent_days integer     NOT NULL,
+    max_daily_imsis integer     NOT NULL,
     first_seen     date         NOT NULL,
     last_seen      date         NOT NULL,
     genuine_imsi   varchar(15)  NULL,

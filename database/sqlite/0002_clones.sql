@@ -8,6 +8,8 @@ CREATE TABLE clone_statuses (
     days_seen      INTEGER NOT NULL,
     overlap_days   INTEGER NOT NULL,
     overlap_share  REAL    NOT NULL,
+    concurrent_days INTEGER NOT NULL,
+    max_daily_imsis INTEGER NOT NULL,
     first_seen     TEXT    NOT NULL,
     last_seen      TEXT    NOT NULL,
     genuine_imsi   TEXT    NULL,

@@ -36,6 +36,15 @@ public sealed class CloneStatus
     /// <summary>OverlapDays / DaysSeen.</summary>
     public double OverlapShare { get; set; }
 
+    /// <summary>
+    /// Days in the rule's period on which two or more IMSIs were each in steady use (not in the first
+    /// or last days of their use, where number changes and SIM replacements overlap).
+    /// </summary>
+    public int ConcurrentDays { get; set; }
+
+    /// <summary>The most distinct IMSIs seen on the IMEI on one day of the rule's period.</summary>
+    public int MaxDailyImsis { get; set; }
+
     public DateOnly FirstSeen { get; set; }
 
     public DateOnly LastSeen { get; set; }

@@ -1,0 +1,192 @@
+using System.Data.Common;
+using DeviceRegistry.Data;
+
+namespace DeviceRegistry.Clones;
+
+/// <summary>Why an IMEI was judged a clone: the matching rule and the measures an appeal reviewer reads.</summary>
+public sealed record CloneEvidence(
+    long Imei,
+    string Rule,
+    int DistinctImsis,
+    int DaysSeen,
+    int OverlapDays,
+    double OverlapShare,
+    int ConcurrentDays,
+    int MaxDailyImsis,
+    DateOnly FirstSeen,
+    DateOnly LastSeen,
+    string GenuineImsi,
+    IReadOnlyList<string> Imsis);
+
+/// <summary>What one evaluation found.</summary>
+public sealed record CloneEvaluation(
+    IReadOnlyList<CloneEvidence> Matches,
+    long ImeisEvaluated,
+    long ImeisSkipped,
+    long RowsRead,
+    DateOnly RangeStart,
+    DateOnly AsOf);
+
+/// <summary>
+/// Streams the sightings of the months covering the longest rule period up to the as-of date, ordered
+/// by IMEI, builds each IMEI's per-IMSI day bitsets in a reused buffer and evaluates the rules. Memory
+/// is bounded by the largest IMEI plus the matches; nothing is written.
+/// </summary>
+public sealed class CloneEvaluator(RegistryDatabase database)
+{
+    /// <summary>The transition allowance used for the ConcurrentDays evidence when the matching rule has none of its own.</summary>
+    public const int EvidenceTransitionDays = 3;
+
+    /// <param name="skip">IMEIs not to evaluate (already clones: verdicts are sticky).</param>
+    /// <param name="ignoreUpTo">Per IMEI, a day up to which sightings are not evidence (a verdict cleared on appeal that day).</param>
+    public async Task<CloneEvaluation> EvaluateAsync(CloneRuleSet rules, DateOnly asOf, IReadOnlySet<long>? skip = null,
+        IReadOnlyDictionary<long, DateOnly>? ignoreUpTo = null, CancellationToken ct = default)
+    {
+        var periodStart = asOf.AddDays(1 - rules.LongestPeriodDays);
+        var rangeStart = new DateOnly(periodStart.Year, periodStart.Month, 1);
+        var activity = new ImeiActivity(rangeStart, asOf);
+        var measures = new ActivityMeasures();
+        var matches = new List<CloneEvidence>();
+        long evaluated = 0, skipped = 0, rows = 0;
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        // SQLite: the unary + keeps the planner off the month index, so it walks the primary key in IMEI
+        // order instead of sorting the whole range in a temporary B-tree.
+        cmd.CommandText = database.IsSqlite
+            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to ORDER BY imei"
+            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to ORDER BY imei";
+        cmd.CommandTimeout = 0;
+        AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
+        AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
+        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+
+        var current = long.MinValue;
+        var skipping = false;
+        while (await reader.ReadAsync(ct))
+        {
+            rows++;
+            var imei = reader.GetInt64(0);
+            if (imei != current)
+            {
+                if (current != long.MinValue && !skipping)
+                {
+                    evaluated++;
+                    Evaluate(current);
+                }
+
+                current = imei;
+                skipping = skip?.Contains(imei) == true;
+                if (skipping)
+                {
+                    skipped++;
+                }
+                else
+                {
+                    activity.Reset(imei);
+                }
+            }
+
+            if (skipping)
+            {
+                continue;
+            }
+
+            var imsi = reader.GetString(1);
+            activity.Add(imsi, reader.GetInt32(2), reader.GetInt32(3));
+        }
+
+        if (current != long.MinValue && !skipping)
+        {
+            evaluated++;
+            Evaluate(current);
+        }
+
+        return new CloneEvaluation(matches, evaluated, skipped, rows, rangeStart, asOf);
+
+        void Evaluate(long imei)
+        {
+            if (ignoreUpTo is not null && ignoreUpTo.TryGetValue(imei, out var cleared))
+            {
+                activity.IgnoreUpTo(cleared);
+            }
+
+            if (activity.ImsiCount < 2)
+            {
+                return; // one subscriber is never a clone, whatever the rules say
+            }
+
+            var rule = rules.FirstMatch(activity, measures);
+            if (rule is not null)
+            {
+                matches.Add(Describe(activity, measures, rule));
+            }
+        }
+    }
+
+    /// <summary>The evidence for an IMEI a rule matched, over that rule's period.</summary>
+    public static CloneEvidence Describe(ImeiActivity activity, ActivityMeasures measures, CloneRule rule)
+    {
+        var period = rule.PeriodDays;
+        var from = activity.PeriodStart(period);
+        var to = activity.DayCount - 1;
+        var distinct = ActivityMeasures.DistinctImsis(activity, period);
+        var (daysSeen, _) = measures.DailyTotals(activity, period);
+        var overlapDays = ImeiActivity.CountDays(measures.DaysWithAtLeast(activity, 2, 0), from, to);
+        var transition = rule is ConcurrentImsisRule c ? c.TransitionDays : EvidenceTransitionDays;
+        var concurrentDays = ImeiActivity.CountDays(measures.ConcurrentDays(activity, 2, transition), from, to);
+        var maxDaily = ActivityMeasures.MaxDailyImsis(activity, period);
+
+        var imsis = new List<string>(activity.ImsiCount);
+        var first = int.MaxValue;
+        var last = -1;
+        var genuine = -1;
+        var genuineFirst = int.MaxValue;
+        var genuineDays = 0;
+        for (var i = 0; i < activity.ImsiCount; i++)
+        {
+            var days = activity.DaysOf(i);
+            var f = ImeiActivity.FirstDay(days);
+            if (f < 0)
+            {
+                continue; // only seen before an appeal cleared the IMEI
+            }
+
+            imsis.Add(activity.ImsiAt(i));
+            var l = ImeiActivity.LastDay(days);
+            first = Math.Min(first, f);
+            last = Math.Max(last, l);
+            var count = ImeiActivity.CountDays(days, 0, to);
+            if (f < genuineFirst || (f == genuineFirst && (count > genuineDays
+                || (count == genuineDays && string.CompareOrdinal(activity.ImsiAt(i), activity.ImsiAt(genuine)) < 0))))
+            {
+                genuine = i;
+                genuineFirst = f;
+                genuineDays = count;
+            }
+        }
+
+        imsis.Sort(StringComparer.Ordinal);
+        return new CloneEvidence(
+            activity.Imei,
+            rule.Name,
+            distinct,
+            daysSeen,
+            overlapDays,
+            daysSeen == 0 ? 0 : Math.Round((double)overlapDays / daysSeen, 4),
+            concurrentDays,
+            maxDaily,
+            activity.DateOf(first),
+            activity.DateOf(last),
+            activity.ImsiAt(genuine),
+            imsis);
+    }
+
+    private static void AddParameter(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}

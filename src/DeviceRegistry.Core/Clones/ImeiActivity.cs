@@ -1,0 +1,191 @@
+using System.Numerics;
+
+namespace DeviceRegistry.Clones;
+
+/// <summary>
+/// The days on which each IMSI was seen on one IMEI, as one bitset per IMSI over the detection
+/// range (day 0 = <see cref="RangeStart"/>, the last day = the as-of date). Reused from IMEI to IMEI
+/// by the scanner so that memory stays bounded by the largest IMEI, not by the table.
+/// </summary>
+public sealed class ImeiActivity
+{
+    private readonly Dictionary<string, int> imsiIndex = new(StringComparer.Ordinal);
+    private readonly List<string> imsis = [];
+    private ulong[] bits;
+
+    public ImeiActivity(DateOnly rangeStart, DateOnly asOf)
+    {
+        if (asOf < rangeStart)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), "the as-of date is before the range start");
+        }
+
+        RangeStart = rangeStart;
+        AsOf = asOf;
+        DayCount = asOf.DayNumber - rangeStart.DayNumber + 1;
+        Words = (DayCount + 63) / 64;
+        bits = new ulong[Words * 8];
+    }
+
+    public DateOnly RangeStart { get; }
+
+    public DateOnly AsOf { get; }
+
+    /// <summary>Days in the range; the as-of date is day DayCount - 1.</summary>
+    public int DayCount { get; }
+
+    /// <summary>64-bit words per IMSI bitset.</summary>
+    public int Words { get; }
+
+    public long Imei { get; private set; }
+
+    public int ImsiCount => imsis.Count;
+
+    public string ImsiAt(int index) => imsis[index];
+
+    /// <summary>The bitset of one IMSI (bit d = seen on day d of the range).</summary>
+    public ReadOnlySpan<ulong> DaysOf(int imsi) => bits.AsSpan(imsi * Words, Words);
+
+    public void Reset(long imei)
+    {
+        Imei = imei;
+        Array.Clear(bits, 0, imsis.Count * Words);
+        imsis.Clear();
+        imsiIndex.Clear();
+    }
+
+    /// <summary>ORs a month's day mask (bit d-1 = day d) for an IMSI; days outside the range are dropped.</summary>
+    public void Add(string imsi, int yearMonth, int dayMask)
+    {
+        var monthStart = new DateOnly(yearMonth / 100, yearMonth % 100, 1);
+        var offset = monthStart.DayNumber - RangeStart.DayNumber;
+        var mask = (ulong)(uint)dayMask & 0x7FFF_FFFFUL;
+        if (offset < 0)
+        {
+            mask = -offset >= 64 ? 0 : mask >> -offset;
+            offset = 0;
+        }
+
+        if (mask == 0 || offset >= DayCount)
+        {
+            return;
+        }
+
+        var set = IndexOf(imsi);
+        var row = bits.AsSpan(set * Words, Words);
+        var word = offset >> 6;
+        var shift = offset & 63;
+        row[word] |= mask << shift;
+        if (shift > 33 && word + 1 < Words)
+        {
+            row[word + 1] |= mask >> (64 - shift);
+        }
+
+        // days after the as-of date are not evidence yet
+        var tail = DayCount & 63;
+        if (tail != 0)
+        {
+            row[Words - 1] &= (1UL << tail) - 1;
+        }
+    }
+
+    /// <summary>Forgets every day up to and including <paramref name="lastIgnoredDay"/> (evidence given before an appeal was approved).</summary>
+    public void IgnoreUpTo(DateOnly lastIgnoredDay)
+    {
+        var end = Math.Min(lastIgnoredDay.DayNumber - RangeStart.DayNumber, DayCount - 1);
+        if (end < 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < imsis.Count; i++)
+        {
+            ClearRange(bits.AsSpan(i * Words, Words), 0, end);
+        }
+    }
+
+    /// <summary>The first day index of a period of <paramref name="periodDays"/> days ending on the as-of date (inclusive).</summary>
+    public int PeriodStart(int periodDays) => Math.Max(0, DayCount - periodDays);
+
+    public DateOnly DateOf(int day) => RangeStart.AddDays(day);
+
+    private int IndexOf(string imsi)
+    {
+        if (imsiIndex.TryGetValue(imsi, out var index))
+        {
+            return index;
+        }
+
+        index = imsis.Count;
+        if ((index + 1) * Words > bits.Length)
+        {
+            Array.Resize(ref bits, bits.Length * 2);
+        }
+
+        imsis.Add(imsi);
+        imsiIndex.Add(imsi, index);
+        return index;
+    }
+
+    internal static void ClearRange(Span<ulong> set, int from, int to)
+    {
+        for (var day = from; day <= to;)
+        {
+            var word = day >> 6;
+            var bit = day & 63;
+            var last = Math.Min(63, bit + (to - day));
+            var width = last - bit + 1;
+            var mask = width == 64 ? ulong.MaxValue : ((1UL << width) - 1) << bit;
+            set[word] &= ~mask;
+            day += width;
+        }
+    }
+
+    /// <summary>Counts the days set in [from, to] (inclusive).</summary>
+    public static int CountDays(ReadOnlySpan<ulong> set, int from, int to)
+    {
+        var count = 0;
+        for (var day = from; day <= to;)
+        {
+            var word = day >> 6;
+            var bit = day & 63;
+            var last = Math.Min(63, bit + (to - day));
+            var width = last - bit + 1;
+            var mask = width == 64 ? ulong.MaxValue : ((1UL << width) - 1) << bit;
+            count += BitOperations.PopCount(set[word] & mask);
+            day += width;
+        }
+
+        return count;
+    }
+
+    /// <summary>The first day set, or -1.</summary>
+    public static int FirstDay(ReadOnlySpan<ulong> set)
+    {
+        for (var w = 0; w < set.Length; w++)
+        {
+            if (set[w] != 0)
+            {
+                return (w << 6) + BitOperations.TrailingZeroCount(set[w]);
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The last day set, or -1.</summary>
+    public static int LastDay(ReadOnlySpan<ulong> set)
+    {
+        for (var w = set.Length - 1; w >= 0; w--)
+        {
+            if (set[w] != 0)
+            {
+                return (w << 6) + 63 - BitOperations.LeadingZeroCount(set[w]);
+            }
+        }
+
+        return -1;
+    }
+
+    public static bool IsSet(ReadOnlySpan<ulong> set, int day) => (set[day >> 6] & (1UL << (day & 63))) != 0;
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using DeviceRegistry.Identifiers;
+
+namespace DeviceRegistry.Demo;
+
+/// <summary>
+/// Writes a demo data set as an attach log in the CONTRACT.md format and a labels file. The IMEI is
+/// written the way each operator's network sends it: Azercell 15 digits with the Luhn check digit,
+/// Bakcell 15 digits with the check digit sent as 0, Nar the 16-digit IMEISV.
+/// </summary>
+public static class DemoFiles
+{
+    public const string AttachLogName = "attach-log.csv";
+    public const string LabelsName = "labels.csv";
+
+    private static readonly string[] Rats = ["4G", "4G", "4G", "5G", "3G", "2G"];
+
+    public static (string AttachLog, string Labels) Write(DemoDataSet data, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var attachLog = Path.Combine(directory, AttachLogName);
+        var labels = Path.Combine(directory, LabelsName);
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var imeiText = data.Imeis.Select(k => new Imei(k)).ToArray();
+        using (var writer = new StreamWriter(attachLog, append: false, utf8, 1 << 16))
+        {
+            writer.Write("timestamp,imei,imsi,msisdn,operator,rat\n");
+            foreach (var row in data.Rows)
+            {
+                var sim = data.Sims[row.SimIndex];
+                var imei = imeiText[row.ImeiIndex];
+                var hash = (uint)HashCode.Combine(row.Day, row.ImeiIndex, row.SimIndex);
+                var date = data.Start.AddDays(row.Day);
+                var seconds = (int)(hash % 86_400);
+                writer.Write(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"T{seconds / 3600:D2}:{seconds / 60 % 60:D2}:{seconds % 60:D2}Z,"));
+                writer.Write(sim.Operator switch
+                {
+                    "Azercell" => imei.WithCheckDigit,
+                    "Bakcell" => imei + "0",
+                    _ => imei + ((hash >> 8) % 3 + 1).ToString("D2", CultureInfo.InvariantCulture),
+                });
+                writer.Write(',');
+                writer.Write(sim.Imsi);
+                writer.Write(',');
+                writer.Write(sim.Msisdn);
+                writer.Write(',');
+                writer.Write(sim.Operator);
+                writer.Write(',');
+                writer.Write(Rats[(hash >> 16) % Rats.Length]);
+                writer.Write('\n');
+            }
+        }
+
+        using (var writer = new StreamWriter(labels, append: false, utf8))
+        {
+            writer.Write("imei,pattern,is_clone,users\n");
+            foreach (var label in data.Labels.OrderBy(l => l.Imei))
+            {
+                writer.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"{new Imei(label.Imei)},{label.Pattern},{(label.IsClone ? "true" : "false")},{label.Users}\n"));
+            }
+        }
+
+        return (attachLog, labels);
+    }
+}

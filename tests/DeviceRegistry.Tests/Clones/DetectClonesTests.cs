@@ -1,0 +1,312 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using DeviceRegistry.Clones;
+using DeviceRegistry.Cli;
+using DeviceRegistry.Data;
+using DeviceRegistry.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeviceRegistry.Tests.Clones;
+
+public sealed class DetectClonesTests
+{
+    // A leading zero in the key: the CSV must keep it.
+    private const long CloneImei = 1_234_567_890_123;
+    private const long NumberChangeImei = 35_332_510_000_001;
+    private const string Genuine = "400011111111111";
+    private const string Copy = "400022222222222";
+    private const string SecondCopy = "400043333333333";
+    private const string OldNumber = "400014444444444";
+    private const string NewNumber = "400025555555555";
+    private static readonly DateOnly AsOf = new(2026, 5, 31);
+
+    /// <summary>
+    /// A clone (genuine SIM every day from 1 Mar, a copy every day from 20 Mar, a second copy every
+    /// other day in May), a number change with the old SIM lingering two days, and ten one-SIM phones.
+    /// </summary>
+    private static async Task SeedAsync(TestDatabase db)
+    {
+        var days = new List<(long Imei, string Imsi, DateOnly Day)>();
+        void Daily(long imei, string imsi, DateOnly from, DateOnly to, int every = 1)
+        {
+            for (var d = from; d <= to; d = d.AddDays(every))
+            {
+                days.Add((imei, imsi, d));
+            }
+        }
+
+        Daily(CloneImei, Genuine, new DateOnly(2026, 3, 1), AsOf);
+        Daily(CloneImei, Copy, new DateOnly(2026, 3, 20), AsOf);
+        Daily(CloneImei, SecondCopy, new DateOnly(2026, 5, 1), AsOf, every: 2);
+        Daily(NumberChangeImei, OldNumber, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 16));
+        Daily(NumberChangeImei, NewNumber, new DateOnly(2026, 4, 15), AsOf);
+        for (var i = 0; i < 10; i++)
+        {
+            Daily(35_891_110_000_100 + i, "40001900000000" + i.ToString(CultureInfo.InvariantCulture), new DateOnly(2026, 3, 1), AsOf, every: 1 + (i % 3));
+        }
+
+        await InsertSightingsAsync(db, days);
+    }
+
+    internal static async Task InsertSightingsAsync(TestDatabase db, IEnumerable<(long Imei, string Imsi, DateOnly Day)> days)
+    {
+        await using var context = db.CreateContext();
+        var op = await context.Operators.FirstOrDefaultAsync(o => o.Name == "Azercell");
+        if (op is null)
+        {
+            op = new Operator { Name = "Azercell", CreatedAt = DateTime.UtcNow };
+            context.Operators.Add(op);
+            await context.SaveChangesAsync();
+        }
+
+        foreach (var g in days.GroupBy(d => (d.Imei, d.Imsi, Month: d.Day.Year * 100 + d.Day.Month)))
+        {
+            var existing = await context.Sightings.FindAsync(g.Key.Imei, g.Key.Imsi, op.Id, g.Key.Month);
+            var mask = g.Aggregate(0, (m, d) => m | (1 << (d.Day.Day - 1)));
+            if (existing is null)
+            {
+                context.Sightings.Add(new Sighting
+                {
+                    Imei = g.Key.Imei, Imsi = g.Key.Imsi, OperatorId = op.Id, Month = g.Key.Month, DayMask = mask,
+                    FirstSeen = g.Min(d => d.Day), LastSeen = g.Max(d => d.Day), Msisdn = "994501234567",
+                });
+            }
+            else
+            {
+                existing.DayMask |= mask;
+                existing.LastSeen = g.Max(d => d.Day) > existing.LastSeen ? g.Max(d => d.Day) : existing.LastSeen;
+            }
+        }
+
+        await context.SaveChangesAsync();
+    }
+
+    private static async Task<(int Statuses, int History, int Changes, int Pairs)> CountsAsync(TestDatabase db)
+    {
+        await using var context = db.CreateContext();
+        return (await context.Set<CloneStatus>().CountAsync(), await context.Set<CloneStatusChange>().CountAsync(),
+            await context.ImeiChanges.CountAsync(), await context.Set<CloneAllowedPair>().CountAsync());
+    }
+
+    private static Task<CliResult> DetectAsync(TestDatabase db, params string[] extra) =>
+        Infrastructure.Cli.RunAsync(db, ["detect", "--as-of", AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), .. extra]);
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Detect_records_the_clone_with_evidence_allowed_pairs_history_and_an_imei_change(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+
+        var run = await DetectAsync(db);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("new clones: 1", run.Out, StringComparison.Ordinal);
+        await using var context = db.CreateContext();
+        var status = Assert.Single(await context.Set<CloneStatus>().ToListAsync());
+        Assert.Equal(CloneImei, status.Imei);
+        Assert.Equal(CloneStatusValues.Clone, status.Status);
+        Assert.Equal("concurrent-use", status.Rule);
+        Assert.Equal(AsOf, status.Since);
+        Assert.Equal(AsOf, status.AsOf);
+        Assert.Equal(3, status.DistinctImsis);
+        Assert.Equal(90, status.DaysSeen); // 3 Mar to 31 May, the genuine SIM every day
+        Assert.Equal(73, status.OverlapDays); // the copy from 20 Mar
+        Assert.Equal(Math.Round(73.0 / 90, 4), status.OverlapShare, 4);
+        Assert.Equal(67, status.ConcurrentDays); // the copy's steady days: 23 Mar to 28 May
+        Assert.Equal(3, status.MaxDailyImsis);
+        Assert.Equal(new DateOnly(2026, 3, 1), status.FirstSeen);
+        Assert.Equal(AsOf, status.LastSeen);
+        Assert.Equal(Genuine, status.GenuineImsi);
+
+        var pairs = await context.Set<CloneAllowedPair>().OrderBy(p => p.Imsi).ToListAsync();
+        Assert.Equal([Genuine, Copy, SecondCopy], pairs.Select(p => p.Imsi));
+        Assert.All(pairs, p => Assert.Equal((CloneImei, AsOf), (p.Imei, p.Since)));
+
+        var history = Assert.Single(await context.Set<CloneStatusChange>().ToListAsync());
+        Assert.Equal((CloneImei, CloneStatusValues.Clone, AsOf, "concurrent-use"), (history.Imei, history.Status, history.AsOf, history.Rule));
+        using var reason = JsonDocument.Parse(history.Reason!);
+        Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
+
+        var change = Assert.Single(await context.ImeiChanges.ToListAsync());
+        Assert.Equal((CloneImei, "clones"), (change.Imei, change.Source));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Detect_is_idempotent_and_verdicts_are_sticky(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        Assert.Equal(0, (await DetectAsync(db)).ExitCode);
+        var before = await CountsAsync(db);
+
+        var again = await DetectAsync(db);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("new clones: 0", again.Out, StringComparison.Ordinal);
+        Assert.Equal(before, await CountsAsync(db));
+
+        // a new SIM on the clone after the verdict is not allowed, and months later with no sightings the verdict stays
+        await InsertSightingsAsync(db, [(CloneImei, "400047777777777", new DateOnly(2026, 6, 5))]);
+        var later = await Infrastructure.Cli.RunAsync(db, "detect", "--as-of", "2026-12-31");
+        Assert.Equal(0, later.ExitCode);
+        Assert.Equal(before, await CountsAsync(db));
+        await using var context = db.CreateContext();
+        Assert.Equal(CloneStatusValues.Clone, (await context.Set<CloneStatus>().SingleAsync()).Status);
+        Assert.DoesNotContain(await context.Set<CloneAllowedPair>().Select(p => p.Imsi).ToListAsync(), i => i == "400047777777777");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_cleared_verdict_is_judged_again_only_on_sightings_after_it_was_cleared(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        Assert.Equal(0, (await DetectAsync(db)).ExitCode);
+        await using (var context = db.CreateContext())
+        {
+            var status = await context.Set<CloneStatus>().SingleAsync();
+            status.Status = CloneStatusValues.Cleared;
+            status.Since = AsOf;
+            await context.SaveChangesAsync();
+        }
+
+        var quiet = await Infrastructure.Cli.RunAsync(db, "detect", "--as-of", "2026-06-10");
+        Assert.Equal(0, quiet.ExitCode);
+        await using (var context = db.CreateContext())
+        {
+            Assert.Equal(CloneStatusValues.Cleared, (await context.Set<CloneStatus>().SingleAsync()).Status);
+        }
+
+        // the copies go on being used together after the appeal: clone again, history appended
+        var days = new List<(long, string, DateOnly)>();
+        for (var d = new DateOnly(2026, 6, 1); d <= new DateOnly(2026, 8, 31); d = d.AddDays(1))
+        {
+            days.Add((CloneImei, Genuine, d));
+            days.Add((CloneImei, Copy, d));
+        }
+
+        await InsertSightingsAsync(db, days);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var again = await DevReg.RunAsync(["detect", "--as-of", "2026-08-31"], output, error,
+            new Dictionary<string, string?>(db.Settings) { [DetectClonesHandler.MaxFlaggedShareKey] = "1" }); // the only IMEI seen since June
+        Assert.True(again == 0, error.ToString());
+        await using (var context = db.CreateContext())
+        {
+            var status = await context.Set<CloneStatus>().SingleAsync();
+            Assert.Equal((CloneStatusValues.Clone, new DateOnly(2026, 8, 31)), (status.Status, status.Since));
+            Assert.Equal(new DateOnly(2026, 6, 1), status.FirstSeen);
+            Assert.Equal(2, await context.Set<CloneStatusChange>().CountAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Invalid_rule_files_and_settings_are_refused_with_nothing_applied(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        var folder = Directory.CreateTempSubdirectory("devreg-rules-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "rules.json");
+            await File.WriteAllTextAsync(file, """{ "Rules": [ { "Name": "ok", "Kind": "DistinctImsis", "Threshold": 2, "PeriodDays": 90 }, { "Name": "bad", "Kind": "DailyAverageImsis", "Threshold": 2, "PeriodDays": 30 } ] }""");
+            var invalid = await DetectAsync(db, "--rules", file);
+            Assert.Equal(1, invalid.ExitCode);
+            Assert.Contains("Rules[1] ('bad'): MinSeenDays is required", invalid.Error, StringComparison.Ordinal);
+
+            var missing = await DetectAsync(db, "--rules", Path.Combine(folder, "nope.json"));
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("nope.json' does not exist", missing.Error, StringComparison.Ordinal);
+
+            var badDate = await Infrastructure.Cli.RunAsync(db, "detect", "--as-of", "31/05/2026");
+            Assert.Equal(2, badDate.ExitCode);
+            Assert.Contains("--as-of", badDate.Error, StringComparison.Ordinal);
+
+            var settings = new Dictionary<string, string?>(db.Settings)
+            {
+                ["CloneDetection:Rules:0:Name"] = "x",
+                ["CloneDetection:Rules:0:Kind"] = "ConcurrentImsis",
+                ["CloneDetection:Rules:0:PeriodDays"] = "90",
+            };
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var configured = await DevReg.RunAsync(["detect", "--as-of", "2026-05-31"], output, error, settings);
+            Assert.Equal(1, configured);
+            Assert.Contains("CloneDetection:Rules:0 ('x'): MinImsis is required", error.ToString(), StringComparison.Ordinal);
+
+            Assert.Equal((0, 0, 0, 0), await CountsAsync(db));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_run_that_would_flag_more_than_the_safe_share_is_refused(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        var folder = Directory.CreateTempSubdirectory("devreg-rules-").FullName;
+        try
+        {
+            // naive counting flags the clone and the number change: 2 of 12 IMEIs, more than 10 %
+            var file = Path.Combine(folder, "counting.json");
+            await File.WriteAllTextAsync(file, """{ "Rules": [ { "Name": "two", "Kind": "DistinctImsis", "Threshold": 2, "PeriodDays": 90 } ] }""");
+
+            var refused = await DetectAsync(db, "--rules", file);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("Safety check", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("2 of the 12 IMEIs", refused.Error, StringComparison.Ordinal);
+            Assert.Equal((0, 0, 0, 0), await CountsAsync(db));
+
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var allowed = await DevReg.RunAsync(["detect", "--as-of", "2026-05-31", "--rules", file], output, error,
+                new Dictionary<string, string?>(db.Settings) { [DetectClonesHandler.MaxFlaggedShareKey] = "0.2" });
+            Assert.True(allowed == 0, error.ToString());
+            Assert.Equal(2, (await CountsAsync(db)).Statuses);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Clones_lists_the_verdicts_as_csv_keyed_on_the_14_digit_imei_and_as_json(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        Assert.Equal(0, (await DetectAsync(db)).ExitCode);
+
+        var csv = await Infrastructure.Cli.RunAsync(db, "clones");
+        Assert.Equal(0, csv.ExitCode);
+        var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        var header = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        Assert.Equal("imei", header[0]);
+        Assert.Equal("01234567890123", row[0]);
+        Assert.Equal(Genuine, row[Array.IndexOf(header, "genuine_imsi")]);
+        Assert.Equal("3", row[Array.IndexOf(header, "allowed_imsis")]);
+        Assert.Equal("73", row[Array.IndexOf(header, "overlap_days")]);
+        Assert.Equal("concurrent-use", row[Array.IndexOf(header, "rule")]);
+
+        var json = await Infrastructure.Cli.RunAsync(db, "clones", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Out);
+        var item = Assert.Single(document.RootElement.EnumerateArray().ToList());
+        Assert.Equal("01234567890123", item.GetProperty("imei").GetString());
+        Assert.Equal(3, item.GetProperty("distinctImsis").GetInt32());
+        Assert.Equal("2026-03-01", item.GetProperty("firstSeen").GetString());
+
+        var bad = await Infrastructure.Cli.RunAsync(db, "clones", "--format", "xml");
+        Assert.Equal(2, bad.ExitCode);
+    }
+}
