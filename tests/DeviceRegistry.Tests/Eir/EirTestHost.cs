@@ -233,8 +233,8 @@ public static class Sql
         var since = Date(db, new DateOnly(2026, 5, 1));
         var now = db.Provider == DatabaseProvider.Sqlite ? (object)"2026-05-01 00:00:00" : new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc);
         await ExecAsync(db.Database, """
-            INSERT INTO clone_statuses (imei, status, since, rule, distinct_imsis, days_seen, overlap_days, overlap_share, first_seen, last_seen, genuine_imsi, as_of, updated_at)
-            VALUES (@i, 'Clone', @s, 'test', 12, 20, 10, 0.5, @s, @s, NULL, @s, @u)
+            INSERT INTO clone_statuses (imei, status, since, rule, distinct_imsis, days_seen, overlap_days, overlap_share, concurrent_days, max_daily_imsis, first_seen, last_seen, genuine_imsi, as_of, updated_at)
+            VALUES (@i, 'Clone', @s, 'test', 12, 20, 10, 0.5, 10, 3, @s, @s, NULL, @s, @u)
             """, ("@i", imei), ("@s", since), ("@u", now));
         foreach (var imsi in allowedImsis)
         {
