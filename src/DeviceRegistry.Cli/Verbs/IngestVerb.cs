@@ -39,7 +39,9 @@ internal sealed class IngestVerb : ICliVerb
             var ratio = parse.GetValue(ratioOption);
             if (double.IsNaN(ratio) || ratio is < 0 or > 1)
             {
-                throw new CliUsageException($"--max-bad-ratio is {ratio.ToString(CultureInfo.InvariantCulture)}; it must be from 0 to 1 (e.g. 0.05 for 5%).");
+                await context.Error.WriteLineAsync(
+                    $"devreg: --max-bad-ratio is {ratio.ToString(CultureInfo.InvariantCulture)}; it must be from 0 to 1 (e.g. 0.05 for 5%).");
+                return ExitCodes.Usage;
             }
 
             var operatorName = parse.GetValue(operatorOption);

@@ -177,7 +177,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             else if (bad > maxBadRatio * rows)
             {
                 rejection = string.Create(CultureInfo.InvariantCulture,
-                    $"{bad} of {rows} rows are bad ({(double)bad / rows:P1}), more than the allowed {maxBadRatio:P1} (--max-bad-ratio {maxBadRatio}); nothing of the file was applied; the bad rows are in {rejectsPath}");
+                    $"{bad} of {rows} rows are bad ({100.0 * bad / rows:0.0}%), more than the allowed {100 * maxBadRatio:0.0}% (--max-bad-ratio {maxBadRatio}); nothing of the file was applied; the bad rows are in {rejectsPath}");
             }
 
             if (rejection is not null)
