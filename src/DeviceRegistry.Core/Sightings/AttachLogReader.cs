@@ -330,6 +330,18 @@ internal sealed class AttachLogReader : IDisposable
 
     private static bool TryImei(ReadOnlySpan<byte> field, out long key, out ImeiProblem problem)
     {
+        // Fast path for the usual case. Every pattern Imei.IsJunk refuses (one repeated digit, a TAC of
+        // zeros, counting runs 0123…, 1234…, 9876…) starts with a repeated digit or 01, 12 or 98; only
+        // those go through the full parser, which allocates.
+        if (field.Length is >= Imei.KeyLength and <= 16 && AllDigits(field)
+            && field[0] != field[1] && !(field[0] == '0' && field[1] == '1')
+            && !(field[0] == '1' && field[1] == '2') && !(field[0] == '9' && field[1] == '8'))
+        {
+            key = PackedDigits.FromAscii(field[..Imei.KeyLength]).Value;
+            problem = ImeiProblem.None;
+            return true;
+        }
+
         key = 0;
         if (field.Length > 32)
         {
@@ -357,6 +369,11 @@ internal sealed class AttachLogReader : IDisposable
         if (field.IsEmpty)
         {
             return ImsiProblem.Empty;
+        }
+
+        if (field.Length is >= 6 and <= 15 && AllDigits(field))
+        {
+            return ImsiProblem.None;
         }
 
         if (!AllDigits(field))

@@ -38,6 +38,19 @@ public readonly record struct PackedDigits(long Value, byte Length) : IComparabl
     public override string ToString() =>
         Length == 0 ? string.Empty : Value.ToString("D" + Length.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>Writes the digits as ASCII into <paramref name="target"/> and returns how many were written.</summary>
+    public int WriteAscii(Span<byte> target)
+    {
+        var v = Value;
+        for (var i = Length - 1; i >= 0; i--)
+        {
+            target[i] = (byte)('0' + (v % 10));
+            v /= 10;
+        }
+
+        return Length;
+    }
+
     /// <summary>Ordinal order of the digit texts: compare the common prefix, then the shorter one first.</summary>
     public int CompareTo(PackedDigits other)
     {

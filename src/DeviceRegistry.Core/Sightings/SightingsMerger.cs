@@ -69,9 +69,15 @@ public static class SightingsMerger
             return Task.FromResult(default(MergeCounts));
         }
 
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (!ReferenceEquals(transaction.Connection, connection))
+        {
+            throw new ArgumentException("The transaction belongs to another connection.", nameof(transaction));
+        }
+
         return connection switch
         {
-            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite, (SqliteTransaction)transaction).MergeAsync(buffer, ct),
+            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).MergeAsync(buffer, ct),
             NpgsqlConnection npgsql => PostgresSightingsWriter.MergeAsync(npgsql, buffer, ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
         };

@@ -1,15 +1,17 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// SQLite merge path: prepared statements reused for every key, in the caller's transaction.
+/// SQLite merge path: statements prepared once on the connection's raw handle and reused for every
+/// key, in the caller's transaction (ADO.NET's per-call binding by name and boxing cost more than
+/// the B-tree work here).
 /// An INSERT ... ON CONFLICT DO NOTHING tells a new row from an existing one (its change count);
 /// only then an UPDATE applies the merge, and only when it changes something, so a re-ingest is
 /// counted as unchanged and writes nothing.
 /// </summary>
-internal sealed class SqliteSightingsWriter(SqliteConnection connection, SqliteTransaction transaction)
+internal sealed class SqliteSightingsWriter(SqliteConnection connection)
 {
     private const string InsertSighting =
         "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
@@ -37,58 +39,41 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection, SqliteT
         "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen " +
         "OR ($home IS NOT NULL AND (first_home_seen IS NULL OR $home < first_home_seen)))";
 
-    private readonly Dictionary<int, string> dayTexts = [];
-
     public Task<MergeCounts> MergeAsync(SightingBuffer buffer, CancellationToken ct)
     {
-        // Microsoft.Data.Sqlite runs synchronously anyway; the sync calls avoid a Task per row.
-        var counts = MergeSightings(buffer, ct);
-        counts += MergeImeis(buffer, ct);
+        // The statements run on the connection's own handle, so they are part of its open transaction.
+        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var counts = MergeSightings(db, buffer, ct);
+        counts += MergeImeis(db, buffer, ct);
         return Task.FromResult(counts);
     }
 
-    private MergeCounts MergeSightings(SightingBuffer buffer, CancellationToken ct)
+    private static MergeCounts MergeSightings(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
     {
-        using var insert = Prepare(InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
-        using var update = Prepare(UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
-        var ip = insert.Parameters;
-        var up = update.Parameters;
+        using var insert = new RawStatement(db, InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
+        using var update = new RawStatement(db, UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
         long inserted = 0, changed = 0, unchanged = 0;
-        var sorted = buffer.SortedSightings([]);
         var n = 0;
-        foreach (var (key, s) in sorted)
+        Span<byte> imsi = stackalloc byte[20];
+        Span<byte> msisdn = stackalloc byte[20];
+        Span<byte> first = stackalloc byte[10];
+        Span<byte> last = stackalloc byte[10];
+        foreach (var (key, s) in buffer.SortedSightings([]))
         {
             if ((++n & 0xFFF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
             }
 
-            object imei = key.Imei, imsi = key.Imsi.ToString(), op = key.OperatorId, month = key.Month, mask = s.DayMask;
-            object first = DayText(s.FirstDay), last = DayText(s.LastDay);
-            object msisdn = s.Msisdn.IsEmpty ? DBNull.Value : s.Msisdn.ToString();
-            ip[0].Value = imei;
-            ip[1].Value = imsi;
-            ip[2].Value = op;
-            ip[3].Value = month;
-            ip[4].Value = mask;
-            ip[5].Value = first;
-            ip[6].Value = last;
-            ip[7].Value = msisdn;
-            if (insert.ExecuteNonQuery() == 1)
+            var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
+            var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
+            WriteDay(s.FirstDay, first);
+            WriteDay(s.LastDay, last);
+            if (Run(insert, key, s, imsiText, first, last, msisdnText) == 1)
             {
                 inserted++;
-                continue;
             }
-
-            up[0].Value = imei;
-            up[1].Value = imsi;
-            up[2].Value = op;
-            up[3].Value = month;
-            up[4].Value = mask;
-            up[5].Value = first;
-            up[6].Value = last;
-            up[7].Value = msisdn;
-            if (update.ExecuteNonQuery() == 1)
+            else if (Run(update, key, s, imsiText, first, last, msisdnText) == 1)
             {
                 changed++;
             }
@@ -101,14 +86,29 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection, SqliteT
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
     }
 
-    private MergeCounts MergeImeis(SightingBuffer buffer, CancellationToken ct)
+    private static int Run(RawStatement statement, SightingKey key, SightingAggregate s,
+        ReadOnlySpan<byte> imsi, ReadOnlySpan<byte> first, ReadOnlySpan<byte> last, ReadOnlySpan<byte> msisdn)
     {
-        using var insert = Prepare(InsertImei, "$imei", "$first", "$last", "$home");
-        using var update = Prepare(UpdateImei, "$imei", "$first", "$last", "$home");
-        var ip = insert.Parameters;
-        var up = update.Parameters;
+        statement.Bind(0, key.Imei);
+        statement.Bind(1, imsi);
+        statement.Bind(2, key.OperatorId);
+        statement.Bind(3, key.Month);
+        statement.Bind(4, s.DayMask);
+        statement.Bind(5, first);
+        statement.Bind(6, last);
+        statement.BindOrNull(7, msisdn);
+        return statement.Execute();
+    }
+
+    private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
+    {
+        using var insert = new RawStatement(db, InsertImei, "$imei", "$first", "$last", "$home");
+        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last", "$home");
         long inserted = 0, changed = 0;
         var n = 0;
+        Span<byte> first = stackalloc byte[10];
+        Span<byte> last = stackalloc byte[10];
+        Span<byte> home = stackalloc byte[10];
         foreach (var (imei, i) in buffer.SortedImeis([]))
         {
             if ((++n & 0xFFF) == 0)
@@ -116,23 +116,29 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection, SqliteT
                 ct.ThrowIfCancellationRequested();
             }
 
-            object key = imei, first = DayText(i.FirstDay), last = DayText(i.LastDay);
-            object home = i.FirstHomeDay == SightingBuffer.NoDay ? DBNull.Value : DayText(i.FirstHomeDay);
-            ip[0].Value = key;
-            ip[1].Value = first;
-            ip[2].Value = last;
-            ip[3].Value = home;
-            if (insert.ExecuteNonQuery() == 1)
+            WriteDay(i.FirstDay, first);
+            WriteDay(i.LastDay, last);
+            var homeText = i.FirstHomeDay == SightingBuffer.NoDay ? Span<byte>.Empty : home;
+            if (!homeText.IsEmpty)
+            {
+                WriteDay(i.FirstHomeDay, home);
+            }
+
+            insert.Bind(0, imei);
+            insert.Bind(1, first);
+            insert.Bind(2, last);
+            insert.BindOrNull(3, homeText);
+            if (insert.Execute() == 1)
             {
                 inserted++;
                 continue;
             }
 
-            up[0].Value = key;
-            up[1].Value = first;
-            up[2].Value = last;
-            up[3].Value = home;
-            if (update.ExecuteNonQuery() == 1)
+            update.Bind(0, imei);
+            update.Bind(1, first);
+            update.Bind(2, last);
+            update.BindOrNull(3, homeText);
+            if (update.Execute() == 1)
             {
                 changed++;
             }
@@ -141,28 +147,77 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection, SqliteT
         return new MergeCounts(0, 0, 0, inserted, changed);
     }
 
-    private SqliteCommand Prepare(string sql, params string[] names)
+    /// <summary>yyyy-MM-dd, as EF Core stores a DateOnly on SQLite.</summary>
+    private static void WriteDay(int dayNumber, Span<byte> target)
     {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = sql;
-        foreach (var name in names)
-        {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return cmd;
+        var date = DateOnly.FromDayNumber(dayNumber);
+        Digits(date.Year, target[..4]);
+        target[4] = (byte)'-';
+        Digits(date.Month, target.Slice(5, 2));
+        target[7] = (byte)'-';
+        Digits(date.Day, target.Slice(8, 2));
     }
 
-    // EF Core stores DateOnly as yyyy-MM-dd text on SQLite; a file has few distinct days.
-    private string DayText(int dayNumber)
+    private static void Digits(int value, Span<byte> target)
     {
-        if (!dayTexts.TryGetValue(dayNumber, out var text))
+        for (var i = target.Length - 1; i >= 0; i--)
         {
-            text = DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            dayTexts[dayNumber] = text;
+            target[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    /// <summary>A statement prepared once on the raw handle, its parameters bound by position: no boxing, no per-row strings.</summary>
+    private sealed class RawStatement : IDisposable
+    {
+        private readonly sqlite3 db;
+        private readonly sqlite3_stmt statement;
+        private readonly int[] positions;
+
+        public RawStatement(sqlite3 db, string sql, params string[] names)
+        {
+            this.db = db;
+            Check(raw.sqlite3_prepare_v2(db, sql, out statement));
+            positions = names.Select(name => raw.sqlite3_bind_parameter_index(statement, name)).ToArray();
         }
 
-        return text;
+        public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(statement, positions[parameter], value));
+
+        public void Bind(int parameter, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, positions[parameter], utf8));
+
+        public void BindOrNull(int parameter, ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty)
+            {
+                Check(raw.sqlite3_bind_null(statement, positions[parameter]));
+            }
+            else
+            {
+                Bind(parameter, utf8);
+            }
+        }
+
+        /// <summary>Runs the statement and returns how many rows it changed.</summary>
+        public int Execute()
+        {
+            var rc = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return raw.sqlite3_changes(db);
+        }
+
+        public void Dispose() => statement.Dispose();
+
+        private void Check(int rc)
+        {
+            if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            {
+                throw new SqliteException($"SQLite error {rc} while merging sightings: {raw.sqlite3_errmsg(db).utf8_to_string()}", rc);
+            }
+        }
     }
 }
