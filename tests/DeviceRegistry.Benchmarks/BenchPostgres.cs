@@ -60,6 +60,51 @@ internal sealed class BenchPostgres : IDisposable
         return new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", root, pgCtl, isRoot);
     }
 
+    /// <summary>
+    /// CPU time spent by the throwaway cluster so far: the postmaster with its reaped children (ended
+    /// backends) plus its living children. Null for a server named by DEVREG_BENCH_POSTGRES.
+    /// </summary>
+    public TimeSpan? ServerCpu()
+    {
+        if (root is null)
+        {
+            return null;
+        }
+
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(root, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            long Field(int n) => long.Parse(f[n - 3], System.Globalization.CultureInfo.InvariantCulture);
+            if (pid == postmaster)
+            {
+                ticks += Field(14) + Field(15) + Field(16) + Field(17);
+            }
+            else if (Field(4) == postmaster)
+            {
+                ticks += Field(14) + Field(15);
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+    }
+
     public string CreateDatabase(string name)
     {
         using var connection = new NpgsqlConnection(AdminConnectionString);

@@ -50,7 +50,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 if (providers is "both" or "sqlite")
                 {
                     var raw = TimeSqliteImport(folder, file, rows);
-                    var ours = await TimeOursAsync(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), DatabaseProvider.Sqlite, file);
+                    var ours = await TimeOursAsync(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), DatabaseProvider.Sqlite, file, null);
                     results.Add(Row("SQLite", shape, rows, "sqlite3 .import", raw, ours));
                 }
 
@@ -58,7 +58,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 {
                     var raw = TimePsqlCopy(postgres, file, rows);
                     var cs = postgres.CreateDatabase($"bench_ours_{shape}");
-                    var ours = await TimeOursAsync(PostgresSettings(cs), DatabaseProvider.Postgres, file);
+                    var ours = await TimeOursAsync(PostgresSettings(cs), DatabaseProvider.Postgres, file, postgres);
                     results.Add(Row("PostgreSQL 15", shape, rows, "psql \\copy", raw, ours));
                 }
 
@@ -71,8 +71,8 @@ internal sealed class IngestBenchmark : IBenchmark
             Directory.Delete(folder, recursive: true);
         }
 
-        Console.WriteLine("| provider | file shape | rows | raw tool | raw s | raw rows/s | devreg ingest s | devreg rows/s | ours / raw |");
-        Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| provider | file shape | rows | raw tool | raw s | raw CPU s | raw rows/s | devreg ingest s | devreg CPU s | devreg rows/s | ours/raw (elapsed) | ours/raw (CPU) |");
+        Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var line in results)
         {
             Console.WriteLine(line);
@@ -81,24 +81,36 @@ internal sealed class IngestBenchmark : IBenchmark
         return 0;
     }
 
-    private static string Row(string provider, string shape, int rows, string tool, TimeSpan raw, TimeSpan ours) =>
+    private static string Row(string provider, string shape, int rows, string tool, Timing raw, Timing ours) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"| {provider} | {shape} | {rows:N0} | {tool} | {raw.TotalSeconds:0.00} | {rows / raw.TotalSeconds:N0} | {ours.TotalSeconds:0.00} | {rows / ours.TotalSeconds:N0} | {raw.TotalSeconds / ours.TotalSeconds:0.00}x |");
+            $"| {provider} | {shape} | {rows:N0} | {tool} | {raw.Wall.TotalSeconds:0.00} | {raw.Cpu.TotalSeconds:0.00} | {rows / raw.Wall.TotalSeconds:N0} | " +
+            $"{ours.Wall.TotalSeconds:0.00} | {ours.Cpu.TotalSeconds:0.00} | {rows / ours.Wall.TotalSeconds:N0} | " +
+            $"**{raw.Wall.TotalSeconds / ours.Wall.TotalSeconds:0.00}x** | {raw.Cpu.TotalSeconds / ours.Cpu.TotalSeconds:0.00}x |");
 
-    private static TimeSpan TimeSqliteImport(string folder, string file, int rows)
+    /// <summary>Elapsed time and CPU time (the machine is shared, so CPU time is the steadier measure).</summary>
+    private readonly record struct Timing(TimeSpan Wall, TimeSpan Cpu);
+
+    /// <summary>Runs a program under /usr/bin/time and returns its elapsed and user+system time.</summary>
+    private static Timing RunTimed(string program, string arguments, string? stdin = null)
+    {
+        var (_, output) = BenchPostgres.Run("/usr/bin/time", $"-f \"TIMED %e %U %S\" {program} {arguments}", false, stdin);
+        var line = output.Split('\n').Last(l => l.StartsWith("TIMED ", StringComparison.Ordinal)).Split(' ');
+        double Seconds(int i) => double.Parse(line[i], CultureInfo.InvariantCulture);
+        return new Timing(TimeSpan.FromSeconds(Seconds(1)), TimeSpan.FromSeconds(Seconds(2) + Seconds(3)));
+    }
+
+    private static Timing TimeSqliteImport(string folder, string file, int rows)
     {
         var db = Path.Combine(folder, $"raw-{Guid.NewGuid():N}.db");
         var script = $"{BareTable};\n.mode csv\n.import --skip 1 {file} attach\n";
-        var stopwatch = Stopwatch.StartNew();
-        BenchPostgres.Run("sqlite3", db, false, script);
-        var elapsed = stopwatch.Elapsed;
+        var elapsed = RunTimed("sqlite3", db, script);
         var count = BenchPostgres.Run("sqlite3", $"{db} \"SELECT count(*) FROM attach\"", false).Output.Trim();
         Check(count, rows, "sqlite3 .import");
         File.Delete(db);
         return elapsed;
     }
 
-    private static TimeSpan TimePsqlCopy(BenchPostgres postgres, string file, int rows)
+    private static Timing TimePsqlCopy(BenchPostgres postgres, string file, int rows)
     {
         var cs = postgres.CreateDatabase("bench_raw");
         using (var connection = new NpgsqlConnection(cs))
@@ -109,23 +121,29 @@ internal sealed class IngestBenchmark : IBenchmark
         }
 
         var libpq = BenchPostgres.Libpq(cs);
-        var stopwatch = Stopwatch.StartNew();
-        BenchPostgres.Run("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"\\copy attach FROM '{file}' WITH (FORMAT csv, HEADER true)\"", false);
-        var elapsed = stopwatch.Elapsed;
+        var server = postgres.ServerCpu();
+        var client = RunTimed("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"\\copy attach FROM '{file}' WITH (FORMAT csv, HEADER true)\"");
+        Thread.Sleep(500); // until the postmaster has reaped the ended backend
+        var elapsed = client with { Cpu = client.Cpu + (postgres.ServerCpu() - server ?? TimeSpan.Zero) };
         var count = BenchPostgres.Run("psql", $"\"{libpq}\" -tA -c \"SELECT count(*) FROM attach\"", false).Output.Trim();
         Check(count, rows, "psql \\copy");
         return elapsed;
     }
 
-    private static async Task<TimeSpan> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file)
+    private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, BenchPostgres? postgres)
     {
         var database = new RegistryDatabase(new DatabaseOptions { Provider = provider, ConnectionString = settings["ConnectionStrings:Registry"]! });
         await new SchemaMigrator(database).MigrateAsync();
         using var output = new StringWriter();
         using var error = new StringWriter();
+        NpgsqlConnection.ClearAllPools();
+        var server = postgres?.ServerCpu();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var code = await DevReg.RunAsync(["ingest", file], output, error, settings);
         var elapsed = stopwatch.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        NpgsqlConnection.ClearAllPools(); // ends the backend, so its CPU time is counted
         Console.Error.WriteLine(output.ToString().TrimEnd());
         if (code != 0)
         {
@@ -133,8 +151,13 @@ internal sealed class IngestBenchmark : IBenchmark
         }
 
         SqliteConnection.ClearAllPools();
-        NpgsqlConnection.ClearAllPools();
-        return elapsed;
+        if (server is not null)
+        {
+            await Task.Delay(500);
+            cpu += postgres!.ServerCpu()!.Value - server.Value;
+        }
+
+        return new Timing(elapsed, cpu);
     }
 
     private static Dictionary<string, string?> SqliteSettings(string path) => new()

@@ -6,7 +6,7 @@ namespace DeviceRegistry.Benchmarks;
 
 /// <summary>
 /// Where the ingest time goes, stage by stage, on a generated file: reading rows, aggregating them,
-/// merging the aggregate into a fresh SQLite store. Usage: <c>ingest-profile [--rows N] [--shape week|day]</c>.
+/// merging the aggregate into a fresh SQLite store. Usage: <c>ingest-profile [--rows N] [--shape week|day] [postgres]</c>.
 /// </summary>
 internal sealed class IngestProfile : IBenchmark
 {
@@ -50,22 +50,26 @@ internal sealed class IngestProfile : IBenchmark
 
             Console.WriteLine($"parse + aggregate: {buffer.SightingCount:N0} keys in {stopwatch.Elapsed.TotalSeconds:0.00} s");
 
-            var database = new RegistryDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "p.db")}" });
+            using var postgres = args.Contains("postgres") ? BenchPostgres.Start() : null;
+            var database = postgres is null
+                ? new RegistryDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "p.db")}" })
+                : new RegistryDatabase(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = postgres.CreateDatabase("profile") });
             await new SchemaMigrator(database).MigrateAsync();
             await using var connection = await database.OpenConnectionAsync();
             await using (var cmd = connection.CreateCommand())
             {
-                cmd.CommandText = "INSERT INTO operators (name, created_at) VALUES ('x', '2026-01-01'); PRAGMA cache_size = -131072;";
+                cmd.CommandText = "INSERT INTO operators (name, created_at) VALUES ('x', '2026-01-01')" + (postgres is null ? "; PRAGMA cache_size = -131072;" : "");
                 await cmd.ExecuteNonQueryAsync();
             }
 
             await using var transaction = await connection.BeginTransactionAsync();
             stopwatch.Restart();
             var counts = await SightingsMerger.MergeAsync(connection, transaction, buffer);
-            Console.WriteLine($"merge into SQLite: {counts} in {stopwatch.Elapsed.TotalSeconds:0.00} s");
+            Console.WriteLine($"merge into {database.Provider}: {counts} in {stopwatch.Elapsed.TotalSeconds:0.00} s");
             stopwatch.Restart();
             await transaction.CommitAsync();
             Console.WriteLine($"commit: {stopwatch.Elapsed.TotalSeconds:0.00} s");
+            Npgsql.NpgsqlConnection.ClearAllPools();
         }
         finally
         {

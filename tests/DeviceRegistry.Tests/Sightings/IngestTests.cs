@@ -292,13 +292,14 @@ public sealed class IngestTests
             $"{Imei1} 400011000000001 Azercell 202604 mask=7 2026-04-01..2026-04-03 msisdn=994501000002",
         ];
 
-        foreach (var order in new[] { new[] { a, b }, new[] { b, a } })
+        // second file: b adds April (new) to March (merged); a only merges into March
+        foreach (var (order, secondSummary) in new[] { (new[] { a, b }, ": 1 new, 1 merged, 0 already known"), (new[] { b, a }, ": 0 new, 1 merged, 0 already known") })
         {
             await using var db = await TestDatabase.CreateAsync(provider);
-            foreach (var file in order)
-            {
-                Assert.Equal(0, (await IngestTestKit.IngestAsync(db, file, "--operator", "Azercell")).ExitCode);
-            }
+            Assert.Equal(0, (await IngestTestKit.IngestAsync(db, order[0], "--operator", "Azercell")).ExitCode);
+            var second = await IngestTestKit.IngestAsync(db, order[1], "--operator", "Azercell");
+            Assert.Equal(0, second.ExitCode);
+            Assert.Contains(secondSummary, second.Out, StringComparison.Ordinal);
 
             var store = await IngestTestKit.ReadStoreAsync(db);
             Assert.Equal(expected, store.Sightings);
