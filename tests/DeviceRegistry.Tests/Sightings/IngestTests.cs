@@ -480,3 +480,39 @@ public sealed class IngestTests
         .Order(StringComparer.Ordinal)
         .ToList();
 }
+
+public sealed class SightingsRetentionTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Retention_drops_whole_months_before_the_kept_ones_and_keeps_seen_imeis(DatabaseProvider provider)
+    {
+        using var kit = new IngestTestKit();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        // 2026-01-31, 2026-02-01 and 2026-08-15 for one pair
+        var file = kit.WriteLines("year.csv",
+        [
+            "date,imei,imsi",
+            "20260131,35761300444848,400011000000001",
+            "20260201,35761300444848,400011000000001",
+            "20260815,35761300444848,400011000000001",
+        ]);
+        Assert.Equal(0, (await IngestTestKit.IngestAsync(db, file, "--operator", "Azercell")).ExitCode);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Sightings:RetentionMonths"] = "6" }).Build();
+
+        await using var context = db.CreateContext();
+        var handler = new ApplySightingsRetentionHandler(context, configuration, TimeProvider.System);
+        // as of 2026-08-20 with 6 months: August and the six before it (February to July) stay
+        var result = await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None);
+
+        Assert.Equal(202602, result.OldestKeptMonth);
+        Assert.Equal(1, result.DeletedRows);
+        var store = await IngestTestKit.ReadStoreAsync(db);
+        Assert.Equal(
+        [
+            "35761300444848 400011000000001 Azercell 202602 mask=1 2026-02-01..2026-02-01 msisdn=-",
+            "35761300444848 400011000000001 Azercell 202608 mask=16384 2026-08-15..2026-08-15 msisdn=-",
+        ], store.Sightings);
+        Assert.Equal(["35761300444848 2026-01-31..2026-08-15 home=2026-01-31"], store.Imeis);
+    }
+}
