@@ -57,7 +57,9 @@ public readonly struct SightingKey(long imei, PackedDigits imsi, int operatorId,
 public struct SightingAggregate
 {
     public int DayMask { get; set; }
+
     public int FirstDay { get; set; }
+
     public int LastDay { get; set; }
 
     /// <summary>The MSISDN of the latest sighting (empty when that sighting carried none).</summary>
@@ -68,7 +70,9 @@ public struct SightingAggregate
 public struct ImeiAggregate
 {
     public int FirstDay { get; set; }
+
     public int LastDay { get; set; }
+
     public int FirstHomeDay { get; set; }
 }
 

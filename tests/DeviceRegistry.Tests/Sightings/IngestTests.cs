@@ -248,6 +248,26 @@ public sealed class IngestTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_empty_file_and_a_header_without_rows_are_rejected(DatabaseProvider provider)
+    {
+        using var kit = new IngestTestKit();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var empty = kit.Write("empty.csv", "");
+        var headerOnly = kit.Write("header-only.csv", "date,imei,imsi\n");
+
+        var result = await IngestTestKit.IngestAsync(db, empty, headerOnly, "--operator", "Azercell");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("empty.csv: rejected: The file is empty", result.Error, StringComparison.Ordinal);
+        Assert.Contains("header-only.csv: rejected: the file has a header but no rows", result.Error, StringComparison.Ordinal);
+        var store = await IngestTestKit.ReadStoreAsync(db);
+        Assert.Empty(store.Operators);
+        await using var context = db.CreateContext();
+        Assert.Equal([false, false], await context.IngestRuns.OrderBy(r => r.Id).Select(r => r.Accepted).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Loading_the_same_file_again_or_an_overlapping_one_changes_nothing(DatabaseProvider provider)
     {
         using var kit = new IngestTestKit();
