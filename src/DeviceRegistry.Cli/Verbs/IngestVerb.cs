@@ -45,6 +45,12 @@ internal sealed class IngestVerb : ICliVerb
             }
 
             var operatorName = parse.GetValue(operatorOption);
+            if (operatorName is not null && operatorName.Trim().Length is 0 or > IngestFile.MaxOperatorNameLength)
+            {
+                await context.Error.WriteLineAsync($"devreg: --operator must be a name of 1 to {IngestFile.MaxOperatorNameLength} characters.");
+                return ExitCodes.Usage;
+            }
+
             await using var services = context.BuildServices();
             var interactive = ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             int accepted = 0, failed = 0;

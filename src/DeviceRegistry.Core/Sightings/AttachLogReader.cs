@@ -32,7 +32,7 @@ internal struct AttachLogRow
 /// </summary>
 internal sealed class AttachLogReader : IDisposable
 {
-    public const int MaxOperatorNameLength = 100;
+    public const int MaxOperatorNameLength = IngestFile.MaxOperatorNameLength;
     private const int MaxLineBytes = 1 << 20;
 
     private readonly Stream stream;

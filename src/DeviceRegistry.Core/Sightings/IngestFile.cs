@@ -10,6 +10,9 @@ public sealed record IngestFile(string Path, string? OperatorName = null, double
 {
     public const double DefaultMaxBadRatio = 0.05;
 
+    /// <summary>operators.name is varchar(100).</summary>
+    public const int MaxOperatorNameLength = 100;
+
     /// <summary>Told how far the file has been read (the CLI draws a progress bar with it).</summary>
     public IProgress<IngestProgress>? Progress { get; init; }
 }
@@ -22,8 +25,8 @@ public sealed class IngestFileValidator : AbstractValidator<IngestFile>
         RuleFor(x => x.MaxBadRatio).InclusiveBetween(0.0, 1.0)
             .WithMessage("--max-bad-ratio is the allowed share of bad rows, from 0 to 1 (e.g. 0.05 for 5%)");
         RuleFor(x => x.OperatorName)
-            .Must(name => name is null || name.Trim().Length is > 0 and <= AttachLogReader.MaxOperatorNameLength)
-            .WithMessage($"--operator must be a name of 1 to {AttachLogReader.MaxOperatorNameLength} characters");
+            .Must(name => name is null || name.Trim().Length is > 0 and <= IngestFile.MaxOperatorNameLength)
+            .WithMessage($"--operator must be a name of 1 to {IngestFile.MaxOperatorNameLength} characters");
     }
 }
 

@@ -80,7 +80,7 @@ internal static class PostgresSightingsWriter
     {
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY sightings_stage (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (key, s) in buffer.SortedSightings([]))
+        foreach (var (key, s) in buffer.SortedSightings())
         {
             importer.StartRow();
             importer.Write(key.Imei, NpgsqlDbType.Bigint);
@@ -107,7 +107,7 @@ internal static class PostgresSightingsWriter
     {
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (imei, i) in buffer.SortedImeis([]))
+        foreach (var (imei, i) in buffer.SortedImeis())
         {
             importer.StartRow();
             importer.Write(imei, NpgsqlDbType.Bigint);

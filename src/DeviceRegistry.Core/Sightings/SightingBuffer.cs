@@ -90,6 +90,10 @@ public sealed class SightingBuffer
     private readonly Dictionary<SightingKey, SightingAggregate> sightings;
     private readonly Dictionary<long, ImeiAggregate> imeis;
 
+    // Kept between flushes so that each chunk does not leave a large-object-heap array behind.
+    private readonly List<KeyValuePair<SightingKey, SightingAggregate>> sortedSightings = [];
+    private readonly List<KeyValuePair<long, ImeiAggregate>> sortedImeis = [];
+
     public SightingBuffer(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -190,23 +194,24 @@ public sealed class SightingBuffer
         imeis.Clear();
     }
 
-    /// <summary>The sightings in primary-key order (fills and returns <paramref name="target"/>).</summary>
-    public List<KeyValuePair<SightingKey, SightingAggregate>> SortedSightings(List<KeyValuePair<SightingKey, SightingAggregate>> target)
+    /// <summary>The sightings in primary-key order, so a chunk walks the B-tree forward. The list is reused by the next call.</summary>
+    public List<KeyValuePair<SightingKey, SightingAggregate>> SortedSightings()
     {
-        target.Clear();
-        target.EnsureCapacity(sightings.Count);
-        target.AddRange(sightings);
-        target.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        return target;
+        sortedSightings.Clear();
+        sortedSightings.EnsureCapacity(sightings.Count);
+        sortedSightings.AddRange(sightings);
+        sortedSightings.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        return sortedSightings;
     }
 
-    public List<KeyValuePair<long, ImeiAggregate>> SortedImeis(List<KeyValuePair<long, ImeiAggregate>> target)
+    /// <summary>The IMEIs in key order. The list is reused by the next call.</summary>
+    public List<KeyValuePair<long, ImeiAggregate>> SortedImeis()
     {
-        target.Clear();
-        target.EnsureCapacity(imeis.Count);
-        target.AddRange(imeis);
-        target.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        return target;
+        sortedImeis.Clear();
+        sortedImeis.EnsureCapacity(imeis.Count);
+        sortedImeis.AddRange(imeis);
+        sortedImeis.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        return sortedImeis;
     }
 
     private static long Pow10(int n)

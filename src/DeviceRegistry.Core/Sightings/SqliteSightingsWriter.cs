@@ -58,7 +58,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         Span<byte> msisdn = stackalloc byte[20];
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
-        foreach (var (key, s) in buffer.SortedSightings([]))
+        foreach (var (key, s) in buffer.SortedSightings())
         {
             if ((++n & 0xFFF) == 0)
             {
@@ -109,7 +109,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
         Span<byte> home = stackalloc byte[10];
-        foreach (var (imei, i) in buffer.SortedImeis([]))
+        foreach (var (imei, i) in buffer.SortedImeis())
         {
             if ((++n & 0xFFF) == 0)
             {

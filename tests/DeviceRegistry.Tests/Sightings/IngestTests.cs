@@ -425,12 +425,15 @@ public sealed class IngestTests
     }
 
     [Fact]
-    public async Task A_ratio_outside_0_to_1_is_a_usage_error()
+    public async Task A_ratio_outside_0_to_1_or_a_blank_operator_is_a_usage_error()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var result = await IngestTestKit.IngestAsync(db, "x.csv", "--max-bad-ratio", "5");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--max-bad-ratio", result.Error, StringComparison.Ordinal);
+        var blank = await IngestTestKit.IngestAsync(db, "x.csv", "--operator", " ");
+        Assert.Equal(2, blank.ExitCode);
+        Assert.Contains("--operator must be a name", blank.Error, StringComparison.Ordinal);
     }
 
     [Theory]
