@@ -88,36 +88,32 @@ public sealed class SightingBuffer
     public const int NoDay = int.MaxValue;
 
     private readonly Dictionary<SightingKey, SightingAggregate> sightings;
-    private readonly Dictionary<long, ImeiAggregate> imeis;
 
     // Kept between flushes so that each chunk does not leave a large-object-heap array behind.
     private readonly List<KeyValuePair<SightingKey, SightingAggregate>> sortedSightings = [];
     private readonly List<KeyValuePair<long, ImeiAggregate>> sortedImeis = [];
+    private bool sortedIsCurrent;
 
     public SightingBuffer(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         sightings = new Dictionary<SightingKey, SightingAggregate>(Math.Min(capacity, 1 << 20));
-        imeis = new Dictionary<long, ImeiAggregate>(Math.Min(capacity, 1 << 20));
     }
 
     public int Capacity { get; }
 
     public int SightingCount => sightings.Count;
 
-    public int ImeiCount => imeis.Count;
-
     public bool IsEmpty => sightings.Count == 0;
 
-    public bool IsFull => sightings.Count >= Capacity || imeis.Count >= Capacity;
+    public bool IsFull => sightings.Count >= Capacity;
 
     public IReadOnlyDictionary<SightingKey, SightingAggregate> Sightings => sightings;
 
-    public IReadOnlyDictionary<long, ImeiAggregate> Imeis => imeis;
-
     public void Add(long imei, PackedDigits imsi, PackedDigits msisdn, int operatorId, DateOnly date)
     {
+        sortedIsCurrent = false;
         var day = date.DayNumber;
         var key = new SightingKey(imei, imsi, operatorId, (date.Year * 100) + date.Month);
         var bit = 1 << (date.Day - 1);
@@ -146,21 +142,6 @@ public sealed class SightingBuffer
             {
                 s.LastDay = day;
             }
-        }
-
-        var homeDay = IsHomeNetwork(imsi) ? day : NoDay;
-        ref var i = ref CollectionsMarshal.GetValueRefOrAddDefault(imeis, imei, out exists);
-        if (!exists)
-        {
-            i.FirstDay = day;
-            i.LastDay = day;
-            i.FirstHomeDay = homeDay;
-        }
-        else
-        {
-            i.FirstDay = Math.Min(i.FirstDay, day);
-            i.LastDay = Math.Max(i.LastDay, day);
-            i.FirstHomeDay = Math.Min(i.FirstHomeDay, homeDay);
         }
     }
 
@@ -191,12 +172,18 @@ public sealed class SightingBuffer
     public void Clear()
     {
         sightings.Clear();
-        imeis.Clear();
+        sortedIsCurrent = false;
     }
 
-    /// <summary>The sightings in primary-key order, so a chunk walks the B-tree forward. The list is reused by the next call.</summary>
+    /// <summary>The sightings in primary-key order, so a chunk walks the B-tree forward. The list is kept until the buffer changes.</summary>
     public List<KeyValuePair<SightingKey, SightingAggregate>> SortedSightings()
     {
+        if (sortedIsCurrent)
+        {
+            return sortedSightings;
+        }
+
+        sortedIsCurrent = true;
         sortedSightings.Clear();
         sortedSightings.EnsureCapacity(sightings.Count);
         sortedSightings.AddRange(sightings);
@@ -204,13 +191,44 @@ public sealed class SightingBuffer
         return sortedSightings;
     }
 
-    /// <summary>The IMEIs in key order. The list is reused by the next call.</summary>
+    /// <summary>
+    /// The IMEIs of the chunk in key order, derived from the sightings (each key already holds its
+    /// first and last day, so an IMEI's first sighting, last sighting and first home-network sighting
+    /// are their min/max), which spares a second hash lookup per row. The list is reused by the next call.
+    /// </summary>
     public List<KeyValuePair<long, ImeiAggregate>> SortedImeis()
     {
         sortedImeis.Clear();
-        sortedImeis.EnsureCapacity(imeis.Count);
-        sortedImeis.AddRange(imeis);
-        sortedImeis.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var imei = 0L;
+        var current = default(ImeiAggregate);
+        var any = false;
+        foreach (var (key, s) in SortedSightings())
+        {
+            if (!any || key.Imei != imei)
+            {
+                if (any)
+                {
+                    sortedImeis.Add(new(imei, current));
+                }
+
+                any = true;
+                imei = key.Imei;
+                current = new ImeiAggregate { FirstDay = s.FirstDay, LastDay = s.LastDay, FirstHomeDay = NoDay };
+            }
+
+            current.FirstDay = Math.Min(current.FirstDay, s.FirstDay);
+            current.LastDay = Math.Max(current.LastDay, s.LastDay);
+            if (IsHomeNetwork(key.Imsi))
+            {
+                current.FirstHomeDay = Math.Min(current.FirstHomeDay, s.FirstDay);
+            }
+        }
+
+        if (any)
+        {
+            sortedImeis.Add(new(imei, current));
+        }
+
         return sortedImeis;
     }
 

@@ -377,6 +377,7 @@ public sealed class IngestTests
         var tinyStore = await IngestTestKit.ReadStoreAsync(tiny);
         tinyStore.AssertSameAs(await IngestTestKit.ReadStoreAsync(big));
         Assert.Equal(ExpectedSightings(rows), tinyStore.Sightings);
+        Assert.Equal(ExpectedImeis(rows), tinyStore.Imeis);
     }
 
     [Theory]
@@ -487,6 +488,18 @@ public sealed class IngestTests
 
         return rows;
     }
+
+    /// <summary>seen_imeis as the rows define it: first and last day, first day with an MCC 400 IMSI.</summary>
+    private static List<string> ExpectedImeis(IEnumerable<string> rows) => rows
+        .Select(r => r.Split(','))
+        .GroupBy(f => f[1], f => (Date: DateOnly.ParseExact(f[0], "yyyyMMdd", CultureInfo.InvariantCulture), Imsi: f[2]))
+        .Select(g =>
+        {
+            var home = g.Where(r => r.Imsi.StartsWith("400", StringComparison.Ordinal)).Select(r => r.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal).FirstOrDefault() ?? "-";
+            return $"{g.Key} {g.Min(r => r.Date):yyyy-MM-dd}..{g.Max(r => r.Date):yyyy-MM-dd} home={home}";
+        })
+        .Order(StringComparer.Ordinal)
+        .ToList();
 
     /// <summary>The store the rows should produce, worked out with LINQ from the rule in the brief.</summary>
     private static List<string> ExpectedSightings(IEnumerable<string> rows) => rows
