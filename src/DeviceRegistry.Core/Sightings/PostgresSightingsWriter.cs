@@ -1,0 +1,134 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DeviceRegistry.Sightings;
+
+/// <summary>
+/// PostgreSQL merge path: binary COPY of a chunk into temporary staging tables, then per table one
+/// UPDATE ... FROM for the keys already stored (writing only rows it changes) and one
+/// INSERT ... SELECT for the new keys. Their row counts are the merged and new counts.
+/// </summary>
+internal static class PostgresSightingsWriter
+{
+    private const string CreateStaging =
+        "CREATE TEMP TABLE IF NOT EXISTS sightings_stage (imei bigint NOT NULL, imsi varchar(15) NOT NULL, " +
+        "operator_id integer NOT NULL, month integer NOT NULL, day_mask integer NOT NULL, first_seen date NOT NULL, " +
+        "last_seen date NOT NULL, msisdn varchar(15) NULL) ON COMMIT DROP; " +
+        "CREATE TEMP TABLE IF NOT EXISTS seen_imeis_stage (imei bigint NOT NULL, first_seen date NOT NULL, " +
+        "last_seen date NOT NULL, first_home_seen date NULL) ON COMMIT DROP; " +
+        "TRUNCATE sightings_stage, seen_imeis_stage;";
+
+    private const string SightingKeyMatch =
+        "s.imei = st.imei AND s.imsi = st.imsi AND s.operator_id = st.operator_id AND s.month = st.month";
+
+    // Existing keys first: one UPDATE ... FROM that writes only rows it changes.
+    private const string UpdateSightings =
+        "UPDATE sightings s SET day_mask = s.day_mask | st.day_mask, " +
+        "first_seen = LEAST(s.first_seen, st.first_seen), last_seen = GREATEST(s.last_seen, st.last_seen), " +
+        "msisdn = CASE WHEN st.last_seen > s.last_seen THEN st.msisdn WHEN st.last_seen < s.last_seen THEN s.msisdn " +
+        "WHEN st.msisdn IS NULL THEN s.msisdn WHEN s.msisdn IS NULL THEN st.msisdn " +
+        "WHEN st.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN st.msisdn ELSE s.msisdn END " +
+        "FROM sightings_stage st WHERE " + SightingKeyMatch + " " +
+        "AND ((s.day_mask | st.day_mask) <> s.day_mask OR st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
+        "OR (st.last_seen = s.last_seen AND st.msisdn IS NOT NULL AND (s.msisdn IS NULL OR st.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\")))";
+
+    // Then the new keys, as a plain insert. The ON CONFLICT clause only matters when another
+    // transaction inserted the same key meanwhile: it is merged by the same rules, not dropped.
+    private const string InsertSightings =
+        "INSERT INTO sightings AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
+        "SELECT st.imei, st.imsi, st.operator_id, st.month, st.day_mask, st.first_seen, st.last_seen, st.msisdn FROM sightings_stage st " +
+        "WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE " + SightingKeyMatch + ") " +
+        "ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET day_mask = s.day_mask | excluded.day_mask, " +
+        "first_seen = LEAST(s.first_seen, excluded.first_seen), last_seen = GREATEST(s.last_seen, excluded.last_seen), " +
+        "msisdn = CASE WHEN excluded.last_seen > s.last_seen THEN excluded.msisdn WHEN excluded.last_seen < s.last_seen THEN s.msisdn " +
+        "WHEN excluded.msisdn IS NULL THEN s.msisdn WHEN s.msisdn IS NULL THEN excluded.msisdn " +
+        "WHEN excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN excluded.msisdn ELSE s.msisdn END";
+
+    private const string UpdateImeis =
+        "UPDATE seen_imeis s SET first_seen = LEAST(s.first_seen, st.first_seen), last_seen = GREATEST(s.last_seen, st.last_seen), " +
+        "first_home_seen = LEAST(s.first_home_seen, st.first_home_seen) " +
+        "FROM seen_imeis_stage st WHERE s.imei = st.imei " +
+        "AND (st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
+        "OR (st.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR st.first_home_seen < s.first_home_seen)))";
+
+    private const string InsertImeis =
+        "INSERT INTO seen_imeis AS s (imei, first_seen, last_seen, first_home_seen) " +
+        "SELECT st.imei, st.first_seen, st.last_seen, st.first_home_seen FROM seen_imeis_stage st " +
+        "WHERE NOT EXISTS (SELECT 1 FROM seen_imeis s WHERE s.imei = st.imei) " +
+        "ON CONFLICT (imei) DO UPDATE SET first_seen = LEAST(s.first_seen, excluded.first_seen), " +
+        "last_seen = GREATEST(s.last_seen, excluded.last_seen), first_home_seen = LEAST(s.first_home_seen, excluded.first_home_seen)";
+
+    public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand(CreateStaging, connection))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await CopySightingsAsync(connection, buffer, ct);
+        await CopyImeisAsync(connection, buffer, ct);
+        // Planner statistics for the staging tables, so the joins probe the primary keys.
+        await ExecuteAsync(connection, "ANALYZE sightings_stage; ANALYZE seen_imeis_stage;", ct);
+        var changedSightings = await ExecuteAsync(connection, UpdateSightings, ct);
+        var newSightings = await ExecuteAsync(connection, InsertSightings, ct);
+        var changedImeis = await ExecuteAsync(connection, UpdateImeis, ct);
+        var newImeis = await ExecuteAsync(connection, InsertImeis, ct);
+        return new MergeCounts(newSightings, changedSightings, buffer.SightingCount - newSightings - changedSightings, newImeis, changedImeis);
+    }
+
+    private static async Task CopySightingsAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY sightings_stage (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (key, s) in buffer.SortedSightings())
+        {
+            importer.StartRow();
+            importer.Write(key.Imei, NpgsqlDbType.Bigint);
+            importer.Write(key.Imsi.ToString(), NpgsqlDbType.Varchar);
+            importer.Write(key.OperatorId, NpgsqlDbType.Integer);
+            importer.Write(key.Month, NpgsqlDbType.Integer);
+            importer.Write(s.DayMask, NpgsqlDbType.Integer);
+            importer.Write(DateOnly.FromDayNumber(s.FirstDay), NpgsqlDbType.Date);
+            importer.Write(DateOnly.FromDayNumber(s.LastDay), NpgsqlDbType.Date);
+            if (s.Msisdn.IsEmpty)
+            {
+                importer.WriteNull();
+            }
+            else
+            {
+                importer.Write(s.Msisdn.ToString(), NpgsqlDbType.Varchar);
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task CopyImeisAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (imei, i) in buffer.SortedImeis())
+        {
+            importer.StartRow();
+            importer.Write(imei, NpgsqlDbType.Bigint);
+            importer.Write(DateOnly.FromDayNumber(i.FirstDay), NpgsqlDbType.Date);
+            importer.Write(DateOnly.FromDayNumber(i.LastDay), NpgsqlDbType.Date);
+            if (i.FirstHomeDay == SightingBuffer.NoDay)
+            {
+                importer.WriteNull();
+            }
+            else
+            {
+                importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

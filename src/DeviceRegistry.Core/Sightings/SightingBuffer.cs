@@ -1,0 +1,245 @@
+using System.Runtime.InteropServices;
+
+namespace DeviceRegistry.Sightings;
+
+/// <summary>The store's key: one IMEI-IMSI pair through one operator in one month (yyyymm).</summary>
+public readonly struct SightingKey(long imei, PackedDigits imsi, int operatorId, int month) : IEquatable<SightingKey>, IComparable<SightingKey>
+{
+    public long Imei { get; } = imei;
+
+    public PackedDigits Imsi { get; } = imsi;
+
+    public int OperatorId { get; } = operatorId;
+
+    public int Month { get; } = month;
+
+    public bool Equals(SightingKey other) =>
+        Imei == other.Imei && Imsi.Value == other.Imsi.Value && Imsi.Length == other.Imsi.Length
+        && OperatorId == other.OperatorId && Month == other.Month;
+
+    public override bool Equals(object? obj) => obj is SightingKey other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Imei, Imsi.Value, OperatorId, Month);
+
+    /// <summary>Primary-key order, so a sorted chunk walks the B-tree forward.</summary>
+    public int CompareTo(SightingKey other)
+    {
+        var c = Imei.CompareTo(other.Imei);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = Imsi.CompareTo(other.Imsi);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = OperatorId.CompareTo(other.OperatorId);
+        return c != 0 ? c : Month.CompareTo(other.Month);
+    }
+
+    public static bool operator ==(SightingKey left, SightingKey right) => left.Equals(right);
+
+    public static bool operator !=(SightingKey left, SightingKey right) => !left.Equals(right);
+
+    public static bool operator <(SightingKey left, SightingKey right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(SightingKey left, SightingKey right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(SightingKey left, SightingKey right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(SightingKey left, SightingKey right) => left.CompareTo(right) >= 0;
+}
+
+/// <summary>What a chunk knows about one key: the days seen (bit d-1 = day d), first and last day, the latest MSISDN.</summary>
+public struct SightingAggregate
+{
+    public int DayMask { get; set; }
+
+    public int FirstDay { get; set; }
+
+    public int LastDay { get; set; }
+
+    /// <summary>The MSISDN of the latest sighting (empty when that sighting carried none).</summary>
+    public PackedDigits Msisdn { get; set; }
+}
+
+/// <summary>What a chunk knows about one IMEI: first and last day, first day on a home-network SIM (<see cref="SightingBuffer.NoDay"/> if none).</summary>
+public struct ImeiAggregate
+{
+    public int FirstDay { get; set; }
+
+    public int LastDay { get; set; }
+
+    public int FirstHomeDay { get; set; }
+}
+
+/// <summary>
+/// A bounded in-memory aggregate of sightings, keyed as the store is keyed, so that a file's rows
+/// reach the database once per (IMEI, IMSI, operator, month) rather than once per row. The merge
+/// rules here are the same as the database's (OR the day bits, min/max the days, the MSISDN of the
+/// latest sighting with a deterministic tie-break), so flushing early or late gives the same result.
+/// Days are <see cref="DateOnly.DayNumber"/>s.
+/// </summary>
+public sealed class SightingBuffer
+{
+    public const int NoDay = int.MaxValue;
+
+    private readonly Dictionary<SightingKey, SightingAggregate> sightings;
+
+    // Kept between flushes so that each chunk does not leave a large-object-heap array behind.
+    private readonly List<KeyValuePair<SightingKey, SightingAggregate>> sortedSightings = [];
+    private readonly List<KeyValuePair<long, ImeiAggregate>> sortedImeis = [];
+    private bool sortedIsCurrent;
+
+    public SightingBuffer(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+        sightings = new Dictionary<SightingKey, SightingAggregate>(Math.Min(capacity, 1 << 20));
+    }
+
+    public int Capacity { get; }
+
+    public int SightingCount => sightings.Count;
+
+    public bool IsEmpty => sightings.Count == 0;
+
+    public bool IsFull => sightings.Count >= Capacity;
+
+    public IReadOnlyDictionary<SightingKey, SightingAggregate> Sightings => sightings;
+
+    public void Add(long imei, PackedDigits imsi, PackedDigits msisdn, int operatorId, DateOnly date)
+    {
+        sortedIsCurrent = false;
+        var day = date.DayNumber;
+        var key = new SightingKey(imei, imsi, operatorId, (date.Year * 100) + date.Month);
+        var bit = 1 << (date.Day - 1);
+        ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(sightings, key, out var exists);
+        if (!exists)
+        {
+            s.DayMask = bit;
+            s.FirstDay = day;
+            s.LastDay = day;
+            s.Msisdn = msisdn;
+        }
+        else
+        {
+            s.DayMask |= bit;
+            if (day < s.FirstDay)
+            {
+                s.FirstDay = day;
+            }
+
+            if (IsLater(day, msisdn, s.LastDay, s.Msisdn))
+            {
+                s.Msisdn = msisdn;
+            }
+
+            if (day > s.LastDay)
+            {
+                s.LastDay = day;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the sighting (day, msisdn) is later than (currentDay, currentMsisdn): a later day wins;
+    /// on the same day one with an MSISDN beats one without, and the greater MSISDN text wins, so the
+    /// outcome never depends on the order rows arrive in.
+    /// </summary>
+    public static bool IsLater(int day, PackedDigits msisdn, int currentDay, PackedDigits currentMsisdn)
+    {
+        if (day != currentDay)
+        {
+            return day > currentDay;
+        }
+
+        if (msisdn.IsEmpty || currentMsisdn.IsEmpty)
+        {
+            return currentMsisdn.IsEmpty && !msisdn.IsEmpty;
+        }
+
+        return msisdn.CompareTo(currentMsisdn) > 0;
+    }
+
+    /// <summary>MCC 400 (Azerbaijan) starts the registration window.</summary>
+    public static bool IsHomeNetwork(PackedDigits imsi) =>
+        imsi.Length >= 3 && imsi.Value / Pow10(imsi.Length - 3) == Identifiers.Imsi.HomeMcc;
+
+    public void Clear()
+    {
+        sightings.Clear();
+        sortedIsCurrent = false;
+    }
+
+    /// <summary>The sightings in primary-key order, so a chunk walks the B-tree forward. The list is kept until the buffer changes.</summary>
+    public List<KeyValuePair<SightingKey, SightingAggregate>> SortedSightings()
+    {
+        if (sortedIsCurrent)
+        {
+            return sortedSightings;
+        }
+
+        sortedIsCurrent = true;
+        sortedSightings.Clear();
+        sortedSightings.EnsureCapacity(sightings.Count);
+        sortedSightings.AddRange(sightings);
+        sortedSightings.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        return sortedSightings;
+    }
+
+    /// <summary>
+    /// The IMEIs of the chunk in key order, derived from the sightings (each key already holds its
+    /// first and last day, so an IMEI's first sighting, last sighting and first home-network sighting
+    /// are their min/max), which spares a second hash lookup per row. The list is reused by the next call.
+    /// </summary>
+    public List<KeyValuePair<long, ImeiAggregate>> SortedImeis()
+    {
+        sortedImeis.Clear();
+        var imei = 0L;
+        var current = default(ImeiAggregate);
+        var any = false;
+        foreach (var (key, s) in SortedSightings())
+        {
+            if (!any || key.Imei != imei)
+            {
+                if (any)
+                {
+                    sortedImeis.Add(new(imei, current));
+                }
+
+                any = true;
+                imei = key.Imei;
+                current = new ImeiAggregate { FirstDay = s.FirstDay, LastDay = s.LastDay, FirstHomeDay = NoDay };
+            }
+
+            current.FirstDay = Math.Min(current.FirstDay, s.FirstDay);
+            current.LastDay = Math.Max(current.LastDay, s.LastDay);
+            if (IsHomeNetwork(key.Imsi))
+            {
+                current.FirstHomeDay = Math.Min(current.FirstHomeDay, s.FirstDay);
+            }
+        }
+
+        if (any)
+        {
+            sortedImeis.Add(new(imei, current));
+        }
+
+        return sortedImeis;
+    }
+
+    private static long Pow10(int n)
+    {
+        long p = 1;
+        for (var k = 0; k < n; k++)
+        {
+            p *= 10;
+        }
+
+        return p;
+    }
+}

@@ -1,0 +1,223 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace DeviceRegistry.Sightings;
+
+/// <summary>
+/// SQLite merge path: statements prepared once on the connection's raw handle and reused for every
+/// key, in the caller's transaction (ADO.NET's per-call binding by name and boxing cost more than
+/// the B-tree work here).
+/// An INSERT ... ON CONFLICT DO NOTHING tells a new row from an existing one (its change count);
+/// only then an UPDATE applies the merge, and only when it changes something, so a re-ingest is
+/// counted as unchanged and writes nothing.
+/// </summary>
+internal sealed class SqliteSightingsWriter(SqliteConnection connection)
+{
+    private const string InsertSighting =
+        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
+        "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn) " +
+        "ON CONFLICT (imei, imsi, operator_id, month) DO NOTHING";
+
+    // The SET expressions all read the old row, so msisdn compares against the old last_seen.
+    private const string UpdateSighting =
+        "UPDATE sightings SET day_mask = day_mask | $mask, first_seen = min(first_seen, $first), " +
+        "msisdn = CASE WHEN $last > last_seen THEN $msisdn WHEN $last < last_seen THEN msisdn " +
+        "WHEN $msisdn IS NULL THEN msisdn WHEN msisdn IS NULL THEN $msisdn " +
+        "WHEN $msisdn > msisdn THEN $msisdn ELSE msisdn END, " +
+        "last_seen = max(last_seen, $last) " +
+        "WHERE imei = $imei AND imsi = $imsi AND operator_id = $operator AND month = $month " +
+        "AND ((day_mask | $mask) <> day_mask OR $first < first_seen OR $last > last_seen " +
+        "OR ($last = last_seen AND $msisdn IS NOT NULL AND (msisdn IS NULL OR $msisdn > msisdn)))";
+
+    private const string InsertImei =
+        "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES ($imei, $first, $last, $home) " +
+        "ON CONFLICT (imei) DO NOTHING";
+
+    private const string UpdateImei =
+        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last), " +
+        "first_home_seen = coalesce(min(first_home_seen, $home), first_home_seen, $home) " +
+        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen " +
+        "OR ($home IS NOT NULL AND (first_home_seen IS NULL OR $home < first_home_seen)))";
+
+    public Task<MergeCounts> MergeAsync(SightingBuffer buffer, CancellationToken ct)
+    {
+        // The statements run on the connection's own handle, so they are part of its open transaction.
+        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var counts = MergeSightings(db, buffer, ct);
+        counts += MergeImeis(db, buffer, ct);
+        return Task.FromResult(counts);
+    }
+
+    private static MergeCounts MergeSightings(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
+    {
+        using var insert = new RawStatement(db, InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
+        using var update = new RawStatement(db, UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
+        long inserted = 0, changed = 0, unchanged = 0;
+        var n = 0;
+        Span<byte> imsi = stackalloc byte[20];
+        Span<byte> msisdn = stackalloc byte[20];
+        Span<byte> first = stackalloc byte[10];
+        Span<byte> last = stackalloc byte[10];
+        foreach (var (key, s) in buffer.SortedSightings())
+        {
+            if ((++n & 0xFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
+            var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
+            WriteDay(s.FirstDay, first);
+            WriteDay(s.LastDay, last);
+            if (Run(insert, key, s, imsiText, first, last, msisdnText) == 1)
+            {
+                inserted++;
+            }
+            else if (Run(update, key, s, imsiText, first, last, msisdnText) == 1)
+            {
+                changed++;
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+
+        return new MergeCounts(inserted, changed, unchanged, 0, 0);
+    }
+
+    private static int Run(RawStatement statement, SightingKey key, SightingAggregate s,
+        ReadOnlySpan<byte> imsi, ReadOnlySpan<byte> first, ReadOnlySpan<byte> last, ReadOnlySpan<byte> msisdn)
+    {
+        statement.Bind(0, key.Imei);
+        statement.Bind(1, imsi);
+        statement.Bind(2, key.OperatorId);
+        statement.Bind(3, key.Month);
+        statement.Bind(4, s.DayMask);
+        statement.Bind(5, first);
+        statement.Bind(6, last);
+        statement.BindOrNull(7, msisdn);
+        return statement.Execute();
+    }
+
+    private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
+    {
+        using var insert = new RawStatement(db, InsertImei, "$imei", "$first", "$last", "$home");
+        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last", "$home");
+        long inserted = 0, changed = 0;
+        var n = 0;
+        Span<byte> first = stackalloc byte[10];
+        Span<byte> last = stackalloc byte[10];
+        Span<byte> home = stackalloc byte[10];
+        foreach (var (imei, i) in buffer.SortedImeis())
+        {
+            if ((++n & 0xFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            WriteDay(i.FirstDay, first);
+            WriteDay(i.LastDay, last);
+            var homeText = i.FirstHomeDay == SightingBuffer.NoDay ? Span<byte>.Empty : home;
+            if (!homeText.IsEmpty)
+            {
+                WriteDay(i.FirstHomeDay, home);
+            }
+
+            insert.Bind(0, imei);
+            insert.Bind(1, first);
+            insert.Bind(2, last);
+            insert.BindOrNull(3, homeText);
+            if (insert.Execute() == 1)
+            {
+                inserted++;
+                continue;
+            }
+
+            update.Bind(0, imei);
+            update.Bind(1, first);
+            update.Bind(2, last);
+            update.BindOrNull(3, homeText);
+            if (update.Execute() == 1)
+            {
+                changed++;
+            }
+        }
+
+        return new MergeCounts(0, 0, 0, inserted, changed);
+    }
+
+    /// <summary>yyyy-MM-dd, as EF Core stores a DateOnly on SQLite.</summary>
+    private static void WriteDay(int dayNumber, Span<byte> target)
+    {
+        var date = DateOnly.FromDayNumber(dayNumber);
+        Digits(date.Year, target[..4]);
+        target[4] = (byte)'-';
+        Digits(date.Month, target.Slice(5, 2));
+        target[7] = (byte)'-';
+        Digits(date.Day, target.Slice(8, 2));
+    }
+
+    private static void Digits(int value, Span<byte> target)
+    {
+        for (var i = target.Length - 1; i >= 0; i--)
+        {
+            target[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    /// <summary>A statement prepared once on the raw handle, its parameters bound by position: no boxing, no per-row strings.</summary>
+    private sealed class RawStatement : IDisposable
+    {
+        private readonly sqlite3 db;
+        private readonly sqlite3_stmt statement;
+        private readonly int[] positions;
+
+        public RawStatement(sqlite3 db, string sql, params string[] names)
+        {
+            this.db = db;
+            Check(raw.sqlite3_prepare_v2(db, sql, out statement));
+            positions = names.Select(name => raw.sqlite3_bind_parameter_index(statement, name)).ToArray();
+        }
+
+        public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(statement, positions[parameter], value));
+
+        public void Bind(int parameter, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, positions[parameter], utf8));
+
+        public void BindOrNull(int parameter, ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty)
+            {
+                Check(raw.sqlite3_bind_null(statement, positions[parameter]));
+            }
+            else
+            {
+                Bind(parameter, utf8);
+            }
+        }
+
+        /// <summary>Runs the statement and returns how many rows it changed.</summary>
+        public int Execute()
+        {
+            var rc = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return raw.sqlite3_changes(db);
+        }
+
+        public void Dispose() => statement.Dispose();
+
+        private void Check(int rc)
+        {
+            if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            {
+                throw new SqliteException($"SQLite error {rc} while merging sightings: {raw.sqlite3_errmsg(db).utf8_to_string()}", rc);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace DeviceRegistry.Benchmarks;
+
+/// <summary>
+/// Writes a synthetic attach-log CSV (date,imei,imsi,msisdn,operator; DIRBS-style dates) of exactly
+/// the requested number of rows, reproducible by seed.
+/// "week": daily files of one week concatenated: each subscriber seen on ~95% of the days, 3% change
+/// SIM mid-week, 2% roamers without MSISDN, so keys repeat ~6.6 times.
+/// "day": one day, every row a different IMEI-IMSI pair: nothing to aggregate, the worst case.
+/// </summary>
+internal static class AttachLogGenerator
+{
+    private static readonly string[] Operators = ["Azercell", "Bakcell", "Nar"];
+    private static readonly string[] Mncs = ["01", "02", "04"];
+
+    public static void Write(string path, string shape, int rows, int seed)
+    {
+        var random = new Random(seed);
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        writer.Write("date,imei,imsi,msisdn,operator\n");
+        var days = shape == "day" ? 1 : 7;
+        var subscribers = shape == "day" ? rows : (int)Math.Ceiling(rows / (days * 0.95));
+        var written = 0;
+        // a shortfall of the random 95% spills into an eighth day
+        for (var day = 0; written < rows; day++)
+        {
+            var date = new DateOnly(2026, 3, 2).AddDays(day).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            for (var s = 0; s < subscribers && written < rows; s++)
+            {
+                if (days > 1 && random.NextDouble() >= 0.95)
+                {
+                    continue;
+                }
+
+                var op = s % 3;
+                var roamer = s % 50 == 7;
+                var swapped = s % 33 == 5 && day >= 3;
+                var imei = 35_000_000_000_000L + ((long)(s % 97) * 1_000_000_000_000 / 100) + (s * 7L);
+                var imsi = roamer
+                    ? $"25001{(long)s * 13 + (swapped ? 1 : 0):D10}"
+                    : $"400{Mncs[op]}{(long)s * 13 + (swapped ? 1 : 0):D10}";
+                var msisdn = roamer ? "" : $"99450{s % 10_000_000:D7}";
+                writer.Write(date);
+                writer.Write(',');
+                writer.Write(imei.ToString("D14", CultureInfo.InvariantCulture));
+                writer.Write("0,");
+                writer.Write(imsi);
+                writer.Write(',');
+                writer.Write(msisdn);
+                writer.Write(',');
+                writer.Write(Operators[op]);
+                writer.Write('\n');
+                written++;
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using DeviceRegistry.Cli;
+using DeviceRegistry.Data;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace DeviceRegistry.Benchmarks;
+
+/// <summary>
+/// devreg ingest against the raw bulk tools on the same file: sqlite3 <c>.import</c> and psql
+/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|both] [--provider sqlite|postgres|both]</c>.
+/// </summary>
+internal sealed class IngestBenchmark : IBenchmark
+{
+    private const string BareTable = "CREATE TABLE attach (date text, imei text, imsi text, msisdn text, operator text)";
+
+    public string Name => "ingest";
+
+    public string Description => "devreg ingest vs sqlite3 .import and psql \\copy on the same >= 2M-row attach log";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var rows = int.Parse(Option(args, "--rows") ?? "2000000", CultureInfo.InvariantCulture);
+        var shapes = (Option(args, "--shape") ?? "both") switch
+        {
+            "both" => new[] { "week", "day" },
+            var s => [s],
+        };
+        var providers = Option(args, "--provider") ?? "both";
+        var folder = Directory.CreateTempSubdirectory("devreg-bench-ingest-").FullName;
+        var results = new List<string>();
+        BenchPostgres? postgres = null;
+        try
+        {
+            if (providers is "both" or "postgres")
+            {
+                postgres = BenchPostgres.Start();
+                BenchPostgres.Run("chmod", $"755 {folder}", false);
+            }
+
+            foreach (var shape in shapes)
+            {
+                var file = Path.Combine(folder, $"attach-{shape}.csv");
+                var generate = Stopwatch.StartNew();
+                AttachLogGenerator.Write(file, shape, rows, seed: 2026);
+                BenchPostgres.Run("chmod", $"644 {file}", false);
+                Console.Error.WriteLine($"generated {rows:N0} rows ({new FileInfo(file).Length / 1e6:0} MB, shape {shape}) in {generate.Elapsed.TotalSeconds:0.0} s");
+
+                if (providers is "both" or "sqlite")
+                {
+                    var raw = TimeSqliteImport(folder, file, rows);
+                    var ours = await TimeOursAsync(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), DatabaseProvider.Sqlite, file, null);
+                    results.Add(Row("SQLite", shape, rows, "sqlite3 .import", raw, ours));
+                }
+
+                if (postgres is not null)
+                {
+                    var raw = TimePsqlCopy(postgres, file, rows);
+                    var cs = postgres.CreateDatabase($"bench_ours_{shape}");
+                    var ours = await TimeOursAsync(PostgresSettings(cs), DatabaseProvider.Postgres, file, postgres);
+                    results.Add(Row("PostgreSQL 15", shape, rows, "psql \\copy", raw, ours));
+                }
+
+                File.Delete(file);
+            }
+        }
+        finally
+        {
+            postgres?.Dispose();
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Console.WriteLine("| provider | file shape | rows | raw tool | raw s | raw CPU s | raw rows/s | devreg ingest s | devreg CPU s | devreg rows/s | ours/raw (elapsed) | ours/raw (CPU) |");
+        Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var line in results)
+        {
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+
+    private static string Row(string provider, string shape, int rows, string tool, Timing raw, Timing ours) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {provider} | {shape} | {rows:N0} | {tool} | {raw.Wall.TotalSeconds:0.00} | {raw.Cpu.TotalSeconds:0.00} | {rows / raw.Wall.TotalSeconds:N0} | " +
+            $"{ours.Wall.TotalSeconds:0.00} | {ours.Cpu.TotalSeconds:0.00} | {rows / ours.Wall.TotalSeconds:N0} | " +
+            $"**{raw.Wall.TotalSeconds / ours.Wall.TotalSeconds:0.00}x** | {raw.Cpu.TotalSeconds / ours.Cpu.TotalSeconds:0.00}x |");
+
+    /// <summary>Elapsed time and CPU time (the machine is shared, so CPU time is the steadier measure).</summary>
+    private readonly record struct Timing(TimeSpan Wall, TimeSpan Cpu);
+
+    /// <summary>Runs a program under /usr/bin/time and returns its elapsed and user+system time.</summary>
+    private static Timing RunTimed(string program, string arguments, string? stdin = null)
+    {
+        var (_, output) = BenchPostgres.Run("/usr/bin/time", $"-f \"TIMED %e %U %S\" {program} {arguments}", false, stdin);
+        var line = output.Split('\n').Last(l => l.StartsWith("TIMED ", StringComparison.Ordinal)).Split(' ');
+        double Seconds(int i) => double.Parse(line[i], CultureInfo.InvariantCulture);
+        return new Timing(TimeSpan.FromSeconds(Seconds(1)), TimeSpan.FromSeconds(Seconds(2) + Seconds(3)));
+    }
+
+    private static Timing TimeSqliteImport(string folder, string file, int rows)
+    {
+        var db = Path.Combine(folder, $"raw-{Guid.NewGuid():N}.db");
+        var script = $"{BareTable};\n.mode csv\n.import --skip 1 {file} attach\n";
+        var elapsed = RunTimed("sqlite3", db, script);
+        var count = BenchPostgres.Run("sqlite3", $"{db} \"SELECT count(*) FROM attach\"", false).Output.Trim();
+        Check(count, rows, "sqlite3 .import");
+        File.Delete(db);
+        return elapsed;
+    }
+
+    private static Timing TimePsqlCopy(BenchPostgres postgres, string file, int rows)
+    {
+        var cs = postgres.CreateDatabase("bench_raw");
+        using (var connection = new NpgsqlConnection(cs))
+        {
+            connection.Open();
+            using var cmd = new NpgsqlCommand(BareTable, connection);
+            cmd.ExecuteNonQuery();
+        }
+
+        var libpq = BenchPostgres.Libpq(cs);
+        var server = postgres.ServerCpu();
+        var client = RunTimed("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"\\copy attach FROM '{file}' WITH (FORMAT csv, HEADER true)\"");
+        Thread.Sleep(500); // until the postmaster has reaped the ended backend
+        var elapsed = client with { Cpu = client.Cpu + (postgres.ServerCpu() - server ?? TimeSpan.Zero) };
+        var count = BenchPostgres.Run("psql", $"\"{libpq}\" -tA -c \"SELECT count(*) FROM attach\"", false).Output.Trim();
+        Check(count, rows, "psql \\copy");
+        return elapsed;
+    }
+
+    private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, BenchPostgres? postgres)
+    {
+        var database = new RegistryDatabase(new DatabaseOptions { Provider = provider, ConnectionString = settings["ConnectionStrings:Registry"]! });
+        await new SchemaMigrator(database).MigrateAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        NpgsqlConnection.ClearAllPools();
+        var server = postgres?.ServerCpu();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        var code = await DevReg.RunAsync(["ingest", file], output, error, settings);
+        var elapsed = stopwatch.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        NpgsqlConnection.ClearAllPools(); // ends the backend, so its CPU time is counted
+        Console.Error.WriteLine(output.ToString().TrimEnd());
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"devreg ingest failed ({code}): {error}");
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (server is not null)
+        {
+            await Task.Delay(500);
+            cpu += postgres!.ServerCpu()!.Value - server.Value;
+        }
+
+        return new Timing(elapsed, cpu);
+    }
+
+    private static Dictionary<string, string?> SqliteSettings(string path) => new()
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Registry"] = $"Data Source={path}",
+    };
+
+    private static Dictionary<string, string?> PostgresSettings(string cs) => new()
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Registry"] = cs,
+    };
+
+    private static void Check(string count, int rows, string tool)
+    {
+        if (count != rows.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{tool} loaded {count} rows, expected {rows}");
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
