@@ -391,9 +391,9 @@ public sealed class IngestTests
         var operatorId = (await context.Operators.SingleAsync()).Id;
         SightingRecord[] checks =
         [
-            new(Identifiers.Imei.ParseFromNetwork(Imei1), "400011000000001", "+994 50 100 00 01", operatorId, new DateOnly(2026, 3, 2)),
-            new(Identifiers.Imei.ParseFromNetwork(Imei1), "400011000000001", null, operatorId, new DateOnly(2026, 3, 1)),
-            new(Identifiers.Imei.ParseFromNetwork(Imei2), "400021000000003", null, operatorId, new DateOnly(2026, 3, 1)),
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei1), "400011000000001", "+994 50 100 00 01", operatorId, new DateOnly(2026, 3, 2)),
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei1), "400011000000001", null, operatorId, new DateOnly(2026, 3, 1)),
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei2), "400021000000003", null, operatorId, new DateOnly(2026, 3, 1)),
         ];
 
         var first = await MergeAsync(db, checks);
