@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeviceRegistry.Data;
 using DeviceRegistry.Infrastructure;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
@@ -41,11 +42,22 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
         return builder.Build();
     }
 
-    public ServiceProvider BuildServices()
+    /// <summary>
+    /// The registry's services over a database whose schema is up to date: like the web host, every
+    /// verb that touches the database first applies any schema script not yet applied (cheap when
+    /// there is none), so a verb never fails on a missing table.
+    /// </summary>
+    public ServiceProvider BuildServices(bool ensureSchema = true)
     {
         var services = new ServiceCollection();
         services.AddDeviceRegistry(BuildConfiguration());
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+        if (ensureSchema)
+        {
+            provider.GetRequiredService<SchemaMigrator>().MigrateAsync().GetAwaiter().GetResult();
+        }
+
+        return provider;
     }
 }
 
@@ -100,6 +112,13 @@ public static class DevReg
         catch (InvalidOperationException ex) when (ex.Source is "DeviceRegistry.Core" or "devreg")
         {
             await error.WriteLineAsync($"devreg: {ex.Message}");
+            return ExitCodes.Rejected;
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // The database refused or could not be reached: say which, without a stack trace.
+            await error.WriteLineAsync($"devreg: database error: {ex.Message}");
+            await error.WriteLineAsync("Check Database:Provider and ConnectionStrings:Registry (appsettings.json or environment variables).");
             return ExitCodes.Rejected;
         }
     }

@@ -11,7 +11,7 @@ internal sealed class MigrateVerb : ICliVerb
         var command = new Command("migrate", "Create or upgrade the database schema (versioned SQL scripts, recorded with checksums).");
         command.SetAction(async (_, ct) =>
         {
-            await using var services = context.BuildServices();
+            await using var services = context.BuildServices(ensureSchema: false);
             var database = services.GetRequiredService<RegistryDatabase>();
             var result = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
             foreach (var script in result.Applied)

@@ -32,6 +32,15 @@ public sealed class DemoOptions
 
     /// <summary>Load the demo data set when the web host starts on an empty database.</summary>
     public bool LoadOnEmptyDatabase { get; set; } = true;
+
+    /// <summary>The generator's seed: the same seed gives the same data set (relative to today).</summary>
+    public int Seed { get; set; } = 2026;
+
+    /// <summary>Devices (phones) in the demo set; each may carry several IMEIs and SIMs.</summary>
+    public int Devices { get; set; } = 600;
+
+    /// <summary>Days of attach logs, ending yesterday.</summary>
+    public int Days { get; set; } = 90;
 }
 
 /// <summary>
@@ -84,7 +93,7 @@ internal static class DemoDataRegistration
     public static IServiceCollection AddDemoData(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
-        services.AddScoped<IDemoDataLoader, BuiltInDemoDataLoader>();
+        services.AddScoped<IDemoDataLoader, GeneratedDemoDataLoader>();
         services.AddSingleton<DemoShowcase>();
         services.AddHostedService<DemoDataHostedService>();
         return services;

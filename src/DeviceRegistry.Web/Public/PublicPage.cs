@@ -73,7 +73,7 @@ internal static class PublicPage
             foreach (var sample in demo)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<li><a href=\"/?imei={sample.Imei}\">{sample.Imei}</a> <span>{Encode(texts.Get($"status.{sample.Status}.title", language))}</span></li>");
+                    $"<li><a href=\"/?imei={sample.Imei}\" data-status=\"{sample.Status}\">{sample.Imei}</a> <span>{Encode(texts.Get($"status.{sample.Status}.title", language))}</span></li>");
             }
 
             html.Append("</ul></aside>");
