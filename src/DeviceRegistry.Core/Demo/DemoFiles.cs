@@ -30,11 +30,12 @@ public static class DemoFiles
             {
                 var sim = data.Sims[row.SimIndex];
                 var imei = imeiText[row.ImeiIndex];
-                var hash = (uint)HashCode.Combine(row.Day, row.ImeiIndex, row.SimIndex);
+                // Deterministic (HashCode is seeded per process), so the same seed writes the same file.
+                var hash = Mix((uint)row.Day, (uint)row.ImeiIndex, (uint)row.SimIndex);
                 var date = data.Start.AddDays(row.Day);
                 var seconds = (int)(hash % 86_400);
                 writer.Write(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"T{seconds / 3600:D2}:{seconds / 60 % 60:D2}:{seconds % 60:D2}Z,"));
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"T{seconds / 3600:D2}:{seconds / 60 % 60:D2}:{seconds % 60:D2}+04:00,"));
                 writer.Write(sim.Operator switch
                 {
                     "Azercell" => imei.WithCheckDigit,
@@ -64,5 +65,18 @@ public static class DemoFiles
         }
 
         return (attachLog, labels);
+    }
+
+    /// <summary>
+    /// Times are written in Baku local time (+04:00): the generator's days are local days, the days
+    /// the ingest counts in (Ingest:UtcOffset).
+    /// </summary>
+    private static uint Mix(uint day, uint imei, uint sim)
+    {
+        var h = (day * 0x9E3779B1u) ^ (imei * 0x85EBCA77u) ^ (sim * 0xC2B2AE3Du);
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        return h;
     }
 }

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace DeviceRegistry.Tests.Demo;
 
 /// <summary>
-/// THE scoring test: generate labelled demo data, load it into the sightings, run `devreg detect` with
+/// THE scoring test: generate labelled demo data, load it with `devreg ingest`, run `devreg detect` with
 /// the default rules and score the verdicts against the labels; then score DIRBS-style counting rules
 /// on the same sightings for comparison (docs/clone-detection.md holds the table).
 /// </summary>
@@ -32,7 +32,9 @@ public sealed class DemoScoringTests(ITestOutputHelper output)
         {
             var (log, _) = DemoFiles.Write(data, folder);
             await using var db = await TestDatabase.CreateAsync(provider);
-            await AttachLogTestLoader.LoadAsync(db.Database, AttachLogTestLoader.Aggregate(log));
+            var ingest = await Infrastructure.Cli.RunAsync(db, "ingest", log);
+            Assert.True(ingest.ExitCode == 0, ingest.Error + ingest.Out);
+            output.WriteLine(ingest.Out);
 
             var asOf = data.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var run = await Infrastructure.Cli.RunAsync(db, "detect", "--as-of", asOf);
