@@ -46,6 +46,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
     public TestDatabase Database { get; }
 
+    /// <summary>When set before the host starts, the host's clock (for tests that move through days).</summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary>A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above.</summary>
     public static async Task<RegistryWebFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await TestDatabase.CreateAsync(provider), settings);
@@ -72,6 +75,10 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (Clock is { } clock)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
     }
 
     public override async ValueTask DisposeAsync()
