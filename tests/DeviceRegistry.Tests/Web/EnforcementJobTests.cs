@@ -20,6 +20,12 @@ public sealed class EnforcementJobTests
         using var client = web.CreateClient(); // starts the host and its scheduler
 
         var scheduler = await web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        // The hosted service starts the scheduler once the application has started.
+        for (var i = 0; i < 100 && scheduler.Status != SchedulerStatus.Running; i++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(SchedulerStatus.Running, scheduler.Status);
         Assert.True(await scheduler.Exists(RegistrationEnforcementJob.Key));
 
