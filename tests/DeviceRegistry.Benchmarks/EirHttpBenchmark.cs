@@ -22,7 +22,7 @@ namespace DeviceRegistry.Benchmarks;
 /// IMEI/IMSI pairs (80% of seeded IMEIs, 20% never seen; 5% roaming SIMs).
 /// Needs the Release web host: <c>dotnet build -c Release src/DeviceRegistry.Web</c>.
 /// Usage: eir-http [--imeis N] [--checks N] [--connections N] [--wrk-threads N] [--seconds N] [--rounds N]
-/// [--rate N] [--rate-connections N]
+/// [--rate N] [--rate-connections N] [--web-env KEY=VALUE]...
 /// </summary>
 internal sealed partial class EirHttpBenchmark : IBenchmark
 {
@@ -76,14 +76,24 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
             var webPort = FreePort();
             var barePort = FreePort();
             var startWeb = Stopwatch.StartNew();
-            web = Start("dotnet", $"\"{webDll}\"", folder, new()
+            var webEnvironment = new Dictionary<string, string>
             {
                 ["Urls"] = $"http://127.0.0.1:{webPort}",
                 ["Database__Provider"] = "Sqlite",
                 ["ConnectionStrings__Registry"] = $"Data Source={database}",
                 ["Demo__LoadOnEmptyDatabase"] = "false",
-            });
+            };
+            // Diagnostics only (e.g. DOTNET_PerfMapEnabled=1 for perf): --web-env KEY=VALUE, repeatable.
+            for (var i = Array.IndexOf(args, "--web-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--web-env", i + 1))
+            {
+                var pair = args[i + 1].Split('=', 2);
+                webEnvironment[pair[0]] = pair[1];
+            }
+
+            web = Start("dotnet", $"\"{webDll}\"", folder, webEnvironment);
+            Console.Error.WriteLine($"web host pid {web.Id}");
             bare = Start("dotnet", $"\"{typeof(EirHttpBenchmark).Assembly.Location}\" eir-http-bare --port {barePort}", folder, []);
+            Console.Error.WriteLine($"bare server pid {bare.Id}");
             await WaitReadyAsync(barePort, TimeSpan.FromSeconds(60));
             await WaitReadyAsync(webPort, TimeSpan.FromSeconds(300));
             Console.Error.WriteLine($"web host ready (index loaded) {startWeb.Elapsed.TotalSeconds:0.0} s after start");
