@@ -32,6 +32,7 @@ internal sealed class EirHttpConstantRate
     private long completed;
     private long errors;
     private long recordFromTicks = long.MaxValue;
+    private long lastCompletionTicks;
 
     public sealed record Result(double AchievedPerSecond, long Completed, long Errors, long Stalls,
         Percentiles FromDue, Percentiles FromSend, Percentiles SendLag);
@@ -76,7 +77,9 @@ internal sealed class EirHttpConstantRate
         }
 
         await Task.WhenAll(loops);
-        var seconds = (double)(recordEnd - recordStart) / Stopwatch.Frequency;
+        // Achieved: recorded answers over the time until the last of them came back (longer than the
+        // schedule when the server or the generator fell behind).
+        var seconds = (double)(Math.Max(recordEnd, Interlocked.Read(ref generator.lastCompletionTicks)) - recordStart) / Stopwatch.Frequency;
         return new Result(generator.completed / seconds, generator.completed, generator.errors, stalls,
             Of(generator.fromDue), Of(generator.fromSend), Of(generator.sendLag));
     }
@@ -155,6 +158,7 @@ internal sealed class EirHttpConstantRate
         if (dueAt >= Volatile.Read(ref recordFromTicks))
         {
             Interlocked.Increment(ref completed);
+            Volatile.Write(ref lastCompletionTicks, now);
             Record(fromDue, now - dueAt);
             Record(fromSend, now - sentAt);
         }
