@@ -45,20 +45,21 @@ public static class N5gEirParameters
             return false;
         }
 
-        var invalid = new List<InvalidParam>(2);
+        // Allocated only when something is wrong: this runs on every attach check.
+        List<InvalidParam>? invalid = null;
         string? imsi = null;
         if (supi is not null && !TryParseDigits(supi, "imsi-", 5, 15, out imsi))
         {
-            invalid.Add(new InvalidParam(paramPrefix + "supi", "a SUPI here is imsi- followed by 5 to 15 digits"));
+            (invalid ??= new(2)).Add(new InvalidParam(paramPrefix + "supi", "a SUPI here is imsi- followed by 5 to 15 digits"));
         }
 
         string? msisdn = null;
         if (gpsi is not null && !TryParseDigits(gpsi, "msisdn-", 5, 15, out msisdn))
         {
-            invalid.Add(new InvalidParam(paramPrefix + "gpsi", "a GPSI here is msisdn- followed by 5 to 15 digits"));
+            (invalid ??= new(2)).Add(new InvalidParam(paramPrefix + "gpsi", "a GPSI here is msisdn- followed by 5 to 15 digits"));
         }
 
-        if (invalid.Count > 0)
+        if (invalid is not null)
         {
             error = new(EirCause.InvalidQueryParam,
                 "Optional parameter(s) " + string.Join(", ", invalid.Select(p => p.Param)) + " are malformed.", invalid);

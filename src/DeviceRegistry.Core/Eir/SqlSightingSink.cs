@@ -7,13 +7,17 @@ namespace DeviceRegistry.Eir;
 /// The sightings merge with plain SQL on both providers: the batch is first folded in memory (one row
 /// per IMEI, IMSI, operator and month; one per IMEI), then upserted in one transaction with
 /// INSERT … ON CONFLICT DO UPDATE (PostgreSQL: one statement per table over unnest'ed arrays;
-/// SQLite: one prepared statement per row).
+/// SQLite: prepared multi-row statements of <see cref="SqliteRowsPerStatement"/> rows, in key order).
 /// </summary>
 public sealed class SqlSightingSink(RegistryDatabase database) : ISightingSink
 {
+    // Checks arrive at tens of thousands a second and each is a row in both tables: per-statement overhead
+    // (binding, stepping) is most of SQLite's cost, so rows go in groups (docs/benchmarks.md, "EIR over HTTP").
+    private const int SqliteRowsPerStatement = 64;
+
+    private const string SqliteSightingsInsert = "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) VALUES ";
+
     private const string SqliteSightings = """
-        INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn)
-        VALUES (@imei, @imsi, @op, @month, @mask, @first, @last, @msisdn)
         ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET
             day_mask = sightings.day_mask | excluded.day_mask,
             first_seen = min(sightings.first_seen, excluded.first_seen),
@@ -22,9 +26,9 @@ public sealed class SqlSightingSink(RegistryDatabase database) : ISightingSink
             last_seen = max(sightings.last_seen, excluded.last_seen)
         """;
 
+    private const string SqliteSeenInsert = "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES ";
+
     private const string SqliteSeen = """
-        INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen)
-        VALUES (@imei, @first, @last, @home)
         ON CONFLICT (imei) DO UPDATE SET
             first_seen = min(seen_imeis.first_seen, excluded.first_seen),
             last_seen = max(seen_imeis.last_seen, excluded.last_seen),
@@ -121,51 +125,94 @@ public sealed class SqlSightingSink(RegistryDatabase database) : ISightingSink
 
     private async Task WriteSqliteAsync(DbConnection connection, DbTransaction tx, List<FoldedSighting> sightings, List<FoldedSeen> seen, CancellationToken ct)
     {
-        await using (var cmd = connection.CreateCommand())
+        // Key order keeps consecutive rows on the same B-tree pages.
+        sightings.Sort(static (a, b) => a.Imei != b.Imei ? a.Imei.CompareTo(b.Imei) : string.CompareOrdinal(a.Imsi, b.Imsi));
+        seen.Sort(static (a, b) => a.Imei.CompareTo(b.Imei));
+        await UpsertSqliteAsync(connection, tx, SqliteSightingsInsert, SqliteSightings, 8, sightings, (s, p, i) =>
         {
-            cmd.Transaction = tx;
-            cmd.CommandText = SqliteSightings;
-            var imei = DbValues.AddParameter(cmd, "@imei", 0L);
-            var imsi = DbValues.AddParameter(cmd, "@imsi", string.Empty);
-            var op = DbValues.AddParameter(cmd, "@op", 0);
-            var month = DbValues.AddParameter(cmd, "@month", 0);
-            var mask = DbValues.AddParameter(cmd, "@mask", 0);
-            var first = DbValues.AddParameter(cmd, "@first", string.Empty);
-            var last = DbValues.AddParameter(cmd, "@last", string.Empty);
-            var msisdn = DbValues.AddParameter(cmd, "@msisdn", null);
-            await cmd.PrepareAsync(ct);
-            foreach (var s in sightings)
+            p[i] = s.Imei;
+            p[i + 1] = s.Imsi;
+            p[i + 2] = s.OperatorId;
+            p[i + 3] = s.Month;
+            p[i + 4] = s.DayMask;
+            p[i + 5] = DbValues.DateParameter(database, s.First);
+            p[i + 6] = DbValues.DateParameter(database, s.Last);
+            p[i + 7] = (object?)s.Msisdn ?? DBNull.Value;
+        }, ct);
+        await UpsertSqliteAsync(connection, tx, SqliteSeenInsert, SqliteSeen, 4, seen, (s, p, i) =>
+        {
+            p[i] = s.Imei;
+            p[i + 1] = DbValues.DateParameter(database, s.First);
+            p[i + 2] = DbValues.DateParameter(database, s.Last);
+            p[i + 3] = s.FirstHome is { } h ? DbValues.DateParameter(database, h) : DBNull.Value;
+        }, ct);
+    }
+
+    /// <summary>Runs "insert … VALUES (…), (…) upsert" over the rows, <see cref="SqliteRowsPerStatement"/> rows per statement.</summary>
+    private static async Task UpsertSqliteAsync<T>(DbConnection connection, DbTransaction tx, string insert, string upsert, int columns,
+        List<T> rows, Action<T, object[], int> bind, CancellationToken ct)
+    {
+        DbCommand? command = null;
+        var values = Array.Empty<object>();
+        try
+        {
+            for (var start = 0; start < rows.Count; start += SqliteRowsPerStatement)
             {
-                imei.Value = s.Imei;
-                imsi.Value = s.Imsi;
-                op.Value = s.OperatorId;
-                month.Value = s.Month;
-                mask.Value = s.DayMask;
-                first.Value = DbValues.DateParameter(database, s.First);
-                last.Value = DbValues.DateParameter(database, s.Last);
-                msisdn.Value = (object?)s.Msisdn ?? DBNull.Value;
-                await cmd.ExecuteNonQueryAsync(ct);
+                var count = Math.Min(SqliteRowsPerStatement, rows.Count - start);
+                if (command is null || values.Length != count * columns)
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
+
+                    command = CreateMultiRowCommand(connection, tx, insert, upsert, columns, count);
+                    values = new object[count * columns];
+                    await command.PrepareAsync(ct);
+                }
+
+                for (var r = 0; r < count; r++)
+                {
+                    bind(rows[start + r], values, r * columns);
+                }
+
+                for (var i = 0; i < values.Length; i++)
+                {
+                    command.Parameters[i].Value = values[i];
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
             }
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    private static DbCommand CreateMultiRowCommand(DbConnection connection, DbTransaction tx, string insert, string upsert, int columns, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        var sql = new System.Text.StringBuilder(insert);
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns; c++)
+            {
+                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@p{(r * columns) + c}");
+                sql.Append(c == 0 ? name : ", " + name);
+                DbValues.AddParameter(command, name, null);
+            }
+
+            sql.Append(')');
         }
 
-        await using (var cmd = connection.CreateCommand())
-        {
-            cmd.Transaction = tx;
-            cmd.CommandText = SqliteSeen;
-            var imei = DbValues.AddParameter(cmd, "@imei", 0L);
-            var first = DbValues.AddParameter(cmd, "@first", string.Empty);
-            var last = DbValues.AddParameter(cmd, "@last", string.Empty);
-            var home = DbValues.AddParameter(cmd, "@home", null);
-            await cmd.PrepareAsync(ct);
-            foreach (var s in seen)
-            {
-                imei.Value = s.Imei;
-                first.Value = DbValues.DateParameter(database, s.First);
-                last.Value = DbValues.DateParameter(database, s.Last);
-                home.Value = s.FirstHome is { } h ? DbValues.DateParameter(database, h) : DBNull.Value;
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-        }
+        command.CommandText = sql.Append('\n').Append(upsert).ToString();
+        return command;
     }
 
     private static async Task WritePostgresAsync(DbConnection connection, DbTransaction tx, List<FoldedSighting> sightings, List<FoldedSeen> seen, CancellationToken ct)

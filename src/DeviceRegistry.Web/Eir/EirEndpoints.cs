@@ -12,7 +12,6 @@ namespace DeviceRegistry.Web.Eir;
 public static class EirEndpoints
 {
     public const string ApiRoot = "/n5g-eir-eic/v1";
-    private const string OperatorItem = "eir.operator";
 
     private static readonly byte[] Whitelisted = Encoding.UTF8.GetBytes("{\"status\":\"WHITELISTED\"}");
     private static readonly byte[] Blacklisted = Encoding.UTF8.GetBytes("{\"status\":\"BLACKLISTED\"}");
@@ -20,8 +19,9 @@ public static class EirEndpoints
 
     public static RouteGroupBuilder MapEir(this IEndpointRouteBuilder endpoints)
     {
+        // Authentication is called at the top of each handler rather than as an endpoint filter: a filter
+        // costs an invocation context, boxing and an Items entry on every check (the hot path, docs/benchmarks.md).
         var group = endpoints.MapGroup(ApiRoot).WithTags("N5g-eir");
-        group.AddEndpointFilter(AuthenticateOperatorAsync);
 
         group.MapGet("/equipment-status", GetEquipmentStatusAsync)
             .WithName("GetEquipmentStatus")
@@ -43,11 +43,11 @@ public static class EirEndpoints
         return group;
     }
 
-    private static async ValueTask<object?> AuthenticateOperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The calling operator, or null after writing the 401 (no or an invalid bearer credential).</summary>
+    private static async ValueTask<AuthenticatedOperator?> AuthenticateOperatorAsync(HttpContext http, OperatorAuthenticator authenticator)
     {
-        var http = context.HttpContext;
         var header = http.Request.Headers.Authorization;
-        string? detail = null;
+        string detail;
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             detail = "An operator credential is required: Authorization: Bearer <secret from devreg operator add>.";
@@ -55,12 +55,10 @@ public static class EirEndpoints
         else
         {
             var secret = value["Bearer ".Length..].Trim();
-            var authenticator = http.RequestServices.GetRequiredService<OperatorAuthenticator>();
             var authenticated = await authenticator.AuthenticateAsync(secret, http.RequestAborted);
             if (authenticated is not null)
             {
-                http.Items[OperatorItem] = authenticated;
-                return await next(context);
+                return authenticated;
             }
 
             detail = "The operator credential is not valid (unknown, malformed or replaced).";
@@ -68,21 +66,23 @@ public static class EirEndpoints
 
         http.Response.Headers.WWWAuthenticate = "Bearer";
         await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status401Unauthorized, detail, http.Request.Path, null));
-        return Results.Empty;
+        return null;
     }
 
-    private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker)
+    private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker, OperatorAuthenticator authenticator)
     {
-        var query = http.Request.Query;
+        if (await AuthenticateOperatorAsync(http, authenticator) is not { } caller)
+        {
+            return;
+        }
+
         if (!checker.IsReady)
         {
             await WriteNotReadyAsync(http);
             return;
         }
 
-        if (!TrySingle(query, "pei", out var pei, out var repeated)
-            | !TrySingle(query, "supi", out var supi, out var repeatedSupi)
-            | !TrySingle(query, "gpsi", out var gpsi, out var repeatedGpsi))
+        if (!EirQueryString.TryRead(http.Request, out var pei, out var supi, out var gpsi, out var repeated, out var repeatedSupi, out var repeatedGpsi))
         {
             var invalid = new List<InvalidParam>();
             foreach (var (name, isRepeated) in new[] { ("pei", repeated), ("supi", repeatedSupi), ("gpsi", repeatedGpsi) })
@@ -104,7 +104,6 @@ public static class EirEndpoints
             return;
         }
 
-        var caller = (AuthenticatedOperator)http.Items[OperatorItem]!;
         var decision = checker.Check(eirQuery, caller.Id);
         if (decision.Status == EquipmentStatus.Unknown)
         {
@@ -124,8 +123,13 @@ public static class EirEndpoints
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    private static async Task PostBatchAsync(HttpContext http, EirChecker checker, EirSettings settings)
+    private static async Task PostBatchAsync(HttpContext http, EirChecker checker, EirSettings settings, OperatorAuthenticator authenticator)
     {
+        if (await AuthenticateOperatorAsync(http, authenticator) is not { } caller)
+        {
+            return;
+        }
+
         var instance = http.Request.Path.ToString();
         if (!checker.IsReady)
         {
@@ -170,7 +174,6 @@ public static class EirEndpoints
                 return;
             }
 
-            var caller = (AuthenticatedOperator)http.Items[OperatorItem]!;
             var results = new List<EirBatchResult>(count);
             var i = 0;
             foreach (var item in checks.EnumerateArray())
@@ -224,14 +227,6 @@ public static class EirEndpoints
         http.Response.Headers.RetryAfter = "1";
         return EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status503ServiceUnavailable,
             "The EIR decision index is still loading.", http.Request.Path, EirCause.SystemFailure));
-    }
-
-    private static bool TrySingle(IQueryCollection query, string name, out string? value, out bool repeated)
-    {
-        var values = query[name];
-        repeated = values.Count > 1;
-        value = values.Count == 1 ? values[0] : null;
-        return !repeated;
     }
 
     private static bool TryString(JsonElement item, string name, string prefix, out string? value, out InvalidParam? invalid)
