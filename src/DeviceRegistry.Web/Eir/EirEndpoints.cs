@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using DeviceRegistry.Eir;
 using DeviceRegistry.Operators;
+using Microsoft.OpenApi;
 
 namespace DeviceRegistry.Web.Eir;
 
@@ -26,6 +27,15 @@ public static class EirEndpoints
         group.MapGet("/equipment-status", GetEquipmentStatusAsync)
             .WithName("GetEquipmentStatus")
             .WithSummary("The equipment status of a PEI (3GPP TS 29.511), as seen with the given SUPI")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The handler reads the raw query string (the hot path), so the parameters are described here.
+                operation.Parameters ??= [];
+                operation.Parameters.Add(QueryParameter("pei", required: true, "imei-<15 digits> or imeisv-<16 digits>; keyed on the first 14 digits"));
+                operation.Parameters.Add(QueryParameter("supi", required: false, "imsi-<5 to 15 digits>: the subscriber asking to attach"));
+                operation.Parameters.Add(QueryParameter("gpsi", required: false, "msisdn-<5 to 15 digits>"));
+                return Task.CompletedTask;
+            })
             .Produces<EirResponseData>(StatusCodes.Status200OK)
             .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
@@ -42,6 +52,15 @@ public static class EirEndpoints
             .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
         return group;
     }
+
+    private static OpenApiParameter QueryParameter(string name, bool required, string description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Query,
+        Required = required,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
 
     /// <summary>The calling operator, or null after writing the 401 (no or an invalid bearer credential).</summary>
     private static async ValueTask<AuthenticatedOperator?> AuthenticateOperatorAsync(HttpContext http, OperatorAuthenticator authenticator)

@@ -113,5 +113,16 @@ public sealed class HealthAndOpenApiTests
         {
             Assert.Contains(expected, properties);
         }
+
+        // The operators' N5g-eir API is described too, with its query parameters and error answers.
+        var eir = root.GetProperty("paths").GetProperty("/n5g-eir-eic/v1/equipment-status").GetProperty("get");
+        var eirParameters = eir.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("pei", eirParameters);
+        Assert.Contains("supi", eirParameters);
+        Assert.Contains("gpsi", eirParameters);
+        foreach (var code in new[] { "200", "400", "401", "404" })
+        {
+            Assert.True(eir.GetProperty("responses").TryGetProperty(code, out _), code);
+        }
     }
 }
