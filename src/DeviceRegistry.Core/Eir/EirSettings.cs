@@ -53,6 +53,12 @@ public sealed class EirSettings
     /// <summary>Sightings held in memory while the database is slow or down; beyond it new ones are counted as dropped.</summary>
     public int SightingBufferCapacity { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Fingerprints of lately queued check sightings kept to skip same-day repeats (8 bytes each;
+    /// the default 4M slots = 32 MB, about a third of the country's daily IMEI-SIM pairs).
+    /// </summary>
+    public int RepeatSightingSlots { get; set; } = 1 << 22;
+
     /// <summary>Most checks in one batch request.</summary>
     public int MaxBatchChecks { get; set; } = 1000;
 
@@ -97,6 +103,7 @@ public sealed class EirSettings
         Require(settings.SightingBatchSize >= 1, "Eir:SightingBatchSize must be at least 1");
         Require(settings.SightingFlushMilliseconds >= 1, "Eir:SightingFlushMilliseconds must be at least 1");
         Require(settings.SightingBufferCapacity >= settings.SightingBatchSize, "Eir:SightingBufferCapacity must be at least Eir:SightingBatchSize");
+        Require(settings.RepeatSightingSlots is >= 1 and <= 1 << 28, "Eir:RepeatSightingSlots must be between 1 and 268435456");
         Require(settings.MaxBatchChecks >= 1, "Eir:MaxBatchChecks must be at least 1");
         return settings;
     }

@@ -21,9 +21,11 @@ public sealed class SightingBatchWriter : BackgroundService
     private readonly EirIndexService indexService;
     private readonly EirSettings settings;
     private readonly ILogger<SightingBatchWriter> logger;
+    private readonly RepeatSightingFilter repeats;
     private long written;
     private long dropped;
     private long queued;
+    private long repeated;
 
     public SightingBatchWriter(ISightingSink sink, EirIndexService indexService, EirSettings settings, ILogger<SightingBatchWriter> logger)
     {
@@ -31,6 +33,7 @@ public sealed class SightingBatchWriter : BackgroundService
         this.indexService = indexService;
         this.settings = settings;
         this.logger = logger;
+        repeats = new RepeatSightingFilter(settings.RepeatSightingSlots);
         channel = Channel.CreateBounded<CheckSighting>(new BoundedChannelOptions(settings.SightingBufferCapacity)
         {
             SingleReader = true,
@@ -42,6 +45,9 @@ public sealed class SightingBatchWriter : BackgroundService
 
     public long Dropped => Interlocked.Read(ref dropped);
 
+    /// <summary>Checks that repeated a sighting queued lately (same IMEI, SIM, MSISDN, operator and day): nothing to write.</summary>
+    public long Repeated => Interlocked.Read(ref repeated);
+
     /// <summary>Sightings accepted but not yet written.</summary>
     public long Pending => Interlocked.Read(ref queued) - Written;
 
@@ -50,8 +56,16 @@ public sealed class SightingBatchWriter : BackgroundService
     /// <summary>Queues a sighting without waiting; false (and counted as dropped) when the buffer is full or closed.</summary>
     public bool TryRecord(in CheckSighting sighting)
     {
+        if (!sighting.StartedWindow && repeats.IsRepeat(sighting, out var fingerprint))
+        {
+            Interlocked.Increment(ref repeated);
+            return true;
+        }
+
+        fingerprint = RepeatSightingFilter.Fingerprint(sighting);
         if (channel.Writer.TryWrite(sighting))
         {
+            repeats.Remember(fingerprint);
             Interlocked.Increment(ref queued);
             return true;
         }

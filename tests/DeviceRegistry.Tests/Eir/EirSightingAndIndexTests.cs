@@ -39,6 +39,30 @@ public sealed class EirSightingAndIndexTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Repeated_checks_of_one_sim_on_one_day_are_written_once_and_a_new_sim_still_is(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var host = await EirTestHost.StartAsync(db);
+        var writer = host.Get<SightingBatchWriter>();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var again = await host.CheckAsync(Pei(NewDevice), Supi(HomeSim), "msisdn-994501234567");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        using var otherSim = await host.CheckAsync(Pei(NewDevice), Supi("400029876543210"));
+        Assert.Equal(HttpStatusCode.OK, otherSim.StatusCode);
+
+        // The first check (which started the window) and the other SIM's are written; 19 repeats are not.
+        Assert.Equal(19, writer.Repeated);
+        var rows = await WaitForRowsAsync(db, $"SELECT imsi, day_mask FROM sightings WHERE imei = {NewDevice} ORDER BY imsi", 2);
+        Assert.Equal([HomeSim, "524288"], rows[0].Select(Sql.Text));
+        Assert.Equal(["400029876543210", "524288"], rows[1].Select(Sql.Text));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_earlier_file_sighting_replaces_the_window_start_a_check_guessed(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
