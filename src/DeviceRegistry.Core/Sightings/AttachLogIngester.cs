@@ -147,12 +147,12 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
                     buffer.Add(row.Imei, row.Imsi, row.Msisdn, operatorId, row.Date);
                     if (buffer.IsFull)
                     {
-                        counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, ct);
+                        counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, startedAt, ct);
                         buffer.Clear();
                     }
                 }
 
-                counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, ct);
+                counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, startedAt, ct);
                 buffer.Clear();
             }
             finally

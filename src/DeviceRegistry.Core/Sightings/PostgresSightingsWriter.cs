@@ -4,9 +4,12 @@ using NpgsqlTypes;
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// PostgreSQL merge path: binary COPY of a chunk into temporary staging tables, then per table one
-/// UPDATE ... FROM for the keys already stored (writing only rows it changes) and one
-/// INSERT ... SELECT for the new keys. Their row counts are the merged and new counts.
+/// PostgreSQL merge path. One query asks which of the chunk's IMEIs the store knows. The sightings
+/// and IMEIs of the others cannot be stored yet, so they are binary-COPied straight into sightings,
+/// seen_imeis and imei_changes (inside a savepoint: should another transaction insert one of them
+/// meanwhile, the chunk goes the staged way instead). The known IMEIs' part goes through temporary
+/// staging tables: per table one UPDATE ... FROM for the keys already stored (writing only rows it
+/// changes) and one INSERT ... SELECT for the new keys.
 /// </summary>
 internal static class PostgresSightingsWriter
 {
@@ -51,6 +54,12 @@ internal static class PostgresSightingsWriter
         "AND (st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
         "OR (st.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR st.first_home_seen < s.first_home_seen)))";
 
+    // Before seen_imeis is updated: the staged IMEIs whose window start this chunk sets or moves earlier.
+    private const string InsertWindowStarts =
+        "INSERT INTO imei_changes (imei, source, changed_at) SELECT st.imei, '" + SightingsMerger.ChangeSource + "', @at " +
+        "FROM seen_imeis_stage st WHERE st.first_home_seen IS NOT NULL " +
+        "AND NOT EXISTS (SELECT 1 FROM seen_imeis s WHERE s.imei = st.imei AND s.first_home_seen <= st.first_home_seen) ORDER BY st.imei";
+
     private const string InsertImeis =
         "INSERT INTO seen_imeis AS s (imei, first_seen, last_seen, first_home_seen) " +
         "SELECT st.imei, st.first_seen, st.last_seen, st.first_home_seen FROM seen_imeis_stage st " +
@@ -58,30 +67,154 @@ internal static class PostgresSightingsWriter
         "ON CONFLICT (imei) DO UPDATE SET first_seen = LEAST(s.first_seen, excluded.first_seen), " +
         "last_seen = GREATEST(s.last_seen, excluded.last_seen), first_home_seen = LEAST(s.first_home_seen, excluded.first_home_seen)";
 
-    public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SightingBuffer buffer,
+        DateTime changedAtUtc, CancellationToken ct)
+    {
+        var imeis = buffer.SortedImeis();
+        var known = await KnownImeisAsync(connection, imeis, ct);
+        if (known.Count == imeis.Count)
+        {
+            return await MergeStagedAsync(connection, buffer, imeis, known, changedAtUtc, ct);
+        }
+
+        const string savepoint = "sightings_direct";
+        await transaction.SaveAsync(savepoint, ct);
+        MergeCounts direct;
+        try
+        {
+            direct = await CopyNewAsync(connection, buffer, imeis, known, changedAtUtc, ct);
+            await transaction.ReleaseAsync(savepoint, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another transaction stored one of these keys after they were looked up: merge all of it the staged way.
+            await transaction.RollbackAsync(savepoint, ct);
+            return await MergeStagedAsync(connection, buffer, imeis, null, changedAtUtc, ct);
+        }
+
+        return known.Count == 0 ? direct : direct + await MergeStagedAsync(connection, buffer, imeis, known, changedAtUtc, ct);
+    }
+
+    /// <summary>The chunk's IMEIs that seen_imeis holds: their sightings may be stored already.</summary>
+    private static async Task<HashSet<long>> KnownImeisAsync(NpgsqlConnection connection, List<KeyValuePair<long, ImeiAggregate>> imeis, CancellationToken ct)
+    {
+        var keys = new long[imeis.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = imeis[i].Key;
+        }
+
+        var known = new HashSet<long>();
+        await using var cmd = new NpgsqlCommand("SELECT imei FROM seen_imeis WHERE imei = ANY(@imeis)", connection) { CommandTimeout = 0 };
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("imeis", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = keys });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            known.Add(reader.GetInt64(0));
+        }
+
+        return known;
+    }
+
+    /// <summary>IMEIs the store has never seen: their sightings, the IMEIs and their window starts go straight into the tables.</summary>
+    private static async Task<MergeCounts> CopyNewAsync(NpgsqlConnection connection, SightingBuffer buffer,
+        List<KeyValuePair<long, ImeiAggregate>> imeis, HashSet<long> known, DateTime changedAtUtc, CancellationToken ct)
+    {
+        var sightings = await CopySightingsAsync(connection, "sightings", buffer, imei => !known.Contains(imei), ct);
+        long newImeis = 0, windowStarts = 0;
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY seen_imeis (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                if (!known.Contains(imei))
+                {
+                    WriteImei(importer, imei, i);
+                    newImeis++;
+                }
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY imei_changes (imei, source, changed_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                if (i.FirstHomeDay != SightingBuffer.NoDay && !known.Contains(imei))
+                {
+                    importer.StartRow();
+                    importer.Write(imei, NpgsqlDbType.Bigint);
+                    importer.Write(SightingsMerger.ChangeSource, NpgsqlDbType.Text);
+                    importer.Write(changedAtUtc, NpgsqlDbType.TimestampTz);
+                    windowStarts++;
+                }
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        return new MergeCounts(sightings, 0, 0, newImeis, 0, windowStarts);
+    }
+
+    /// <summary>
+    /// The staged merge of the chunk's sightings and IMEIs, or of those of the <paramref name="known"/>
+    /// IMEIs only (null: all of them).
+    /// </summary>
+    private static async Task<MergeCounts> MergeStagedAsync(NpgsqlConnection connection, SightingBuffer buffer,
+        List<KeyValuePair<long, ImeiAggregate>> imeis, HashSet<long>? known, DateTime changedAtUtc, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        await CopySightingsAsync(connection, buffer, ct);
-        await CopyImeisAsync(connection, buffer, ct);
+        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer, imei => known is null || known.Contains(imei), ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                if (known is null || known.Contains(imei))
+                {
+                    WriteImei(importer, imei, i);
+                }
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
         // Planner statistics for the staging tables, so the joins probe the primary keys.
         await ExecuteAsync(connection, "ANALYZE sightings_stage; ANALYZE seen_imeis_stage;", ct);
         var changedSightings = await ExecuteAsync(connection, UpdateSightings, ct);
         var newSightings = await ExecuteAsync(connection, InsertSightings, ct);
+        int windowStarts;
+        await using (var cmd = new NpgsqlCommand(InsertWindowStarts, connection) { CommandTimeout = 0 })
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("at", NpgsqlDbType.TimestampTz) { TypedValue = changedAtUtc });
+            windowStarts = await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         var changedImeis = await ExecuteAsync(connection, UpdateImeis, ct);
         var newImeis = await ExecuteAsync(connection, InsertImeis, ct);
-        return new MergeCounts(newSightings, changedSightings, buffer.SightingCount - newSightings - changedSightings, newImeis, changedImeis);
+        return new MergeCounts(newSightings, changedSightings, staged - newSightings - changedSightings, newImeis, changedImeis, windowStarts);
     }
 
-    private static async Task CopySightingsAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer,
+        Func<long, bool> includeImei, CancellationToken ct)
     {
+        long rows = 0;
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY sightings_stage (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (key, s) in buffer.SortedSightings())
         {
+            if (!includeImei(key.Imei))
+            {
+                continue;
+            }
+
+            rows++;
             importer.StartRow();
             importer.Write(key.Imei, NpgsqlDbType.Bigint);
             importer.Write(key.Imsi.ToString(), NpgsqlDbType.Varchar);
@@ -101,29 +234,23 @@ internal static class PostgresSightingsWriter
         }
 
         await importer.CompleteAsync(ct);
+        return rows;
     }
 
-    private static async Task CopyImeisAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    private static void WriteImei(NpgsqlBinaryImporter importer, long imei, ImeiAggregate i)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (imei, i) in buffer.SortedImeis())
+        importer.StartRow();
+        importer.Write(imei, NpgsqlDbType.Bigint);
+        importer.Write(DateOnly.FromDayNumber(i.FirstDay), NpgsqlDbType.Date);
+        importer.Write(DateOnly.FromDayNumber(i.LastDay), NpgsqlDbType.Date);
+        if (i.FirstHomeDay == SightingBuffer.NoDay)
         {
-            importer.StartRow();
-            importer.Write(imei, NpgsqlDbType.Bigint);
-            importer.Write(DateOnly.FromDayNumber(i.FirstDay), NpgsqlDbType.Date);
-            importer.Write(DateOnly.FromDayNumber(i.LastDay), NpgsqlDbType.Date);
-            if (i.FirstHomeDay == SightingBuffer.NoDay)
-            {
-                importer.WriteNull();
-            }
-            else
-            {
-                importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
-            }
+            importer.WriteNull();
         }
-
-        await importer.CompleteAsync(ct);
+        else
+        {
+            importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
+        }
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
