@@ -4,12 +4,12 @@ using NpgsqlTypes;
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// PostgreSQL merge path. One query asks which of the chunk's IMEIs the store knows. The sightings
-/// and IMEIs of the others cannot be stored yet, so they are binary-COPied straight into sightings,
-/// seen_imeis and imei_changes (inside a savepoint: should another transaction insert one of them
-/// meanwhile, the chunk goes the staged way instead). The known IMEIs' part goes through temporary
-/// staging tables: per table one UPDATE ... FROM for the keys already stored (writing only rows it
-/// changes) and one INSERT ... SELECT for the new keys.
+/// PostgreSQL merge path. A chunk is first binary-COPied straight into seen_imeis, sightings and
+/// imei_changes, inside a savepoint: when none of its IMEIs is stored (a first load, a day of new
+/// devices) that is all. When one is, the primary key of seen_imeis stops the COPY, the savepoint is
+/// rolled back, and the chunk goes through temporary staging tables: per table one UPDATE ... FROM
+/// for the keys already stored (writing only rows it changes) and one INSERT ... SELECT for the new
+/// keys, whose row counts are the merged and new counts.
 /// </summary>
 internal static class PostgresSightingsWriter
 {
@@ -71,78 +71,50 @@ internal static class PostgresSightingsWriter
         DateTime changedAtUtc, CancellationToken ct)
     {
         var imeis = buffer.SortedImeis();
-        var known = await KnownImeisAsync(connection, imeis, ct);
-        if (known.Count == imeis.Count)
-        {
-            return await MergeStagedAsync(connection, buffer, imeis, known, changedAtUtc, ct);
-        }
-
         const string savepoint = "sightings_direct";
         await transaction.SaveAsync(savepoint, ct);
-        MergeCounts direct;
         try
         {
-            direct = await CopyNewAsync(connection, buffer, imeis, known, changedAtUtc, ct);
+            var direct = await CopyNewAsync(connection, buffer, imeis, changedAtUtc, ct);
             await transaction.ReleaseAsync(savepoint, ct);
+            return direct;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Another transaction stored one of these keys after they were looked up: merge all of it the staged way.
+            // The store knows at least one of the chunk's IMEIs (or keys): merge it the staged way.
             await transaction.RollbackAsync(savepoint, ct);
-            return await MergeStagedAsync(connection, buffer, imeis, null, changedAtUtc, ct);
         }
 
-        return known.Count == 0 ? direct : direct + await MergeStagedAsync(connection, buffer, imeis, known, changedAtUtc, ct);
+        return await MergeStagedAsync(connection, buffer, imeis, changedAtUtc, ct);
     }
 
-    /// <summary>The chunk's IMEIs that seen_imeis holds: their sightings may be stored already.</summary>
-    private static async Task<HashSet<long>> KnownImeisAsync(NpgsqlConnection connection, List<KeyValuePair<long, ImeiAggregate>> imeis, CancellationToken ct)
-    {
-        var keys = new long[imeis.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = imeis[i].Key;
-        }
-
-        var known = new HashSet<long>();
-        await using var cmd = new NpgsqlCommand("SELECT imei FROM seen_imeis WHERE imei = ANY(@imeis)", connection) { CommandTimeout = 0 };
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("imeis", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = keys });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            known.Add(reader.GetInt64(0));
-        }
-
-        return known;
-    }
-
-    /// <summary>IMEIs the store has never seen: their sightings, the IMEIs and their window starts go straight into the tables.</summary>
+    /// <summary>
+    /// The chunk as if none of its IMEIs were stored: COPY straight into seen_imeis first (its primary
+    /// key fails at the first known IMEI, which in a populated store comes within the first rows, so a
+    /// wrong guess costs little), then into sightings and imei_changes.
+    /// </summary>
     private static async Task<MergeCounts> CopyNewAsync(NpgsqlConnection connection, SightingBuffer buffer,
-        List<KeyValuePair<long, ImeiAggregate>> imeis, HashSet<long> known, DateTime changedAtUtc, CancellationToken ct)
+        List<KeyValuePair<long, ImeiAggregate>> imeis, DateTime changedAtUtc, CancellationToken ct)
     {
-        var sightings = await CopySightingsAsync(connection, "sightings", buffer, imei => !known.Contains(imei), ct);
-        long newImeis = 0, windowStarts = 0;
+        long windowStarts = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY seen_imeis (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (imei, i) in imeis)
             {
-                if (!known.Contains(imei))
-                {
-                    WriteImei(importer, imei, i);
-                    newImeis++;
-                }
+                WriteImei(importer, imei, i);
             }
 
             await importer.CompleteAsync(ct);
         }
 
+        var sightings = await CopySightingsAsync(connection, "sightings", buffer, ct);
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY imei_changes (imei, source, changed_at) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (imei, i) in imeis)
             {
-                if (i.FirstHomeDay != SightingBuffer.NoDay && !known.Contains(imei))
+                if (i.FirstHomeDay != SightingBuffer.NoDay)
                 {
                     importer.StartRow();
                     importer.Write(imei, NpgsqlDbType.Bigint);
@@ -155,31 +127,25 @@ internal static class PostgresSightingsWriter
             await importer.CompleteAsync(ct);
         }
 
-        return new MergeCounts(sightings, 0, 0, newImeis, 0, windowStarts);
+        return new MergeCounts(sightings, 0, 0, imeis.Count, 0, windowStarts);
     }
 
-    /// <summary>
-    /// The staged merge of the chunk's sightings and IMEIs, or of those of the <paramref name="known"/>
-    /// IMEIs only (null: all of them).
-    /// </summary>
+    /// <summary>The staged merge of the chunk's sightings and IMEIs.</summary>
     private static async Task<MergeCounts> MergeStagedAsync(NpgsqlConnection connection, SightingBuffer buffer,
-        List<KeyValuePair<long, ImeiAggregate>> imeis, HashSet<long>? known, DateTime changedAtUtc, CancellationToken ct)
+        List<KeyValuePair<long, ImeiAggregate>> imeis, DateTime changedAtUtc, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer, imei => known is null || known.Contains(imei), ct);
+        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer, ct);
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (imei, i) in imeis)
             {
-                if (known is null || known.Contains(imei))
-                {
-                    WriteImei(importer, imei, i);
-                }
+                WriteImei(importer, imei, i);
             }
 
             await importer.CompleteAsync(ct);
@@ -201,19 +167,13 @@ internal static class PostgresSightingsWriter
         return new MergeCounts(newSightings, changedSightings, staged - newSightings - changedSightings, newImeis, changedImeis, windowStarts);
     }
 
-    private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer,
-        Func<long, bool> includeImei, CancellationToken ct)
+    private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
     {
         long rows = 0;
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (key, s) in buffer.SortedSightings())
         {
-            if (!includeImei(key.Imei))
-            {
-                continue;
-            }
-
             rows++;
             importer.StartRow();
             importer.Write(key.Imei, NpgsqlDbType.Bigint);
