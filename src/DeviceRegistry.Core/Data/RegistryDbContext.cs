@@ -34,8 +34,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.HasKey(x => new { x.Imei, x.Imsi, x.OperatorId, x.Month });
             e.Property(x => x.Imsi).HasMaxLength(15);
             e.Property(x => x.Msisdn).HasMaxLength(15);
-            e.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(x => x.Month);
+            // No foreign key to operators and no secondary index (database/*/0005_sightings_load.sql,
+            // docs/adr/0006-sightings-without-foreign-key.md): the ingest resolves operator ids itself.
         });
         modelBuilder.Entity<SeenImei>(e =>
         {

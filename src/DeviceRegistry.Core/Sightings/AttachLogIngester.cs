@@ -103,7 +103,11 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             var operators = await OperatorDirectory.LoadAsync(connection, transaction, clock, ct);
             var defaultOperatorId = defaultOperator is null ? -1 : await operators.ResolveAsync(defaultOperator.Trim(), ct);
             var operatorIds = new List<int>();
+            // Two buffers: one fills while the other is merged on another thread (on PostgreSQL the
+            // server works meanwhile too). At most one merge runs at a time on the connection.
             var buffer = new SightingBuffer(settings.BufferSize);
+            var spare = new SightingBuffer(settings.BufferSize);
+            Task<MergeCounts>? merging = null;
             var counts = default(MergeCounts);
             RejectsFile? rejects = null;
             try
@@ -138,6 +142,13 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
                     {
                         while (operatorIds.Count <= row.OperatorIndex)
                         {
+                            if (merging is not null)
+                            {
+                                // Resolving may insert an operator: not while a merge uses the connection.
+                                counts += await merging;
+                                merging = null;
+                            }
+
                             operatorIds.Add(await operators.ResolveAsync(reader.OperatorNames[operatorIds.Count], ct));
                         }
 
@@ -147,16 +158,37 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
                     buffer.Add(row.Imei, row.Imsi, row.Msisdn, operatorId, row.Date);
                     if (buffer.IsFull)
                     {
-                        counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, ct);
-                        buffer.Clear();
+                        if (merging is not null)
+                        {
+                            counts += await merging;
+                        }
+
+                        var full = buffer;
+                        spare.Clear();
+                        (buffer, spare) = (spare, full);
+                        merging = Task.Run(() => SightingsMerger.MergeAsync(connection, transaction, full, startedAt, ct), ct);
                     }
                 }
 
-                counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, ct);
+                if (merging is not null)
+                {
+                    counts += await merging;
+                    merging = null;
+                }
+
+                counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, startedAt, ct);
                 buffer.Clear();
+                spare.Clear();
             }
             finally
             {
+                if (merging is not null)
+                {
+                    // Reading failed while a chunk was merging: let it end before the transaction is disposed;
+                    // the reader's exception is the one that propagates.
+                    await ((Task)merging).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 rejects?.Dispose();
             }
 

@@ -4,9 +4,12 @@ using NpgsqlTypes;
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// PostgreSQL merge path: binary COPY of a chunk into temporary staging tables, then per table one
-/// UPDATE ... FROM for the keys already stored (writing only rows it changes) and one
-/// INSERT ... SELECT for the new keys. Their row counts are the merged and new counts.
+/// PostgreSQL merge path. A chunk is first binary-COPied straight into seen_imeis, sightings and
+/// imei_changes, inside a savepoint: when none of its IMEIs is stored (a first load, a day of new
+/// devices) that is all. When one is, the primary key of seen_imeis stops the COPY, the savepoint is
+/// rolled back, and the chunk goes through temporary staging tables: per table one UPDATE ... FROM
+/// for the keys already stored (writing only rows it changes) and one INSERT ... SELECT for the new
+/// keys, whose row counts are the merged and new counts.
 /// </summary>
 internal static class PostgresSightingsWriter
 {
@@ -51,6 +54,12 @@ internal static class PostgresSightingsWriter
         "AND (st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
         "OR (st.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR st.first_home_seen < s.first_home_seen)))";
 
+    // Before seen_imeis is updated: the staged IMEIs whose window start this chunk sets or moves earlier.
+    private const string InsertWindowStarts =
+        "INSERT INTO imei_changes (imei, source, changed_at) SELECT st.imei, '" + SightingsMerger.ChangeSource + "', @at " +
+        "FROM seen_imeis_stage st WHERE st.first_home_seen IS NOT NULL " +
+        "AND NOT EXISTS (SELECT 1 FROM seen_imeis s WHERE s.imei = st.imei AND s.first_home_seen <= st.first_home_seen) ORDER BY st.imei";
+
     private const string InsertImeis =
         "INSERT INTO seen_imeis AS s (imei, first_seen, last_seen, first_home_seen) " +
         "SELECT st.imei, st.first_seen, st.last_seen, st.first_home_seen FROM seen_imeis_stage st " +
@@ -58,30 +67,114 @@ internal static class PostgresSightingsWriter
         "ON CONFLICT (imei) DO UPDATE SET first_seen = LEAST(s.first_seen, excluded.first_seen), " +
         "last_seen = GREATEST(s.last_seen, excluded.last_seen), first_home_seen = LEAST(s.first_home_seen, excluded.first_home_seen)";
 
-    public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SightingBuffer buffer,
+        DateTime changedAtUtc, CancellationToken ct)
+    {
+        var imeis = buffer.SortedImeis();
+        const string savepoint = "sightings_direct";
+        await transaction.SaveAsync(savepoint, ct);
+        try
+        {
+            var direct = await CopyNewAsync(connection, buffer, imeis, changedAtUtc, ct);
+            await transaction.ReleaseAsync(savepoint, ct);
+            return direct;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The store knows at least one of the chunk's IMEIs (or keys): merge it the staged way.
+            await transaction.RollbackAsync(savepoint, ct);
+        }
+
+        return await MergeStagedAsync(connection, buffer, imeis, changedAtUtc, ct);
+    }
+
+    /// <summary>
+    /// The chunk as if none of its IMEIs were stored: COPY straight into seen_imeis first (its primary
+    /// key fails at the first known IMEI, which in a populated store comes within the first rows, so a
+    /// wrong guess costs little), then into sightings and imei_changes.
+    /// </summary>
+    private static async Task<MergeCounts> CopyNewAsync(NpgsqlConnection connection, SightingBuffer buffer,
+        List<KeyValuePair<long, ImeiAggregate>> imeis, DateTime changedAtUtc, CancellationToken ct)
+    {
+        long windowStarts = 0;
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY seen_imeis (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                WriteImei(importer, imei, i);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        var sightings = await CopySightingsAsync(connection, "sightings", buffer, ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY imei_changes (imei, source, changed_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                if (i.FirstHomeDay != SightingBuffer.NoDay)
+                {
+                    importer.StartRow();
+                    importer.Write(imei, NpgsqlDbType.Bigint);
+                    importer.Write(SightingsMerger.ChangeSource, NpgsqlDbType.Text);
+                    importer.Write(changedAtUtc, NpgsqlDbType.TimestampTz);
+                    windowStarts++;
+                }
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        return new MergeCounts(sightings, 0, 0, imeis.Count, 0, windowStarts);
+    }
+
+    /// <summary>The staged merge of the chunk's sightings and IMEIs.</summary>
+    private static async Task<MergeCounts> MergeStagedAsync(NpgsqlConnection connection, SightingBuffer buffer,
+        List<KeyValuePair<long, ImeiAggregate>> imeis, DateTime changedAtUtc, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        await CopySightingsAsync(connection, buffer, ct);
-        await CopyImeisAsync(connection, buffer, ct);
+        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer, ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (imei, i) in imeis)
+            {
+                WriteImei(importer, imei, i);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
         // Planner statistics for the staging tables, so the joins probe the primary keys.
         await ExecuteAsync(connection, "ANALYZE sightings_stage; ANALYZE seen_imeis_stage;", ct);
         var changedSightings = await ExecuteAsync(connection, UpdateSightings, ct);
         var newSightings = await ExecuteAsync(connection, InsertSightings, ct);
+        int windowStarts;
+        await using (var cmd = new NpgsqlCommand(InsertWindowStarts, connection) { CommandTimeout = 0 })
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("at", NpgsqlDbType.TimestampTz) { TypedValue = changedAtUtc });
+            windowStarts = await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         var changedImeis = await ExecuteAsync(connection, UpdateImeis, ct);
         var newImeis = await ExecuteAsync(connection, InsertImeis, ct);
-        return new MergeCounts(newSightings, changedSightings, buffer.SightingCount - newSightings - changedSightings, newImeis, changedImeis);
+        return new MergeCounts(newSightings, changedSightings, staged - newSightings - changedSightings, newImeis, changedImeis, windowStarts);
     }
 
-    private static async Task CopySightingsAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
     {
+        long rows = 0;
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY sightings_stage (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (key, s) in buffer.SortedSightings())
         {
+            rows++;
             importer.StartRow();
             importer.Write(key.Imei, NpgsqlDbType.Bigint);
             importer.Write(key.Imsi.ToString(), NpgsqlDbType.Varchar);
@@ -101,29 +194,23 @@ internal static class PostgresSightingsWriter
         }
 
         await importer.CompleteAsync(ct);
+        return rows;
     }
 
-    private static async Task CopyImeisAsync(NpgsqlConnection connection, SightingBuffer buffer, CancellationToken ct)
+    private static void WriteImei(NpgsqlBinaryImporter importer, long imei, ImeiAggregate i)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (imei, i) in buffer.SortedImeis())
+        importer.StartRow();
+        importer.Write(imei, NpgsqlDbType.Bigint);
+        importer.Write(DateOnly.FromDayNumber(i.FirstDay), NpgsqlDbType.Date);
+        importer.Write(DateOnly.FromDayNumber(i.LastDay), NpgsqlDbType.Date);
+        if (i.FirstHomeDay == SightingBuffer.NoDay)
         {
-            importer.StartRow();
-            importer.Write(imei, NpgsqlDbType.Bigint);
-            importer.Write(DateOnly.FromDayNumber(i.FirstDay), NpgsqlDbType.Date);
-            importer.Write(DateOnly.FromDayNumber(i.LastDay), NpgsqlDbType.Date);
-            if (i.FirstHomeDay == SightingBuffer.NoDay)
-            {
-                importer.WriteNull();
-            }
-            else
-            {
-                importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
-            }
+            importer.WriteNull();
         }
-
-        await importer.CompleteAsync(ct);
+        else
+        {
+            importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
+        }
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)

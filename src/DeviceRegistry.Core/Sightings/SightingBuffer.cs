@@ -94,10 +94,15 @@ public sealed class SightingBuffer
     private readonly List<KeyValuePair<long, ImeiAggregate>> sortedImeis = [];
     private bool sortedIsCurrent;
 
-    public SightingBuffer(int capacity)
+    private readonly int[] homeMccs;
+
+    /// <param name="capacity">Distinct keys held before <see cref="IsFull"/>.</param>
+    /// <param name="homeMccs">The MCCs whose SIMs start a registration window (default: 400, Azerbaijan).</param>
+    public SightingBuffer(int capacity, IEnumerable<int>? homeMccs = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
+        this.homeMccs = homeMccs?.Distinct().ToArray() ?? [Identifiers.Imsi.HomeMcc];
         sightings = new Dictionary<SightingKey, SightingAggregate>(Math.Min(capacity, 1 << 20));
     }
 
@@ -165,9 +170,25 @@ public sealed class SightingBuffer
         return msisdn.CompareTo(currentMsisdn) > 0;
     }
 
-    /// <summary>MCC 400 (Azerbaijan) starts the registration window.</summary>
-    public static bool IsHomeNetwork(PackedDigits imsi) =>
-        imsi.Length >= 3 && imsi.Value / Pow10(imsi.Length - 3) == Identifiers.Imsi.HomeMcc;
+    /// <summary>Whether the IMSI's MCC (its first three digits) is one of the home MCCs: such a SIM starts the registration window.</summary>
+    public bool IsHomeNetwork(PackedDigits imsi)
+    {
+        if (imsi.Length < 3)
+        {
+            return false;
+        }
+
+        var mcc = imsi.Value / Pow10(imsi.Length - 3);
+        foreach (var home in homeMccs)
+        {
+            if (mcc == home)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Clear()
     {

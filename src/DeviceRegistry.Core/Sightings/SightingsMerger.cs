@@ -8,30 +8,46 @@ namespace DeviceRegistry.Sightings;
 /// <summary>One attach seen on the network: the web host records each EIR check this way.</summary>
 public readonly record struct SightingRecord(Imei Imei, string Imsi, string? Msisdn, int OperatorId, DateOnly Date);
 
-/// <summary>What a merge did to the store.</summary>
-public readonly record struct MergeCounts(long NewSightings, long ChangedSightings, long UnchangedSightings, long NewImeis, long ChangedImeis)
+/// <summary>
+/// What a merge did to the store. <see cref="WindowStarts"/> counts the IMEIs whose first home-network
+/// sighting (<c>seen_imeis.first_home_seen</c>) was set or moved earlier: each got an imei_changes row.
+/// </summary>
+public readonly record struct MergeCounts(long NewSightings, long ChangedSightings, long UnchangedSightings, long NewImeis, long ChangedImeis,
+    long WindowStarts = 0)
 {
     public static MergeCounts operator +(MergeCounts a, MergeCounts b) => new(
         a.NewSightings + b.NewSightings,
         a.ChangedSightings + b.ChangedSightings,
         a.UnchangedSightings + b.UnchangedSightings,
         a.NewImeis + b.NewImeis,
-        a.ChangedImeis + b.ChangedImeis);
+        a.ChangedImeis + b.ChangedImeis,
+        a.WindowStarts + b.WindowStarts);
 
     public static MergeCounts Add(MergeCounts left, MergeCounts right) => left + right;
 }
 
 /// <summary>
 /// Merges aggregated sightings into the store inside the caller's transaction, with no EF change
-/// tracking: SQLite through prepared statements, PostgreSQL through binary COPY into a staging table
-/// and one INSERT ... ON CONFLICT per chunk. Merging is idempotent and order-independent: day masks
-/// are OR-ed, first/last seen take min/max, the MSISDN follows the latest sighting.
+/// tracking: SQLite through prepared statements, PostgreSQL through binary COPY (straight into the
+/// tables for IMEIs the store has never seen, through staging tables otherwise). Merging is idempotent
+/// and order-independent: day masks are OR-ed, first/last seen take min/max, the MSISDN follows the
+/// latest sighting. Every IMEI whose first home-network sighting is set or moved earlier gets an
+/// imei_changes row (source "sightings") in the same transaction, so the EIR index learns the start
+/// of its registration window.
 /// </summary>
 public static class SightingsMerger
 {
+    /// <summary>The imei_changes source of a registration window start learnt from sightings.</summary>
+    public const string ChangeSource = "sightings";
+
     /// <summary>Validates and aggregates a batch of single sightings, then merges it.</summary>
     public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction,
-        IEnumerable<SightingRecord> records, CancellationToken ct = default)
+        IEnumerable<SightingRecord> records, CancellationToken ct = default) =>
+        MergeAsync(connection, transaction, records, DateTime.UtcNow, ct);
+
+    /// <summary>Validates and aggregates a batch of single sightings, then merges it; imei_changes rows carry <paramref name="changedAtUtc"/>.</summary>
+    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction,
+        IEnumerable<SightingRecord> records, DateTime changedAtUtc, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         var buffer = new SightingBuffer(records.TryGetNonEnumeratedCount(out var n) ? Math.Max(n, 1) : 4096);
@@ -57,11 +73,16 @@ public static class SightingsMerger
             buffer.Add(r.Imei.Key, PackedDigits.FromText(r.Imsi), msisdn, r.OperatorId, r.Date);
         }
 
-        return MergeAsync(connection, transaction, buffer, ct);
+        return MergeAsync(connection, transaction, buffer, changedAtUtc, ct);
     }
 
     /// <summary>Merges everything in <paramref name="buffer"/> (which is left as it was; the caller clears it).</summary>
-    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer, CancellationToken ct = default)
+    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer, CancellationToken ct = default) =>
+        MergeAsync(connection, transaction, buffer, DateTime.UtcNow, ct);
+
+    /// <summary>Merges everything in <paramref name="buffer"/>; imei_changes rows carry <paramref name="changedAtUtc"/>.</summary>
+    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,
+        DateTime changedAtUtc, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         if (buffer.IsEmpty)
@@ -77,8 +98,8 @@ public static class SightingsMerger
 
         return connection switch
         {
-            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).MergeAsync(buffer, ct),
-            NpgsqlConnection npgsql => PostgresSightingsWriter.MergeAsync(npgsql, buffer, ct),
+            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).MergeAsync(buffer, changedAtUtc, ct),
+            NpgsqlConnection npgsql => PostgresSightingsWriter.MergeAsync(npgsql, (NpgsqlTransaction)transaction, buffer, changedAtUtc, ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
         };
     }

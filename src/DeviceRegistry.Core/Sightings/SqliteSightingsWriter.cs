@@ -33,18 +33,27 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES ($imei, $first, $last, $home) " +
         "ON CONFLICT (imei) DO NOTHING";
 
-    private const string UpdateImei =
-        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last), " +
-        "first_home_seen = coalesce(min(first_home_seen, $home), first_home_seen, $home) " +
-        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen " +
-        "OR ($home IS NOT NULL AND (first_home_seen IS NULL OR $home < first_home_seen)))";
+    // A chunk's home sighting that starts an existing IMEI's window earlier: its own statement, so its
+    // change count says whether the window start moved (an imei_changes row is due).
+    private const string UpdateImeiHome =
+        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last), first_home_seen = $home " +
+        "WHERE imei = $imei AND (first_home_seen IS NULL OR $home < first_home_seen)";
 
-    public Task<MergeCounts> MergeAsync(SightingBuffer buffer, CancellationToken ct)
+    private const string UpdateImei =
+        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last) " +
+        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen)";
+
+    // One statement per chunk: a single-row INSERT into an AUTOINCREMENT table also rewrites
+    // sqlite_sequence each time.
+    private const string InsertChanges =
+        "INSERT INTO imei_changes (imei, source, changed_at) SELECT value, '" + SightingsMerger.ChangeSource + "', $at FROM json_each($imeis)";
+
+    public Task<MergeCounts> MergeAsync(SightingBuffer buffer, DateTime changedAtUtc, CancellationToken ct)
     {
         // The statements run on the connection's own handle, so they are part of its open transaction.
         var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var counts = MergeSightings(db, buffer, ct);
-        counts += MergeImeis(db, buffer, ct);
+        counts += MergeImeis(db, buffer, changedAtUtc, ct);
         return Task.FromResult(counts);
     }
 
@@ -100,12 +109,14 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return statement.Execute();
     }
 
-    private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
+    private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, DateTime changedAtUtc, CancellationToken ct)
     {
         using var insert = new RawStatement(db, InsertImei, "$imei", "$first", "$last", "$home");
-        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last", "$home");
+        using var updateHome = new RawStatement(db, UpdateImeiHome, "$imei", "$first", "$last", "$home");
+        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last");
         long inserted = 0, changed = 0;
         var n = 0;
+        var windowStarts = new JsonIntegerList();
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
         Span<byte> home = stackalloc byte[10];
@@ -131,20 +142,81 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
             if (insert.Execute() == 1)
             {
                 inserted++;
+                if (!homeText.IsEmpty)
+                {
+                    windowStarts.Add(imei);
+                }
+
                 continue;
+            }
+
+            if (!homeText.IsEmpty)
+            {
+                updateHome.Bind(0, imei);
+                updateHome.Bind(1, first);
+                updateHome.Bind(2, last);
+                updateHome.Bind(3, homeText);
+                if (updateHome.Execute() == 1)
+                {
+                    changed++;
+                    windowStarts.Add(imei);
+                    continue;
+                }
             }
 
             update.Bind(0, imei);
             update.Bind(1, first);
             update.Bind(2, last);
-            update.BindOrNull(3, homeText);
             if (update.Execute() == 1)
             {
                 changed++;
             }
         }
 
-        return new MergeCounts(0, 0, 0, inserted, changed);
+        if (windowStarts.Count > 0)
+        {
+            using var changes = new RawStatement(db, InsertChanges, "$at", "$imeis");
+            changes.Bind(0, System.Text.Encoding.ASCII.GetBytes(
+                changedAtUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)));
+            changes.Bind(1, windowStarts.Close());
+            changes.Execute();
+        }
+
+        return new MergeCounts(0, 0, 0, inserted, changed, windowStarts.Count);
+    }
+
+    /// <summary>A JSON array of integers built as UTF-8 bytes, for json_each.</summary>
+    private sealed class JsonIntegerList
+    {
+        private byte[] bytes = new byte[4096];
+        private int length = 1;
+
+        public JsonIntegerList() => bytes[0] = (byte)'[';
+
+        public int Count { get; private set; }
+
+        public void Add(long value)
+        {
+            if (bytes.Length - length < 22)
+            {
+                Array.Resize(ref bytes, bytes.Length * 2);
+            }
+
+            if (Count > 0)
+            {
+                bytes[length++] = (byte)',';
+            }
+
+            System.Buffers.Text.Utf8Formatter.TryFormat(value, bytes.AsSpan(length), out var written);
+            length += written;
+            Count++;
+        }
+
+        public ReadOnlySpan<byte> Close()
+        {
+            bytes[length] = (byte)']';
+            return bytes.AsSpan(0, length + 1);
+        }
     }
 
     /// <summary>yyyy-MM-dd, as EF Core stores a DateOnly on SQLite.</summary>
