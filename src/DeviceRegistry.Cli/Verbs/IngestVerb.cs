@@ -102,7 +102,7 @@ internal sealed class IngestVerb : ICliVerb
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  sightings (IMEI-IMSI-operator-month): {c.NewSightings:N0} new, {c.ChangedSightings:N0} merged, {c.UnchangedSightings:N0} already known"));
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  IMEIs: {c.NewImeis:N0} new, {c.ChangedImeis:N0} known IMEIs updated"));
+                $"  IMEIs: {c.NewImeis:N0} new, {c.ChangedImeis:N0} known IMEIs updated; registration windows started or moved earlier: {c.WindowStarts:N0}"));
         }
 
         if (r.CreatedOperators.Count > 0)
