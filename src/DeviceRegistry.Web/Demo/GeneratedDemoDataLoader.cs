@@ -23,17 +23,20 @@ internal sealed class GeneratedDemoDataLoader(
     TimeProvider clock,
     IOptions<DemoOptions> options) : IDemoDataLoader
 {
-    /// <summary>Names for the TACs the generator uses, so the page shows brands and models.</summary>
-    private static readonly (int Tac, string Brand, string Model, string Type)[] DemoTacs =
+    /// <summary>
+    /// Names and illustrative market prices for the TACs the generator uses, so the page shows brands and
+    /// models and the duty follows the tariff brackets (demo figures, not the ministry's list).
+    /// </summary>
+    private static readonly (int Tac, string Brand, string Model, string Type, decimal PriceUsd)[] DemoTacs =
     [
-        (35332510, "Samsung", "Galaxy A14", "Smartphone"), (35891110, "Apple", "iPhone 12", "Smartphone"),
-        (35467211, "Samsung", "Galaxy S23", "Smartphone"), (35290611, "Apple", "iPhone 13", "Smartphone"),
-        (86091504, "Xiaomi", "Redmi Note 12", "Smartphone"), (86769604, "Xiaomi", "Redmi 12C", "Smartphone"),
-        (35205410, "Nokia", "105 4G", "Mobile Phone/Feature phone"), (35941210, "Samsung", "Galaxy A54 5G", "Smartphone"),
-        (86420305, "Huawei", "nova 11", "Smartphone"), (35670911, "Apple", "iPhone 14", "Smartphone"),
-        (35328209, "Samsung", "Galaxy A34 5G", "Smartphone"), (86112305, "Honor", "X8a", "Smartphone"),
-        (35118110, "Motorola", "moto g54", "Smartphone"), (35734412, "Google", "Pixel 7a", "Smartphone"),
-        (86473804, "Tecno", "Spark 10", "Smartphone"), (35394510, "Apple", "iPhone 15", "Smartphone"),
+        (35332510, "Samsung", "Galaxy A14", "Smartphone", 180m), (35891110, "Apple", "iPhone 12", "Smartphone", 550m),
+        (35467211, "Samsung", "Galaxy S23", "Smartphone", 800m), (35290611, "Apple", "iPhone 13", "Smartphone", 650m),
+        (86091504, "Xiaomi", "Redmi Note 12", "Smartphone", 200m), (86769604, "Xiaomi", "Redmi 12C", "Smartphone", 120m),
+        (35205410, "Nokia", "105 4G", "Mobile Phone/Feature phone", 30m), (35941210, "Samsung", "Galaxy A54 5G", "Smartphone", 400m),
+        (86420305, "Huawei", "nova 11", "Smartphone", 450m), (35670911, "Apple", "iPhone 14", "Smartphone", 800m),
+        (35328209, "Samsung", "Galaxy A34 5G", "Smartphone", 330m), (86112305, "Honor", "X8a", "Smartphone", 220m),
+        (35118110, "Motorola", "moto g54", "Smartphone", 210m), (35734412, "Google", "Pixel 7a", "Smartphone", 500m),
+        (86473804, "Tecno", "Spark 10", "Smartphone", 140m), (35394510, "Apple", "iPhone 15", "Smartphone", 1100m),
     ];
 
     private const string DemoFolderPrefix = "devreg-demo-";
@@ -120,6 +123,10 @@ internal sealed class GeneratedDemoDataLoader(
         {
             Tac = t.Tac, Brand = t.Brand, Model = t.Model, MarketingName = t.Model, Manufacturer = t.Brand, DeviceType = t.Type,
         }));
+        var priced = await db.Set<ModelPrice>().Select(p => p.Brand + "|" + p.Model).ToListAsync(ct);
+        db.Set<ModelPrice>().AddRange(DemoTacs
+            .Where(t => !priced.Contains(t.Brand + "|" + t.Model))
+            .Select(t => new ModelPrice { Brand = t.Brand, Model = t.Model, PriceUsd = t.PriceUsd, BasicPhone = t.Type.Contains("Feature", StringComparison.Ordinal) }));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
     }
