@@ -1,5 +1,4 @@
 using DeviceRegistry.Infrastructure;
-using DeviceRegistry.Registrations;
 using DeviceRegistry.Web.Eir;
 using Quartz;
 using DeviceRegistry.Web.Demo;
@@ -35,7 +34,7 @@ builder.Services.AddEir(builder.Configuration);
 // The daily registration enforcement on Quartz's persistent job store (Hangfire is not available: ADR 0004).
 if (builder.Configuration.GetValue("Jobs:Enabled", true))
 {
-    builder.Services.AddRegistrationEnforcementJob(builder.Configuration);
+    builder.Services.AddScheduledJobs(builder.Configuration);
     builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 }
 
