@@ -9,7 +9,7 @@ namespace DeviceRegistry.Benchmarks;
 
 /// <summary>
 /// devreg ingest against the raw bulk tools on the same file: sqlite3 <c>.import</c> and psql
-/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|both] [--provider sqlite|postgres|both]</c>.
+/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|both] [--provider sqlite|postgres|both] [--set Key=Value ...]</c>.
 /// </summary>
 internal sealed class IngestBenchmark : IBenchmark
 {
@@ -28,6 +28,9 @@ internal sealed class IngestBenchmark : IBenchmark
             var s => [s],
         };
         var providers = Option(args, "--provider") ?? "both";
+        // --set Key=Value (repeatable): configuration for devreg ingest, e.g. --set Ingest:BufferSize=1000000
+        var extra = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
         var folder = Directory.CreateTempSubdirectory("devreg-bench-ingest-").FullName;
         var results = new List<string>();
         BenchPostgres? postgres = null;
@@ -50,7 +53,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 if (providers is "both" or "sqlite")
                 {
                     var raw = TimeSqliteImport(folder, file, rows);
-                    var ours = await TimeOursAsync(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), DatabaseProvider.Sqlite, file, null);
+                    var ours = await TimeOursAsync(With(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), extra), DatabaseProvider.Sqlite, file, null);
                     results.Add(Row("SQLite", shape, rows, "sqlite3 .import", raw, ours));
                 }
 
@@ -58,7 +61,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 {
                     var raw = TimePsqlCopy(postgres, file, rows);
                     var cs = postgres.CreateDatabase($"bench_ours_{shape}");
-                    var ours = await TimeOursAsync(PostgresSettings(cs), DatabaseProvider.Postgres, file, postgres);
+                    var ours = await TimeOursAsync(With(PostgresSettings(cs), extra), DatabaseProvider.Postgres, file, postgres);
                     results.Add(Row("PostgreSQL 15", shape, rows, "psql \\copy", raw, ours));
                 }
 
@@ -171,6 +174,16 @@ internal sealed class IngestBenchmark : IBenchmark
         ["Database:Provider"] = "Postgres",
         ["ConnectionStrings:Registry"] = cs,
     };
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, Dictionary<string, string?> extra)
+    {
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     private static void Check(string count, int rows, string tool)
     {

@@ -51,9 +51,27 @@ public readonly record struct PackedDigits(long Value, byte Length) : IComparabl
         return Length;
     }
 
+    /// <summary>Writes the digits as characters into <paramref name="target"/> and returns how many were written.</summary>
+    public int WriteChars(Span<char> target)
+    {
+        var v = Value;
+        for (var i = Length - 1; i >= 0; i--)
+        {
+            target[i] = (char)('0' + (v % 10));
+            v /= 10;
+        }
+
+        return Length;
+    }
+
     /// <summary>Ordinal order of the digit texts: compare the common prefix, then the shorter one first.</summary>
     public int CompareTo(PackedDigits other)
     {
+        if (Length == other.Length)
+        {
+            return Value.CompareTo(other.Value); // same length: numeric order is text order, no division needed
+        }
+
         var common = Math.Min(Length, other.Length);
         var left = Value / PowersOfTen[Length - common];
         var right = other.Value / PowersOfTen[other.Length - common];

@@ -170,6 +170,8 @@ internal static class PostgresSightingsWriter
     private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
     {
         long rows = 0;
+        var imsi = new char[20];
+        var msisdn = new char[20];
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (key, s) in buffer.SortedSightings())
@@ -177,7 +179,8 @@ internal static class PostgresSightingsWriter
             rows++;
             importer.StartRow();
             importer.Write(key.Imei, NpgsqlDbType.Bigint);
-            importer.Write(key.Imsi.ToString(), NpgsqlDbType.Varchar);
+            // Text from a reused char buffer rather than a string per row; the importer encodes it at once.
+            importer.Write(new ReadOnlyMemory<char>(imsi, 0, key.Imsi.WriteChars(imsi)), NpgsqlDbType.Varchar);
             importer.Write(key.OperatorId, NpgsqlDbType.Integer);
             importer.Write(key.Month, NpgsqlDbType.Integer);
             importer.Write(s.DayMask, NpgsqlDbType.Integer);
@@ -189,7 +192,7 @@ internal static class PostgresSightingsWriter
             }
             else
             {
-                importer.Write(s.Msisdn.ToString(), NpgsqlDbType.Varchar);
+                importer.Write(new ReadOnlyMemory<char>(msisdn, 0, s.Msisdn.WriteChars(msisdn)), NpgsqlDbType.Varchar);
             }
         }
 

@@ -57,32 +57,85 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return Task.FromResult(counts);
     }
 
+    // Rows per multi-row INSERT: one statement execution (and one call into SQLite for its change
+    // count) per batch rather than per key; 8 parameters a row stays far below SQLite's limit.
+    private const int BatchRows = 64;
+
+    private static readonly string InsertSightingBatch =
+        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) VALUES " +
+        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?, ?)", BatchRows)) +
+        " ON CONFLICT (imei, imsi, operator_id, month) DO NOTHING";
+
     private static MergeCounts MergeSightings(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
     {
+        using var insertBatch = new RawStatement(db, InsertSightingBatch, BatchRows * 8);
         using var insert = new RawStatement(db, InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
         using var update = new RawStatement(db, UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
         long inserted = 0, changed = 0, unchanged = 0;
-        var n = 0;
         Span<byte> imsi = stackalloc byte[20];
         Span<byte> msisdn = stackalloc byte[20];
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
-        foreach (var (key, s) in buffer.SortedSightings())
+        var sorted = buffer.SortedSightings();
+        var whole = sorted.Count - (sorted.Count % BatchRows);
+        for (var start = 0; start < whole; start += BatchRows)
         {
-            if ((++n & 0xFFF) == 0)
+            if ((start & 0xFFF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
             }
 
+            for (var r = 0; r < BatchRows; r++)
+            {
+                var (key, s) = sorted[start + r];
+                var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
+                var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
+                WriteDay(s.FirstDay, first);
+                WriteDay(s.LastDay, last);
+                Bind(insertBatch, r * 8, key, s, imsiText, first, last, msisdnText); // bound values are copied by SQLite
+            }
+
+            var batchInserted = insertBatch.Execute();
+            inserted += batchInserted;
+            if (batchInserted == BatchRows)
+            {
+                continue;
+            }
+
+            // Some keys were stored already: merge the batch row by row. A key the batch has just
+            // inserted already holds these very values, so its UPDATE changes nothing.
+            var batchChanged = 0;
+            for (var r = 0; r < BatchRows; r++)
+            {
+                var (key, s) = sorted[start + r];
+                var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
+                var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
+                WriteDay(s.FirstDay, first);
+                WriteDay(s.LastDay, last);
+                Bind(update, 0, key, s, imsiText, first, last, msisdnText);
+                batchChanged += update.Execute();
+            }
+
+            changed += batchChanged;
+            unchanged += BatchRows - batchInserted - batchChanged;
+        }
+
+        for (var k = whole; k < sorted.Count; k++)
+        {
+            var (key, s) = sorted[k];
             var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
             var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
             WriteDay(s.FirstDay, first);
             WriteDay(s.LastDay, last);
-            if (Run(insert, key, s, imsiText, first, last, msisdnText) == 1)
+            Bind(insert, 0, key, s, imsiText, first, last, msisdnText);
+            if (insert.Execute() == 1)
             {
                 inserted++;
+                continue;
             }
-            else if (Run(update, key, s, imsiText, first, last, msisdnText) == 1)
+
+            Bind(update, 0, key, s, imsiText, first, last, msisdnText);
+            if (update.Execute() == 1)
             {
                 changed++;
             }
@@ -95,18 +148,17 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
     }
 
-    private static int Run(RawStatement statement, SightingKey key, SightingAggregate s,
+    private static void Bind(RawStatement statement, int offset, SightingKey key, SightingAggregate s,
         ReadOnlySpan<byte> imsi, ReadOnlySpan<byte> first, ReadOnlySpan<byte> last, ReadOnlySpan<byte> msisdn)
     {
-        statement.Bind(0, key.Imei);
-        statement.Bind(1, imsi);
-        statement.Bind(2, key.OperatorId);
-        statement.Bind(3, key.Month);
-        statement.Bind(4, s.DayMask);
-        statement.Bind(5, first);
-        statement.Bind(6, last);
-        statement.BindOrNull(7, msisdn);
-        return statement.Execute();
+        statement.Bind(offset, key.Imei);
+        statement.Bind(offset + 1, imsi);
+        statement.Bind(offset + 2, key.OperatorId);
+        statement.Bind(offset + 3, key.Month);
+        statement.Bind(offset + 4, s.DayMask);
+        statement.Bind(offset + 5, first);
+        statement.Bind(offset + 6, last);
+        statement.BindOrNull(offset + 7, msisdn);
     }
 
     private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, DateTime changedAtUtc, CancellationToken ct)
@@ -245,6 +297,14 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         private readonly sqlite3 db;
         private readonly sqlite3_stmt statement;
         private readonly int[] positions;
+
+        /// <summary>A statement with <paramref name="parameterCount"/> positional parameters (<c>?</c>).</summary>
+        public RawStatement(sqlite3 db, string sql, int parameterCount)
+        {
+            this.db = db;
+            Check(raw.sqlite3_prepare_v2(db, sql, out statement));
+            positions = Enumerable.Range(1, parameterCount).ToArray();
+        }
 
         public RawStatement(sqlite3 db, string sql, params string[] names)
         {

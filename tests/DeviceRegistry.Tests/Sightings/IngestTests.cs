@@ -412,6 +412,38 @@ public sealed class IngestTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_chunk_of_many_keys_partly_stored_counts_and_merges_each_key(DatabaseProvider provider)
+    {
+        // 200 keys in IMEI order, 130 of them stored first: on SQLite that makes whole batches of stored
+        // keys, a batch mixing stored and new keys, and a remainder of new keys merged one by one.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        using var kit = new IngestTestKit();
+        await IngestTestKit.IngestAsync(db, kit.WriteLines("op.csv", ["date,imei,imsi", "20260301,35999999999999,400021000000003"]), "--operator", "Azercell");
+        await using var context = db.CreateContext();
+        var operatorId = (await context.Operators.SingleAsync()).Id;
+        static string Imei(int i) => $"35761300{i:D6}";
+        static string Imsi(int i) => $"4000110{i:D8}";
+        static string Msisdn(int i) => $"99450{i:D7}";
+        SightingRecord Record(int i, int day) =>
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei(i)), Imsi(i), Msisdn(i), operatorId, new DateOnly(2026, 3, day));
+
+        var first = await MergeAsync(db, Enumerable.Range(0, 130).Select(i => Record(i, 1)));
+        // The stored keys with an even number are seen again on 3 March (a change), the odd ones on 1 March again (no change).
+        var second = await MergeAsync(db, Enumerable.Range(0, 200).Select(i => Record(i, i < 130 && i % 2 == 0 ? 3 : 1)));
+
+        Assert.Equal(new MergeCounts(130, 0, 0, 130, 0, WindowStarts: 130), first);
+        Assert.Equal(new MergeCounts(70, 65, 65, 70, 65, WindowStarts: 70), second);
+        var expected = Enumerable.Range(0, 200)
+            .Select(i => i < 130 && i % 2 == 0
+                ? $"{Imei(i)} {Imsi(i)} Azercell 202603 mask=5 2026-03-01..2026-03-03 msisdn={Msisdn(i)}"
+                : $"{Imei(i)} {Imsi(i)} Azercell 202603 mask=1 2026-03-01..2026-03-01 msisdn={Msisdn(i)}")
+            .Append("35999999999999 400021000000003 Azercell 202603 mask=1 2026-03-01..2026-03-01 msisdn=-")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, (await IngestTestKit.ReadStoreAsync(db)).Sightings);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_missing_file_fails_the_run_but_the_other_files_still_load(DatabaseProvider provider)
     {
         using var kit = new IngestTestKit();
