@@ -39,9 +39,6 @@ public static class ScheduledJobs
                 if (database.Provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(database.ConnectionString);
-
-                    // Several web hosts on one PostgreSQL database share the triggers: each job fires on one of them.
-                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(20));
                 }
                 else
                 {
