@@ -56,13 +56,14 @@ public sealed class SightingBatchWriter : BackgroundService
     /// <summary>Queues a sighting without waiting; false (and counted as dropped) when the buffer is full or closed.</summary>
     public bool TryRecord(in CheckSighting sighting)
     {
-        if (!sighting.StartedWindow && repeats.IsRepeat(sighting, out var fingerprint))
+        // A check that started a window is always queued: its batch triggers the window read-back.
+        var repeat = repeats.IsRepeat(sighting, out var fingerprint);
+        if (repeat && !sighting.StartedWindow)
         {
             Interlocked.Increment(ref repeated);
             return true;
         }
 
-        fingerprint = RepeatSightingFilter.Fingerprint(sighting);
         if (channel.Writer.TryWrite(sighting))
         {
             repeats.Remember(fingerprint);

@@ -16,7 +16,6 @@ public static class PublicCheckEndpoints
     public static IServiceCollection AddPublicCheck(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PublicCheckOptions>(configuration.GetSection(PublicCheckOptions.Section));
-        services.Configure<RegistrationWindowOptions>(configuration.GetSection(RegistrationWindowOptions.Section));
         services.AddSingleton(PublicTexts.Load());
         services.AddScoped<IPublicStatusSource, QueryPublicStatusSource>();
         services.AddScoped<PublicImeiCheck>();

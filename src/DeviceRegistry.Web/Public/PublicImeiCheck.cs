@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using DeviceRegistry.Identifiers;
-using Microsoft.Extensions.Options;
 
 namespace DeviceRegistry.Web.Public;
 
@@ -37,7 +36,7 @@ public sealed record PublicImeiCheckResult(
     string Language);
 
 /// <summary>Reads a typed IMEI, asks the status source and words the answer for a citizen.</summary>
-public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts texts, IOptions<RegistrationWindowOptions> window)
+public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts texts, DeviceRegistry.Registrations.RegistrationSettings registration)
 {
     public async Task<PublicImeiCheckResult> CheckAsync(string? typed, string language, CancellationToken ct)
     {
@@ -60,7 +59,7 @@ public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts text
             language,
             ("deadline", status.RegistrationDeadline is { } d ? FormatDate(d, language) : string.Empty),
             ("duty", status.DutyAzn is { } duty ? duty.ToString("0.##", CultureInfo.InvariantCulture) : string.Empty),
-            ("days", window.Value.WindowDays.ToString(CultureInfo.InvariantCulture)));
+            ("days", registration.WindowDays.ToString(CultureInfo.InvariantCulture)));
         var device = status.Device is { } model ? new PublicDevice(model.Tac, model.Brand, model.Model) : null;
         return new PublicImeiCheckResult(
             imei.WithCheckDigit,
