@@ -4,6 +4,7 @@ using DeviceRegistry.Infrastructure;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DeviceRegistry.Cli;
 
@@ -13,7 +14,7 @@ internal interface ICliVerb
     Command Build(CliContext context);
 }
 
-/// <summary>Exit codes of devreg, as CONTRACT.md fixes them.</summary>
+/// <summary>Exit codes of devreg (docs/reference.md).</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;
@@ -28,11 +29,20 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>
+    /// The same files in the same order as the web host: appsettings.json and appsettings.{Environment}.json
+    /// beside the program (the web project's files, linked into both builds), then environment variables.
+    /// The environment is ASPNETCORE_ENVIRONMENT or DOTNET_ENVIRONMENT, Production when neither is set.
+    /// </summary>
     public IConfiguration BuildConfiguration()
     {
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? "Production";
         var builder = new ConfigurationBuilder()
-            .SetBasePath(Directory.GetCurrentDirectory())
+            .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
             .AddEnvironmentVariables();
         if (settings is not null)
         {
@@ -45,13 +55,27 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
     /// <summary>
     /// The registry's services over a database whose schema is up to date: like the web host, every
     /// verb that touches the database first applies any schema script not yet applied (cheap when
-    /// there is none), so a verb never fails on a missing table.
+    /// there is none), so a verb never fails on a missing table. Every setting is validated first, and
+    /// log lines go to standard error (plain lines; <c>Logging:Console:FormatterName=json</c> for JSON).
     /// </summary>
     public ServiceProvider BuildServices(bool ensureSchema = true)
     {
+        var configuration = BuildConfiguration();
         var services = new ServiceCollection();
-        services.AddDeviceRegistry(BuildConfiguration());
+        services.AddLogging(logging =>
+        {
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            logging.AddJsonConsole();
+        });
+        services.AddDeviceRegistry(configuration);
         var provider = services.BuildServiceProvider();
+        provider.ValidateSettings();
         if (ensureSchema)
         {
             provider.GetRequiredService<SchemaMigrator>().MigrateAsync().GetAwaiter().GetResult();
@@ -107,6 +131,15 @@ public static class DevReg
         catch (CliUsageException ex)
         {
             await error.WriteLineAsync($"devreg: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (SettingsException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await error.WriteLineAsync($"devreg: setting: {problem}");
+            }
+
             return ExitCodes.Usage;
         }
         catch (InvalidOperationException ex) when (ex.Source is "DeviceRegistry.Core" or "devreg")

@@ -11,12 +11,24 @@ using DeviceRegistry.Web.Public;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseStaticWebAssets();
 
+// Readable lines for a developer's console; JSON lines for the log collectors everywhere else.
 builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(o =>
+if (builder.Environment.IsDevelopment())
 {
-    o.UseUtcTimestamp = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-});
+    builder.Logging.AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "HH:mm:ss ";
+    });
+}
+else
+{
+    builder.Logging.AddJsonConsole(o =>
+    {
+        o.UseUtcTimestamp = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    });
+}
 
 builder.Services.AddDeviceRegistry(builder.Configuration);
 builder.Services.AddProblemDetails();
@@ -32,7 +44,7 @@ builder.Services.AddPublicCheck(builder.Configuration);
 builder.Services.AddEir(builder.Configuration);
 
 // The daily registration enforcement on Quartz's persistent job store (Hangfire is not available: ADR 0004).
-if (builder.Configuration.GetValue("Jobs:Enabled", true))
+if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Enabled)
 {
     builder.Services.AddScheduledJobs(builder.Configuration);
     builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

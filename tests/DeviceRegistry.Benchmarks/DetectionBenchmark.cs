@@ -47,7 +47,7 @@ internal sealed class DetectionBenchmark : IBenchmark
 
         try
         {
-            var database = new RegistryDatabase(new DatabaseOptions { Provider = provider, ConnectionString = connection });
+            var database = new RegistryDatabase(DatabaseOptions.For(provider, connection));
             await new SchemaMigrator(database).MigrateAsync();
             var fill = Stopwatch.StartNew();
             var (pairs, rows) = await FillAsync(database, imeis, seed);

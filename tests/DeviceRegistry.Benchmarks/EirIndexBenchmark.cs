@@ -36,7 +36,7 @@ internal sealed class EirIndexBenchmark : IBenchmark
         {
             var status = (i % 10) switch
             {
-                0 => DeviceStatusFlags.Blocked,
+                0 => DeviceStatusFlags.BlockedNoRegistration,
                 < 7 => DeviceStatusFlags.Registered,
                 _ => DeviceStatusFlags.None,
             };
@@ -58,14 +58,15 @@ internal sealed class EirIndexBenchmark : IBenchmark
 
         var single = Measure(index, probes, lookups, threads: 1);
         var parallel = Measure(index, probes, lookups, threads: Environment.ProcessorCount);
-        var settings = new EirSettings();
+        var decider = new AttachDecider(new EirSettings(), new DeviceRegistry.Registrations.RegistrationSettings());
+        var homeNetworks = new DeviceRegistry.Identifiers.HomeNetworks(new DeviceRegistry.Infrastructure.RegistrySettings());
         var today = new DateOnly(2026, 5, 20);
         var decisions = Stopwatch.StartNew();
         var whitelisted = 0;
         var n = lookups / 4;
         for (var i = 0; i < n; i++)
         {
-            var d = EirDecider.Decide(new EirQuery(probes[i & (probes.Length - 1)], "400011234567890", null), index, settings, today);
+            var d = index.Decide(new EirQuery(probes[i & (probes.Length - 1)], "400011234567890", null), decider, homeNetworks, today);
             whitelisted += d.Status == EquipmentStatus.Whitelisted ? 1 : 0;
         }
 

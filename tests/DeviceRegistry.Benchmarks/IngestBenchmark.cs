@@ -135,7 +135,7 @@ internal sealed class IngestBenchmark : IBenchmark
 
     private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, BenchPostgres? postgres)
     {
-        var database = new RegistryDatabase(new DatabaseOptions { Provider = provider, ConnectionString = settings["ConnectionStrings:Registry"]! });
+        var database = new RegistryDatabase(DatabaseOptions.For(provider, settings["ConnectionStrings:Registry"]!));
         await new SchemaMigrator(database).MigrateAsync();
         using var output = new StringWriter();
         using var error = new StringWriter();

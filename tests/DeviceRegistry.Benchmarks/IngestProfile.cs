@@ -27,7 +27,7 @@ internal sealed class IngestProfile : IBenchmark
             var stopwatch = Stopwatch.StartNew();
             long good = 0;
             using (var stream = File.OpenRead(file))
-            using (var reader = AttachLogReader.Open(stream, TimeSpan.FromHours(4), new DateOnly(2026, 12, 31), true))
+            using (var reader = AttachLogReader.Open(stream, new DeviceRegistry.Infrastructure.ZoneOffsets(DeviceRegistry.Infrastructure.RegistryClock.FindZone("Asia/Baku")), new DateOnly(2026, 12, 31), true))
             {
                 while (reader.Read(out _) != AttachLogReadOutcome.End)
                 {
@@ -38,9 +38,9 @@ internal sealed class IngestProfile : IBenchmark
             Console.WriteLine($"parse: {good:N0} rows in {stopwatch.Elapsed.TotalSeconds:0.00} s");
 
             stopwatch.Restart();
-            var buffer = new SightingBuffer(10_000_000);
+            var buffer = new SightingBuffer(10_000_000, new DeviceRegistry.Identifiers.HomeNetworks(new DeviceRegistry.Infrastructure.RegistrySettings()));
             using (var stream = File.OpenRead(file))
-            using (var reader = AttachLogReader.Open(stream, TimeSpan.FromHours(4), new DateOnly(2026, 12, 31), true))
+            using (var reader = AttachLogReader.Open(stream, new DeviceRegistry.Infrastructure.ZoneOffsets(DeviceRegistry.Infrastructure.RegistryClock.FindZone("Asia/Baku")), new DateOnly(2026, 12, 31), true))
             {
                 while (reader.Read(out var row) == AttachLogReadOutcome.Row)
                 {
@@ -52,8 +52,8 @@ internal sealed class IngestProfile : IBenchmark
 
             using var postgres = args.Contains("postgres") ? BenchPostgres.Start() : null;
             var database = postgres is null
-                ? new RegistryDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "p.db")}" })
-                : new RegistryDatabase(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = postgres.CreateDatabase("profile") });
+                ? new RegistryDatabase(DatabaseOptions.For(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "p.db")}"))
+                : new RegistryDatabase(DatabaseOptions.For(DatabaseProvider.Postgres, postgres.CreateDatabase("profile")));
             await new SchemaMigrator(database).MigrateAsync();
             await using var connection = await database.OpenConnectionAsync();
             await using (var cmd = connection.CreateCommand())
@@ -64,7 +64,7 @@ internal sealed class IngestProfile : IBenchmark
 
             await using var transaction = await connection.BeginTransactionAsync();
             stopwatch.Restart();
-            var counts = await SightingsMerger.MergeAsync(connection, transaction, buffer);
+            var counts = await SightingsMerger.MergeAsync(connection, transaction, buffer, DateTime.UtcNow);
             Console.WriteLine($"merge into {database.Provider}: {counts} in {stopwatch.Elapsed.TotalSeconds:0.00} s");
             stopwatch.Restart();
             await transaction.CommitAsync();

@@ -26,7 +26,14 @@ internal sealed class EnforceVerb : ICliVerb
             await context.Out.WriteLineAsync($"blocked (no registration): {r.Blocked}");
             await context.Out.WriteLineAsync($"blocks lifted (registered): {r.BlocksLifted}");
             await context.Out.WriteLineAsync($"warnings queued: {r.WarningsQueued} (IMEIs without a known number: {r.WarningsWithoutRecipient})");
-            await context.Out.WriteLineAsync($"SMS sent: {r.SmsSent}, failed (retried next run): {r.SmsFailed}");
+            if (r.SmsGatewayConfigured)
+            {
+                await context.Out.WriteLineAsync($"SMS sent: {r.SmsSent}, failed (retried next run): {r.SmsFailed}, pending: {r.SmsPending}");
+            }
+            else
+            {
+                await context.Out.WriteLineAsync($"SMS sent: 0: no SMS gateway is configured (set Registration:SmsOutboxFile); {r.SmsPending} warnings stay pending in the outbox");
+            }
             return ExitCodes.Ok;
         });
         return command;

@@ -31,16 +31,18 @@ public static class CloneRuleParser
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
-    public static CloneRuleSet FromConfiguration(IConfiguration configuration)
+    public static CloneRuleSet FromConfiguration(IConfiguration configuration) => FromSection(configuration.GetSection(ConfigurationKey));
+
+    /// <summary>The rules of a <c>Rules</c> section, or the project's defaults when it is absent.</summary>
+    public static CloneRuleSet FromSection(IConfigurationSection section)
     {
-        var section = configuration.GetSection(ConfigurationKey);
         if (!section.Exists())
         {
             return CloneRuleSet.Defaults;
         }
 
-        var nodes = section.GetChildren().Select(FromSection).ToList();
-        return Build(ConfigurationKey, nodes);
+        var nodes = section.GetChildren().Select(NodeOf).ToList();
+        return Build(section.Path, nodes);
     }
 
     public static CloneRuleSet FromFile(string path)
@@ -261,14 +263,14 @@ public static class CloneRuleParser
         return value;
     }
 
-    private static RuleNode FromSection(IConfigurationSection section)
+    private static RuleNode NodeOf(IConfigurationSection section)
     {
         var node = new RuleNode(section.Path);
         foreach (var child in section.GetChildren())
         {
             if (child.Key.Equals("Rules", StringComparison.OrdinalIgnoreCase) && child.Value is null)
             {
-                node.Lists[child.Key] = child.GetChildren().Select(FromSection).ToList();
+                node.Lists[child.Key] = child.GetChildren().Select(NodeOf).ToList();
             }
             else if (child.Value is null && child.GetChildren().Any())
             {

@@ -4,7 +4,6 @@ using DeviceRegistry.Data;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace DeviceRegistry.Clones;
 
@@ -44,21 +43,18 @@ public sealed class DetectClonesValidator : AbstractValidator<DetectClones>
 /// keep attaching), a history row and an imei_changes row. Verdicts are sticky: IMEIs already clones
 /// are not re-evaluated, so a second run with the same as-of date changes nothing.
 /// </summary>
-internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbContext context, IConfiguration configuration, TimeProvider clock)
+internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbContext context, CloneDetectionSettings settings, Infrastructure.RegistryClock clock)
     : IRequestHandler<DetectClones, DetectClonesResult>
 {
-    public const string MaxFlaggedShareKey = "CloneDetection:MaxFlaggedShare";
-    public const double DefaultMaxFlaggedShare = 0.10;
-
     public async Task<DetectClonesResult> Handle(DetectClones request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var rules = request.RulesFile is null
-            ? CloneRuleParser.FromConfiguration(configuration)
+            ? settings.Rules
             : CloneRuleParser.FromFile(request.RulesFile);
-        var maxShare = MaxFlaggedShare(configuration);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var asOf = request.AsOf ?? DateOnly.FromDateTime(now);
+        var maxShare = settings.MaxFlaggedShare;
+        var now = clock.UtcNow.UtcDateTime;
+        var asOf = request.AsOf ?? clock.Today();
 
         var existing = await context.Set<CloneStatus>().AsNoTracking()
             .Select(s => new { s.Imei, s.Status, s.Since })
@@ -72,7 +68,7 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         if (matches.Count > 0 && matches.Count > maxShare * total)
         {
             throw new CloneSafetyCheckException(string.Create(CultureInfo.InvariantCulture,
-                $"Safety check: this run would give clone status to {matches.Count} of the {total} IMEIs seen ({(double)matches.Count / total:P1}), more than {MaxFlaggedShareKey} ({maxShare:P1}). Nothing was recorded; check the rules and the sightings, or raise the setting."));
+                $"Safety check: this run would give clone status to {matches.Count} of the {total} IMEIs seen ({(double)matches.Count / total:P1}), more than {CloneDetectionSettings.Section}:MaxFlaggedShare ({maxShare:P1}). Nothing was recorded; check the rules and the sightings, or raise the setting."));
         }
 
         var pairs = 0;
@@ -87,20 +83,39 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         return new DetectClonesResult(asOf, evaluation.RangeStart, evaluation.RowsRead, evaluation.ImeisEvaluated,
             evaluation.ImeisSkipped, matches.Count, pairs, byRule, stopwatch.Elapsed);
     }
+}
 
-    private static double MaxFlaggedShare(IConfiguration configuration)
+/// <summary>The <c>CloneDetection</c> section: the rules (<c>Rules</c>, parsed by <see cref="CloneRuleParser"/>) and the safety check.</summary>
+public sealed class CloneDetectionSettings : Infrastructure.ISettingsSection
+{
+    public const string Section = "CloneDetection";
+
+    /// <summary>A run that would flag more than this share of the IMEIs is refused (DIRBS's safety check).</summary>
+    public double MaxFlaggedShare { get; set; } = 0.10;
+
+    /// <summary>The configured rules, or the project's defaults.</summary>
+    public CloneRuleSet Rules { get; private set; } = CloneRuleSet.Defaults;
+
+    public IEnumerable<string> OtherKeys => ["Rules"];
+
+    public void BindOther(Microsoft.Extensions.Configuration.IConfigurationSection section, List<string> problems)
     {
-        var text = configuration[MaxFlaggedShareKey];
-        if (string.IsNullOrWhiteSpace(text))
+        try
         {
-            return DefaultMaxFlaggedShare;
+            Rules = CloneRuleParser.FromSection(section.GetSection("Rules"));
         }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) || share <= 0 || share > 1)
+        catch (CloneRulesException ex)
         {
-            throw new InvalidOperationException($"{MaxFlaggedShareKey} is '{text}'; it must be a share greater than 0 and at most 1 (e.g. 0.10).");
+            problems.AddRange(ex.Problems.Select(p => $"{section.Path}:Rules: {p}"));
         }
+    }
 
-        return share;
+    public IEnumerable<string> Validate(string section)
+    {
+        if (MaxFlaggedShare is <= 0 or > 1)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{section}:MaxFlaggedShare is {MaxFlaggedShare}; it must be a share greater than 0 and at most 1 (e.g. 0.10)");
+        }
     }
 }

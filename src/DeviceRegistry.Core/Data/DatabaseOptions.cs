@@ -1,3 +1,6 @@
+using DeviceRegistry.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
 namespace DeviceRegistry.Data;
 
 public enum DatabaseProvider
@@ -7,11 +10,36 @@ public enum DatabaseProvider
 }
 
 /// <summary>Where the registry keeps its data: <c>Database:Provider</c> and <c>ConnectionStrings:Registry</c>.</summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : ISettingsSection
 {
+    public const string Section = "Database";
+    public const string ConnectionStringKey = "ConnectionStrings:Registry";
     public const string DefaultSqliteConnectionString = "Data Source=data/registry.db";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
+    /// <summary>From <c>ConnectionStrings:Registry</c>; for SQLite the file data/registry.db when unset.</summary>
+    public string ConnectionString { get; private set; } = DefaultSqliteConnectionString;
+
+    /// <summary>Reads both keys, needed while services are registered (the DbContext, Quartz's job store).</summary>
+    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = Settings.Read<DatabaseOptions>(configuration, Section);
+        var connectionString = configuration[ConnectionStringKey];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            options.ConnectionString = connectionString;
+        }
+        else if (options.Provider == DatabaseProvider.Postgres)
+        {
+            throw new SettingsException([$"{Section}:Provider is Postgres but {ConnectionStringKey} is not set"]);
+        }
+
+        return options;
+    }
+
+    public static DatabaseOptions For(DatabaseProvider provider, string connectionString) =>
+        new() { Provider = provider, ConnectionString = connectionString };
+
+    public IEnumerable<string> Validate(string section) => [];
 }

@@ -1,5 +1,6 @@
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
+using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
 using DeviceRegistry.Registrations;
 using FluentValidation;
@@ -10,7 +11,8 @@ namespace DeviceRegistry.Devices;
 
 /// <summary>
 /// The full status of one IMEI as of a date (default today), and the decision an attach check with
-/// <see cref="Imsi"/> would get. The EIR, the public portal and <c>devreg check</c> use this one query.
+/// <see cref="Imsi"/> would get: the device state is read by the same code that loads the EIR index and
+/// decided by the same <see cref="AttachDecider"/>. The public portal and <c>devreg check</c> use this query.
 /// </summary>
 public sealed record GetImeiStatus(string Imei, string? Imsi = null, DateOnly? AsOf = null) : IRequest<ImeiStatus>
 {
@@ -52,13 +54,6 @@ public enum DeviceStatus
     Clone,
 }
 
-public enum AttachDecision
-{
-    WHITELISTED,
-    GREYLISTED,
-    BLACKLISTED,
-}
-
 /// <summary>What anyone may see: no IMSI, MSISDN, owner or payment reference.</summary>
 public sealed record PublicImeiStatus(
     string Imei,
@@ -81,7 +76,8 @@ public sealed record ImeiStatus(
     Imei Imei,
     DateOnly AsOf,
     DeviceStatus Status,
-    AttachDecision Decision,
+    EquipmentStatus Decision,
+    EirReason Reason,
     string DecisionReason,
     string? Brand,
     string? Model,
@@ -100,11 +96,12 @@ public sealed record ImeiStatus(
     bool Stolen,
     bool IsClone,
     DateOnly? CloneSince,
-    bool ImsiAllowedOnClone)
+    bool ImsiAllowedOnClone,
+    bool Registered)
 {
     public PublicImeiStatus ToPublic() => new(
         Imei.ToString(), Status, Brand, Model,
-        RegistrationStatus == Registrations.RegistrationStatus.Effective, RegistrationStatus == Registrations.RegistrationStatus.Effective ? RegisteredSince : null,
+        Registered, Registered ? RegisteredSince : null,
         RegistrationStatus == Registrations.RegistrationStatus.AwaitingPayment,
         WindowStart, Deadline, DayOfWindow, DutyHintAzn, DutyHintBasis, BlockedSince, IsClone, Stolen);
 }
@@ -115,15 +112,7 @@ internal sealed class GetImeiStatusValidator : AbstractValidator<GetImeiStatus>
     {
         RuleFor(x => x.Imei).Custom((text, ctx) =>
         {
-            if (ctx.InstanceToValidate.Parsed is not null)
-            {
-                return;
-            }
-
-            var ok = ctx.InstanceToValidate.FromNetwork
-                ? Identifiers.Imei.TryParseFromNetwork(text ?? string.Empty, out _, out var problem)
-                : Identifiers.Imei.TryParseFromPerson(text ?? string.Empty, out _, out problem);
-            if (!ok)
+            if (ctx.InstanceToValidate.Parsed is null && !GetImeiStatusHandler.TryParse(text ?? string.Empty, ctx.InstanceToValidate.FromNetwork, out _, out var problem))
             {
                 ctx.AddFailure($"'{text}': {Identifiers.Imei.Describe(problem)}");
             }
@@ -134,48 +123,50 @@ internal sealed class GetImeiStatusValidator : AbstractValidator<GetImeiStatus>
     }
 }
 
-internal sealed class GetImeiStatusHandler(RegistryDbContext db, RegistrationSettings settings, TimeProvider clock)
+internal sealed class GetImeiStatusHandler(
+    RegistryDbContext db, EirIndexLoader states, AttachDecider decider, HomeNetworks homeNetworks, RegistrationSettings settings,
+    Infrastructure.RegistryClock clock)
     : IRequestHandler<GetImeiStatus, ImeiStatus>
 {
     public async Task<ImeiStatus> Handle(GetImeiStatus request, CancellationToken cancellationToken)
     {
-        var imei = request.Parsed ?? (request.FromNetwork ? Imei.ParseFromNetwork(request.Imei) : ParsePerson(request.Imei));
+        var imei = request.Parsed ?? (TryParse(request.Imei, request.FromNetwork, out var parsed, out var problem)
+            ? parsed
+            : throw new InvalidOperationException($"'{request.Imei}' is not an IMEI: {Imei.Describe(problem)}"));
         var key = imei.Key;
-        var asOf = request.AsOf ?? settings.Today(clock);
+        var asOf = request.AsOf ?? clock.Today();
 
+        // What decides: read as the EIR index reads it, decided by the one decision function.
+        var stored = (await states.ReadImeisAsync([key], cancellationToken))[0];
         var tac = await db.Tacs.AsNoTracking().FirstOrDefaultAsync(t => t.Tac == imei.Tac, cancellationToken);
+        var tacStanding = tac is not null ? TacStanding.Known
+            : await db.Tacs.AnyAsync(cancellationToken) ? TacStanding.Unknown
+            : TacStanding.NoTacDatabase;
+        var device = new DeviceState(stored.State, Imei.IsJunk(imei), tacStanding);
+        var imsiAllowed = device.IsClone && request.Imsi is not null && stored.AllowedImsis.Contains(EirQuery.ImsiCode(request.Imsi));
+        var decision = decider.Decide(device, AttachDecider.Sim(request.Imsi, homeNetworks, imsiAllowed), asOf);
+
+        // What is shown: names, dates and the duty, none of which changes the decision.
         var seen = await db.SeenImeis.AsNoTracking().FirstOrDefaultAsync(s => s.Imei == key, cancellationToken);
         var live = await db.Set<RegisteredImei>().AsNoTracking().FirstOrDefaultAsync(r => r.Imei == key, cancellationToken);
         var registration = live is null ? null
             : await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == live.RegistrationId, cancellationToken);
         var blocks = await db.Set<ImeiBlock>().AsNoTracking().Where(b => b.Imei == key && b.LiftedAt == null).ToListAsync(cancellationToken);
-        var stolen = blocks.Where(b => b.Reason == BlockReason.Stolen).OrderBy(b => b.BlockedOn).FirstOrDefault();
-        var noRegistration = blocks.Where(b => b.Reason == BlockReason.NoRegistration).OrderBy(b => b.BlockedOn).FirstOrDefault();
-        var clone = await db.Set<CloneStatus>().AsNoTracking()
-            .FirstOrDefaultAsync(c => c.Imei == key && c.Status == CloneStatusValues.Clone, cancellationToken);
-        var imsiAllowed = clone is not null && request.Imsi is not null && await db.Set<CloneAllowedPair>().AsNoTracking()
-            .AnyAsync(p => p.Imei == key && p.Imsi == request.Imsi, cancellationToken);
+        var blockedSince = blocks.Where(b => b.Reason == BlockReason.Stolen).Concat(blocks).Select(b => (DateOnly?)b.BlockedOn).FirstOrDefault();
+        var clone = device.IsClone
+            ? await db.Set<CloneStatus>().AsNoTracking().FirstOrDefaultAsync(c => c.Imei == key && c.Status == CloneStatusValues.Clone, cancellationToken)
+            : null;
 
         var brand = registration?.Brand ?? tac?.Brand ?? tac?.Manufacturer;
         var model = registration?.Model ?? tac?.Model ?? tac?.MarketingName;
-        var effective = registration?.Status == RegistrationStatus.Effective;
-        var windowStart = effective ? null : seen?.FirstHomeSeen;
+        var windowStart = device.Registered ? null : device.WindowStart;
         DateOnly? deadline = windowStart is { } start ? settings.Deadline(start) : null;
         int? day = windowStart is { } s2 ? RegistrationSettings.DayOfWindow(s2, asOf) : null;
-
-        var status =
-            stolen is not null ? DeviceStatus.Stolen
-            : clone is not null ? DeviceStatus.Clone
-            : noRegistration is not null ? DeviceStatus.BlockedNoRegistration
-            : effective ? DeviceStatus.Registered
-            : windowStart is not null && asOf > deadline ? DeviceStatus.WindowEnded
-            : windowStart is not null ? DeviceStatus.InWindow
-            : seen is not null ? DeviceStatus.RoamingOnly
-            : DeviceStatus.NotSeen;
+        var status = PublicStatusOf(device, seen is not null, asOf);
 
         decimal? dutyHint = null;
         string? dutyBasis = null;
-        if (!effective && status is not (DeviceStatus.Stolen))
+        if (!device.Registered && !device.Stolen)
         {
             if (registration is not null)
             {
@@ -199,31 +190,35 @@ internal sealed class GetImeiStatusHandler(RegistryDbContext db, RegistrationSet
             }
         }
 
-        var roamer = request.Imsi is not null && !Imsi.IsHome(request.Imsi);
-        var (decision, reason) = status switch
-        {
-            DeviceStatus.Stolen => (AttachDecision.BLACKLISTED, "reported stolen"),
-            DeviceStatus.Clone when imsiAllowed => (AttachDecision.WHITELISTED, "clone IMEI, but this IMSI is on its allowed pairs"),
-            DeviceStatus.Clone => (AttachDecision.BLACKLISTED, request.Imsi is null
-                ? "clone IMEI: only its allowed IMEI-IMSI pairs may attach (give --imsi to check a pair)"
-                : "clone IMEI: this IMSI is not on its allowed pairs"),
-            // The same order as the EIR's decision (docs/eir.md): an IMEI block outranks the roaming exemption.
-            DeviceStatus.BlockedNoRegistration => (AttachDecision.BLACKLISTED, "blocked: the registration window ended unregistered"),
-            _ when roamer => (AttachDecision.WHITELISTED, "foreign SIM (roaming): the registration rules apply to home-network SIMs"),
-            DeviceStatus.Registered => (AttachDecision.WHITELISTED, "registered"),
-            DeviceStatus.WindowEnded => (AttachDecision.BLACKLISTED, "the registration window ended unregistered"),
-            DeviceStatus.InWindow => (AttachDecision.GREYLISTED, $"unregistered, day {day} of {settings.WindowDays} of the registration window"),
-            _ => (AttachDecision.GREYLISTED, "not registered; a first use with a home-network SIM starts the registration window"),
-        };
-
-        return new ImeiStatus(imei, asOf, status, decision, reason, brand, model, seen?.FirstSeen, seen?.LastSeen,
-            windowStart, deadline, day, settings.WindowDays, registration?.Id, registration?.Status, live?.Since,
-            dutyHint, dutyBasis, stolen?.BlockedOn ?? noRegistration?.BlockedOn, stolen is not null, clone is not null,
-            clone?.Since, imsiAllowed);
+        return new ImeiStatus(imei, asOf, status, decision.Status, decision.Reason, decider.Describe(decision, device, asOf), brand, model,
+            seen?.FirstSeen, seen?.LastSeen, windowStart, deadline, day, settings.WindowDays, registration?.Id, registration?.Status,
+            live?.Since, dutyHint, dutyBasis, blockedSince, device.Stolen, device.IsClone, clone?.Since, imsiAllowed, device.Registered);
     }
 
-    private static Imei ParsePerson(string text) =>
-        Imei.TryParseFromPerson(text, out var imei, out var problem)
-            ? imei
-            : throw new InvalidOperationException($"'{text}' is not an IMEI: {Imei.Describe(problem)}");
+    /// <summary>The public category of a device: the strongest fact first, as the decision orders them.</summary>
+    private DeviceStatus PublicStatusOf(in DeviceState device, bool seen, DateOnly asOf) =>
+        device.Stolen ? DeviceStatus.Stolen
+        : device.IsClone ? DeviceStatus.Clone
+        : device.BlockedForNoRegistration && !device.Registered ? DeviceStatus.BlockedNoRegistration
+        : device.Registered ? DeviceStatus.Registered
+        : device.WindowStart is { } start && settings.IsWindowOver(start, asOf) ? DeviceStatus.WindowEnded
+        : device.WindowStart is not null ? DeviceStatus.InWindow
+        : seen ? DeviceStatus.RoamingOnly
+        : DeviceStatus.NotSeen;
+
+    /// <summary>
+    /// An IMEI to look up. A junk pattern is still looked up (networks carry such numbers, clones often do,
+    /// and the decision answers them), so the junk test is the decision's, not the parser's.
+    /// </summary>
+    internal static bool TryParse(string text, bool fromNetwork, out Imei imei, out ImeiProblem problem)
+    {
+        var ok = fromNetwork ? Imei.TryParseFromNetwork(text, out imei, out problem) : Imei.TryParseFromPerson(text, out imei, out problem);
+        if (!ok && problem == ImeiProblem.Junk)
+        {
+            problem = ImeiProblem.None;
+            return true;
+        }
+
+        return ok;
+    }
 }

@@ -6,11 +6,17 @@ public enum DeviceStatusFlags
 {
     None = 0,
 
-    /// <summary>Registered (and paid, where the registration rules ask for it): whitelisted.</summary>
+    /// <summary>An effective registration (paid, or exempt).</summary>
     Registered = 1,
 
-    /// <summary>Reported stolen or blocked (e.g. for no registration): blacklisted.</summary>
-    Blocked = 2,
+    /// <summary>A live block for a stolen or lost report.</summary>
+    Stolen = 2,
+
+    /// <summary>A live block because the registration window ended unregistered.</summary>
+    BlockedNoRegistration = 4,
+
+    /// <summary>Either block.</summary>
+    AnyBlock = Stolen | BlockedNoRegistration,
 }
 
 /// <summary>
@@ -27,6 +33,9 @@ public readonly record struct EirDeviceState(DeviceStatusFlags Status, bool IsCl
     private const long RegisteredBit = 1 << 14;
     private const long BlockedBit = 1 << 15;
     private const long CloneBit = 1 << 16;
+
+    /// <summary>Whether a packed payload has the blocked bit.</summary>
+    public static bool IsBlocked(long payload) => (payload & BlockedBit) != 0;
 
     public bool IsEmpty => Status == DeviceStatusFlags.None && !IsClone && FirstHomeSeen is null;
 
@@ -45,7 +54,7 @@ public readonly record struct EirDeviceState(DeviceStatusFlags Status, bool IsCl
             payload |= RegisteredBit;
         }
 
-        if ((Status & DeviceStatusFlags.Blocked) != 0)
+        if ((Status & DeviceStatusFlags.AnyBlock) != 0)
         {
             payload |= BlockedBit;
         }
@@ -58,7 +67,8 @@ public readonly record struct EirDeviceState(DeviceStatusFlags Status, bool IsCl
         return payload;
     }
 
-    public static EirDeviceState Unpack(long payload)
+    /// <summary>The state of a payload; a blocked one reads as blocked for no registration unless <paramref name="blocks"/> says otherwise.</summary>
+    public static EirDeviceState Unpack(long payload, DeviceStatusFlags blocks = DeviceStatusFlags.BlockedNoRegistration)
     {
         if (payload <= 0)
         {
@@ -73,7 +83,7 @@ public readonly record struct EirDeviceState(DeviceStatusFlags Status, bool IsCl
 
         if ((payload & BlockedBit) != 0)
         {
-            status |= DeviceStatusFlags.Blocked;
+            status |= blocks & DeviceStatusFlags.AnyBlock;
         }
 
         var day = payload & DayMask;

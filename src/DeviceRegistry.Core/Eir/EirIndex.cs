@@ -5,8 +5,8 @@ namespace DeviceRegistry.Eir;
 
 /// <summary>
 /// The in-memory decision index: every IMEI whose attach decision differs from "never seen" in a
-/// <see cref="PackedImeiTable"/> (8 bytes per slot), clones' allowed SIMs in a side table, and the
-/// known TACs. Reads take no lock and touch no database; writes are serialised by a lock and
+/// <see cref="PackedImeiTable"/> (8 bytes per slot), clones' allowed SIMs and the blocks of stolen IMEIs
+/// in side tables (both few next to the IMEIs), and the known TACs. Reads take no lock and touch no database; writes are serialised by a lock and
 /// published with single 64-bit stores or, when the table grows, by swapping a volatile reference.
 /// </summary>
 public sealed class EirIndex
@@ -14,6 +14,9 @@ public sealed class EirIndex
     private readonly Lock writeLock = new();
     private readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<long, long[]> allowedPairs = new();
+
+    // The blocks of IMEIs with a stolen report; a blocked IMEI not in here is blocked for no registration.
+    private readonly ConcurrentDictionary<long, DeviceStatusFlags> stolenBlocks = new();
     private volatile PackedImeiTable table = PackedImeiTable.WithRoomFor(0);
     private volatile FrozenSet<int>? knownTacs;
 
@@ -34,10 +37,40 @@ public sealed class EirIndex
     public EirDeviceState Get(long imeiKey)
     {
         var payload = table.Find(imeiKey);
-        return payload < 0 ? default : EirDeviceState.Unpack(payload);
+        if (payload < 0)
+        {
+            return default;
+        }
+
+        return EirDeviceState.IsBlocked(payload) && stolenBlocks.TryGetValue(imeiKey, out var blocks)
+            ? EirDeviceState.Unpack(payload, blocks)
+            : EirDeviceState.Unpack(payload);
     }
 
+    /// <summary>What the attach decision needs about an IMEI, as the index knows it.</summary>
+    public DeviceState DeviceState(long imeiKey) =>
+        new(Get(imeiKey), Identifiers.Imei.IsJunk(new Identifiers.Imei(imeiKey)), TacOf(imeiKey));
+
     public bool IsKnownTac(int tac) => knownTacs?.Contains(tac) ?? false;
+
+    /// <summary>The decision as the index knows the device: the running EIR's answer, without recording anything.</summary>
+    public EirDecision Decide(in EirQuery query, AttachDecider decider, Identifiers.HomeNetworks homeNetworks, DateOnly today)
+    {
+        var device = DeviceState(query.ImeiKey);
+        var allowed = device.IsClone && query.Imsi is not null && IsAllowedPair(query.ImeiKey, EirQuery.ImsiCode(query.Imsi));
+        return decider.Decide(device, AttachDecider.Sim(query.Imsi, homeNetworks, allowed), today);
+    }
+
+    private TacStanding TacOf(long imeiKey)
+    {
+        var tacs = knownTacs;
+        if (tacs is not { Count: > 0 })
+        {
+            return TacStanding.NoTacDatabase;
+        }
+
+        return tacs.Contains(new Identifiers.Imei(imeiKey).Tac) ? TacStanding.Known : TacStanding.Unknown;
+    }
 
     /// <summary>Whether this SIM is one of the pairs allowed to keep attaching on a clone IMEI.</summary>
     public bool IsAllowedPair(long imeiKey, long imsiCode) =>
@@ -53,6 +86,12 @@ public sealed class EirIndex
             foreach (var (imei, imsis) in snapshot.AllowedPairs)
             {
                 allowedPairs[imei] = imsis;
+            }
+
+            stolenBlocks.Clear();
+            foreach (var (imei, blocks) in snapshot.StolenBlocks)
+            {
+                stolenBlocks[imei] = blocks;
             }
 
             knownTacs = snapshot.KnownTacs;
@@ -116,6 +155,16 @@ public sealed class EirIndex
 
     private void SetLocked(long imeiKey, EirDeviceState state)
     {
+        // The side table first: a reader that finds the blocked bit must find the block kinds beside it.
+        if ((state.Status & DeviceStatusFlags.Stolen) != 0)
+        {
+            stolenBlocks[imeiKey] = state.Status & DeviceStatusFlags.AnyBlock;
+        }
+        else
+        {
+            stolenBlocks.TryRemove(imeiKey, out _);
+        }
+
         var current = table;
         if (!current.TrySet(imeiKey, state.Pack()))
         {
@@ -136,6 +185,8 @@ public sealed class EirIndex
 
         public Dictionary<long, long[]> AllowedPairs { get; } = [];
 
+        public Dictionary<long, DeviceStatusFlags> StolenBlocks { get; } = [];
+
         public FrozenSet<int>? KnownTacs { get; set; }
 
         public int Count => table.Count;
@@ -143,11 +194,27 @@ public sealed class EirIndex
         public EirDeviceState Get(long imeiKey)
         {
             var payload = table.Find(imeiKey);
-            return payload < 0 ? default : EirDeviceState.Unpack(payload);
+            if (payload < 0)
+            {
+                return default;
+            }
+
+            return EirDeviceState.IsBlocked(payload) && StolenBlocks.TryGetValue(imeiKey, out var blocks)
+                ? EirDeviceState.Unpack(payload, blocks)
+                : EirDeviceState.Unpack(payload);
         }
 
         public void Set(long imeiKey, EirDeviceState state)
         {
+            if ((state.Status & DeviceStatusFlags.Stolen) != 0)
+            {
+                StolenBlocks[imeiKey] = state.Status & DeviceStatusFlags.AnyBlock;
+            }
+            else
+            {
+                StolenBlocks.Remove(imeiKey);
+            }
+
             if (!table.TrySet(imeiKey, state.Pack()))
             {
                 table = table.Grow((long)(table.Count * 1.5) + 1);

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using DeviceRegistry.Infrastructure;
 
 namespace DeviceRegistry.Eir;
 
@@ -14,16 +14,12 @@ public enum EirPolicyAnswer
     Unknown,
 }
 
-/// <summary>The <c>Eir</c> configuration section (documented in docs/eir.md) plus <c>Registration:WindowDays</c>.</summary>
-public sealed class EirSettings
+/// <summary>The <c>Eir</c> section (documented in docs/eir.md): the attach-check policy and the index's tuning.</summary>
+public sealed class EirSettings : ISettingsSection
 {
-    /// <summary>Days from the first home sighting during which an unregistered device is greylisted.</summary>
-    public int WindowDays { get; set; } = 30;
+    public const string Section = "Eir";
 
-    /// <summary>MCCs of the home country (default 400, Azerbaijan); an IMSI with another MCC is a roamer.</summary>
-    public IReadOnlyList<string> HomeMccs { get; set; } = [];
-
-    /// <summary>A SIM from a foreign network (after the blocked and clone rules).</summary>
+    /// <summary>A SIM from a foreign network (after the stolen, registration-block and clone rules).</summary>
     public EirPolicyAnswer Roaming { get; set; } = EirPolicyAnswer.Whitelisted;
 
     /// <summary>An IMEI on the junk-pattern denylist (all one digit, counting runs, TAC 00000000).</summary>
@@ -62,57 +58,41 @@ public sealed class EirSettings
     /// <summary>Most checks in one batch request.</summary>
     public int MaxBatchChecks { get; set; } = 1000;
 
-    public bool IsHomeImsi(ReadOnlySpan<char> imsi)
+    public IEnumerable<string> Validate(string section)
     {
-        foreach (var mcc in HomeMccs)
+        if (PollIntervalMilliseconds < 10)
         {
-            if (imsi.StartsWith(mcc, StringComparison.Ordinal))
-            {
-                return true;
-            }
+            yield return $"{section}:PollIntervalMilliseconds is {PollIntervalMilliseconds}; it must be at least 10";
         }
 
-        return false;
-    }
-
-    public static EirSettings FromConfiguration(IConfiguration configuration)
-    {
-        var settings = new EirSettings();
-        configuration.GetSection("Eir").Bind(settings);
-        if (settings.HomeMccs.Count == 0)
+        if (ChangeLogGapSeconds < 0)
         {
-            // Bound collections append to a default, so the default is applied after binding.
-            settings.HomeMccs = ["400"];
+            yield return $"{section}:ChangeLogGapSeconds is {ChangeLogGapSeconds}; it must not be negative";
         }
 
-        var windowDays = configuration["Registration:WindowDays"];
-        if (!string.IsNullOrWhiteSpace(windowDays))
+        if (SightingBatchSize < 1)
         {
-            if (!int.TryParse(windowDays, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) || days < 1)
-            {
-                throw new InvalidOperationException($"Registration:WindowDays is '{windowDays}'; it must be a whole number of days, at least 1.");
-            }
-
-            settings.WindowDays = days;
+            yield return $"{section}:SightingBatchSize is {SightingBatchSize}; it must be at least 1";
         }
 
-        Require(settings.HomeMccs.Count > 0 && settings.HomeMccs.All(m => m.Length == 3 && m.All(char.IsAsciiDigit)),
-            "Eir:HomeMccs must list 3-digit MCCs");
-        Require(settings.PollIntervalMilliseconds >= 10, "Eir:PollIntervalMilliseconds must be at least 10");
-        Require(settings.ChangeLogGapSeconds >= 0, "Eir:ChangeLogGapSeconds must not be negative");
-        Require(settings.SightingBatchSize >= 1, "Eir:SightingBatchSize must be at least 1");
-        Require(settings.SightingFlushMilliseconds >= 1, "Eir:SightingFlushMilliseconds must be at least 1");
-        Require(settings.SightingBufferCapacity >= settings.SightingBatchSize, "Eir:SightingBufferCapacity must be at least Eir:SightingBatchSize");
-        Require(settings.RepeatSightingSlots is >= 1 and <= 1 << 28, "Eir:RepeatSightingSlots must be between 1 and 268435456");
-        Require(settings.MaxBatchChecks >= 1, "Eir:MaxBatchChecks must be at least 1");
-        return settings;
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
+        if (SightingFlushMilliseconds < 1)
         {
-            throw new InvalidOperationException(message);
+            yield return $"{section}:SightingFlushMilliseconds is {SightingFlushMilliseconds}; it must be at least 1";
+        }
+
+        if (SightingBufferCapacity < SightingBatchSize)
+        {
+            yield return $"{section}:SightingBufferCapacity is {SightingBufferCapacity}; it must be at least {section}:SightingBatchSize ({SightingBatchSize})";
+        }
+
+        if (RepeatSightingSlots is < 1 or > 1 << 28)
+        {
+            yield return $"{section}:RepeatSightingSlots is {RepeatSightingSlots}; it must be between 1 and 268435456";
+        }
+
+        if (MaxBatchChecks < 1)
+        {
+            yield return $"{section}:MaxBatchChecks is {MaxBatchChecks}; it must be at least 1";
         }
     }
 }

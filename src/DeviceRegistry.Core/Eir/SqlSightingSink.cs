@@ -1,4 +1,5 @@
 using DeviceRegistry.Data;
+using DeviceRegistry.Identifiers;
 using DeviceRegistry.Sightings;
 
 namespace DeviceRegistry.Eir;
@@ -6,16 +7,11 @@ namespace DeviceRegistry.Eir;
 /// <summary>
 /// Writes a batch of check sightings through the ingest's merge (<see cref="SightingsMerger"/>), in one
 /// transaction: the same aggregation, the same merge rules, and the same imei_changes row when a
-/// check sets or moves earlier an IMEI's first home-network sighting. Home SIMs are those of
-/// <see cref="EirSettings.HomeMccs"/>. The IMSI and MSISDN come digits-only from the query parser and are
-/// stored as sent.
+/// check sets or moves earlier an IMEI's first home-network sighting. The IMSI and MSISDN come
+/// digits-only from the query parser and are stored as sent.
 /// </summary>
-public sealed class SqlSightingSink(RegistryDatabase database, EirSettings settings, TimeProvider clock) : ISightingSink
+public sealed class SqlSightingSink(RegistryDatabase database, HomeNetworks homeNetworks, TimeProvider clock) : ISightingSink
 {
-    private readonly int[] homeMccs = settings.HomeMccs
-        .Select(m => int.Parse(m, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture))
-        .ToArray();
-
     public async Task WriteAsync(IReadOnlyList<CheckSighting> batch, CancellationToken ct)
     {
         if (batch.Count == 0)
@@ -23,7 +19,7 @@ public sealed class SqlSightingSink(RegistryDatabase database, EirSettings setti
             return;
         }
 
-        var buffer = new SightingBuffer(batch.Count, homeMccs);
+        var buffer = new SightingBuffer(batch.Count, homeNetworks);
         foreach (var s in batch)
         {
             buffer.Add(s.Imei, PackedDigits.FromText(s.Imsi), s.Msisdn is null ? default : PackedDigits.FromText(s.Msisdn), s.OperatorId, s.Day);

@@ -7,11 +7,19 @@ using Quartz;
 
 namespace DeviceRegistry.Infrastructure;
 
+/// <summary>The <c>Jobs</c> section.</summary>
+public sealed class JobsSettings : ISettingsSection
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Run the scheduled jobs (Quartz) in the web host.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public IEnumerable<string> Validate(string section) => [];
+}
+
 public static class ScheduledJobs
 {
-    /// <summary>The sightings retention runs monthly by default: dropping a month is the unit of retention.</summary>
-    public const string DefaultRetentionCron = "0 0 2 1 * ?";
-
     /// <summary>
     /// The registry's scheduled jobs on Quartz with its persistent job store in the registry database
     /// (tables from database/*/0004_quartz.sql, which the store validates and never creates; ADR 0004):
@@ -21,14 +29,11 @@ public static class ScheduledJobs
     /// </summary>
     public static IServiceCollection AddScheduledJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var database = DatabaseOptionsFactory.FromConfiguration(configuration);
-        var registration = RegistrationSettings.FromConfiguration(configuration);
-        var zone = registration.ResolveTimeZone();
-        var retentionCron = configuration["Sightings:RetentionCron"] is { Length: > 0 } cron ? cron : DefaultRetentionCron;
-        if (!CronExpression.TryParse(retentionCron, out _))
-        {
-            throw new InvalidOperationException($"Sightings:RetentionCron '{retentionCron}' is not a Quartz cron expression.");
-        }
+        // The schedules are fixed when the scheduler is built, so they are read (and validated) now.
+        var database = DatabaseOptions.FromConfiguration(configuration);
+        var registration = Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section);
+        var retentionCron = Settings.Read<SightingsSettings>(configuration, SightingsSettings.Section).RetentionCron;
+        var zone = RegistryClock.FindZone(Settings.Read<RegistrySettings>(configuration, RegistrySettings.Section).TimeZone);
 
         services.AddQuartz(q =>
         {

@@ -1,23 +1,36 @@
+using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
+using DeviceRegistry.Eir;
+using DeviceRegistry.Identifiers;
 using DeviceRegistry.Registrations;
+using DeviceRegistry.Sightings;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace DeviceRegistry.Infrastructure;
 
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the database, MediatR 5.1.0 (which has no AddMediatR: handlers are found by an
-    /// assembly scan) with the validation pipeline, FluentValidation validators and the clock.
+    /// Registers what both hosts share: every settings section (bound strictly, validated at start), the
+    /// registry-wide policy (home networks, the registry's clock), the database, the attach decision and
+    /// the device-state reader behind it, MediatR 5.1.0 (which has no AddMediatR: handlers are found by an
+    /// assembly scan) with the validation pipeline, and FluentValidation validators.
     /// </summary>
     public static IServiceCollection AddDeviceRegistry(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = DatabaseOptionsFactory.FromConfiguration(configuration);
+        var replaced = RegistrySettings.ReplacedKeys(configuration).ToList();
+        if (replaced.Count > 0)
+        {
+            throw new SettingsException(replaced);
+        }
+
+        var options = DatabaseOptions.FromConfiguration(configuration);
         var database = new RegistryDatabase(options);
         services.AddSingleton(options);
         services.AddSingleton(database);
@@ -25,7 +38,18 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
+
+        services.AddSettings<RegistrySettings>(configuration, RegistrySettings.Section);
+        services.AddSettings<IngestSettings>(configuration, IngestSettings.Section);
+        services.AddSettings<SightingsSettings>(configuration, SightingsSettings.Section);
+        services.AddSettings<CloneDetectionSettings>(configuration, CloneDetectionSettings.Section);
+        services.AddSettings<EirSettings>(configuration, EirSettings.Section);
         services.AddRegistrations(configuration);
+        services.AddSingleton<HomeNetworks>();
+        services.AddSingleton<RegistryClock>();
+        services.AddSingleton<AttachDecider>();
+        services.TryAddSingleton<IDeviceStatusSource, RegistrationDeviceStatusSource>();
+        services.AddSingleton<EirIndexLoader>();
 
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
@@ -39,5 +63,21 @@ public static class ServiceCollectionExtensions
             .AsImplementedInterfaces()
             .WithScopedLifetime());
         return services;
+    }
+
+    /// <summary>
+    /// Validates every settings section now, as a host does at start (the CLI has no host): a bad setting
+    /// fails here with a message naming its key.
+    /// </summary>
+    public static void ValidateSettings(this IServiceProvider provider)
+    {
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new SettingsException(ex.Failures.ToList());
+        }
     }
 }

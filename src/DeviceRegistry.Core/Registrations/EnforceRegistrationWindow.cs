@@ -34,20 +34,25 @@ public sealed record EnforcementReport(
     int WarningsQueued,
     int WarningsWithoutRecipient,
     int SmsSent,
-    int SmsFailed);
+    int SmsFailed,
+    int SmsPending,
+    bool SmsGatewayConfigured);
 
 internal sealed class EnforceRegistrationWindowHandler(
-    RegistryDbContext db, RegistrationSettings settings, ISmsSender sender, TimeProvider clock)
+    RegistryDbContext db, RegistrationSettings settings, IEnumerable<ISmsSender> senders, Identifiers.HomeNetworks homeNetworks, Infrastructure.RegistryClock clock)
     : IRequestHandler<EnforceRegistrationWindow, EnforcementReport>
 {
     public async Task<EnforcementReport> Handle(EnforceRegistrationWindow request, CancellationToken cancellationToken)
     {
-        var asOf = request.AsOf ?? settings.Today(clock);
+        var asOf = request.AsOf ?? clock.Today();
         var lifted = await LiftRegisteredAsync(request, cancellationToken);
         var blocked = await BlockExpiredAsync(request, asOf, cancellationToken);
         var (queued, withoutRecipient) = await QueueWarningsAsync(request, asOf, cancellationToken);
-        var (sent, failed) = await SendQueuedAsync(request, cancellationToken);
-        return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed);
+        // Without a gateway nothing is delivered, so nothing is marked sent: the outbox keeps the messages pending.
+        var sender = senders.LastOrDefault();
+        var (sent, failed) = sender is null ? (0, 0) : await SendQueuedAsync(sender, request, cancellationToken);
+        var pending = await db.Set<SmsMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
+        return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed, pending, sender is not null);
     }
 
     private IQueryable<long> EffectivelyRegistered() =>
@@ -72,7 +77,7 @@ internal sealed class EnforceRegistrationWindowHandler(
                 return total;
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow.UtcDateTime;
             foreach (var block in blocks)
             {
                 ct.ThrowIfCancellationRequested();
@@ -115,7 +120,7 @@ internal sealed class EnforceRegistrationWindowHandler(
                 return total;
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow.UtcDateTime;
             foreach (var item in due)
             {
                 ct.ThrowIfCancellationRequested();
@@ -141,7 +146,7 @@ internal sealed class EnforceRegistrationWindowHandler(
 
     private async Task<(int Queued, int WithoutRecipient)> QueueWarningsAsync(EnforceRegistrationWindow request, DateOnly asOf, CancellationToken ct)
     {
-        if (settings.WarningDays.Count == 0)
+        if (settings.DueWarningDays.Count == 0)
         {
             return (0, 0);
         }
@@ -187,15 +192,19 @@ internal sealed class EnforceRegistrationWindowHandler(
             }
 
             var dueKeys = due.Select(d => d.Imei).ToList();
+            // Warnings go to the numbers of home-network SIMs seen on the IMEI (a roamer's number is not ours to warn).
             var numbers = (await db.Sightings.AsNoTracking()
-                    .Where(s => dueKeys.Contains(s.Imei) && s.Imsi.StartsWith(Imsi.HomeMcc.ToString(System.Globalization.CultureInfo.InvariantCulture)) && s.Msisdn != null)
-                    .Select(s => new { s.Imei, s.Msisdn })
+                    .Where(s => dueKeys.Contains(s.Imei) && s.Msisdn != null)
+                    .Select(s => new { s.Imei, s.Imsi, s.Msisdn })
                     .Distinct()
                     .ToListAsync(ct))
-                .ToLookup(s => s.Imei, s => s.Msisdn!);
+                .Where(s => homeNetworks.IsHome(s.Imsi))
+                .Select(s => (s.Imei, Msisdn: s.Msisdn!))
+                .Distinct()
+                .ToLookup(s => s.Imei, s => s.Msisdn);
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow.UtcDateTime;
             foreach (var (imei, start, day) in due)
             {
                 ct.ThrowIfCancellationRequested();
@@ -233,7 +242,7 @@ internal sealed class EnforceRegistrationWindowHandler(
     private int LatestWarningDay(int dayOfWindow)
     {
         var latest = 0;
-        foreach (var day in settings.WarningDays)
+        foreach (var day in settings.DueWarningDays)
         {
             if (day <= dayOfWindow && day > latest)
             {
@@ -249,7 +258,7 @@ internal sealed class EnforceRegistrationWindowHandler(
     /// failed stays pending for the next run; the message id goes with it so a gateway can drop the
     /// one repeat a crash between sending and marking could cause.
     /// </summary>
-    private async Task<(int Sent, int Failed)> SendQueuedAsync(EnforceRegistrationWindow request, CancellationToken ct)
+    private async Task<(int Sent, int Failed)> SendQueuedAsync(ISmsSender sender, EnforceRegistrationWindow request, CancellationToken ct)
     {
         int sent = 0, failed = 0;
         var after = long.MinValue;
@@ -273,7 +282,7 @@ internal sealed class EnforceRegistrationWindowHandler(
                 {
                     await sender.SendAsync(new OutgoingSms(message.Id, message.Msisdn, message.Body), ct);
                     message.Status = SmsStatus.Sent;
-                    message.SentAt = clock.GetUtcNow().UtcDateTime;
+                    message.SentAt = clock.UtcNow.UtcDateTime;
                     message.LastError = null;
                     sent++;
                 }

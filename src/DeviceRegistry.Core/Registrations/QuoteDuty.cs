@@ -21,11 +21,11 @@ internal sealed class QuoteDutyValidator : AbstractValidator<QuoteDuty>
     }
 }
 
-internal sealed class QuoteDutyHandler(RegistryDbContext db, RegistrationSettings settings, TimeProvider clock) : IRequestHandler<QuoteDuty, DutyQuote>
+internal sealed class QuoteDutyHandler(RegistryDbContext db, Infrastructure.RegistryClock clock) : IRequestHandler<QuoteDuty, DutyQuote>
 {
     public async Task<DutyQuote> Handle(QuoteDuty request, CancellationToken cancellationToken)
     {
-        var date = request.Date ?? settings.Today(clock);
+        var date = request.Date ?? clock.Today();
         var tariff = await db.Set<DutyTariff>().AsNoTracking().ToListAsync(cancellationToken);
         return DutyCalculator.Quote(tariff, date, request.PriceUsd, request.BasicPhone, request.UnlistedModel);
     }

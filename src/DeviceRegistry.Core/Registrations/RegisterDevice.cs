@@ -102,12 +102,12 @@ internal sealed class RegisterDeviceValidator : AbstractValidator<RegisterDevice
     private static long? ParseKey(string text) => Imei.TryParseFromPerson(text, out var imei, out _) ? imei.Key : null;
 }
 
-internal sealed class RegisterDeviceHandler(RegistryDbContext db, RegistrationSettings settings, TimeProvider clock)
+internal sealed class RegisterDeviceHandler(RegistryDbContext db, Infrastructure.RegistryClock clock)
     : IRequestHandler<RegisterDevice, RegistrationResult>
 {
     public async Task<RegistrationResult> Handle(RegisterDevice request, CancellationToken cancellationToken)
     {
-        var today = settings.Today(clock);
+        var today = clock.Today();
         var date = request.RegisteredOn ?? today;
         if (date > today)
         {
@@ -117,7 +117,7 @@ internal sealed class RegisterDeviceHandler(RegistryDbContext db, RegistrationSe
         var imeis = request.Imeis.Select(text => Imei.TryParseFromPerson(text, out var imei, out _) ? imei : default).ToList();
         var documentNumber = request.DocumentNumber.Trim().ToUpperInvariant();
         Msisdn.TryNormalize(request.OwnerContact, out var contact);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow.UtcDateTime;
 
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var keys = imeis.Select(i => i.Key).ToList();

@@ -4,19 +4,24 @@ using DeviceRegistry.Eir;
 namespace DeviceRegistry.Registrations;
 
 /// <summary>
-/// Feeds the EIR decision index from the registration tables: an IMEI is Registered when its live
-/// registration is effective (paid or exempt), Blocked while it has an unlifted block (stolen or no
-/// registration). Plain SQL: this runs over every registered IMEI at start.
+/// What the registration tables say about IMEIs, for the attach decision: Registered when the live
+/// registration is effective (paid or exempt), Stolen and BlockedNoRegistration while such a block is
+/// unlifted. Plain SQL: this runs over every registered or blocked IMEI when the EIR index loads, and
+/// for one IMEI when the status query asks.
 /// </summary>
 public sealed class RegistrationDeviceStatusSource : IDeviceStatusSource
 {
     private static string StatusSql(string registeredFilter, string blockedFilter) => $"""
-        SELECT imei, MAX(registered), MAX(blocked) FROM (
-            SELECT r.imei AS imei, 1 AS registered, 0 AS blocked
+        SELECT imei, MAX(registered), MAX(stolen), MAX(unregistered) FROM (
+            SELECT r.imei AS imei, 1 AS registered, 0 AS stolen, 0 AS unregistered
             FROM registered_imeis r JOIN registrations g ON g.id = r.registration_id
-            WHERE g.status = 'Effective' {registeredFilter}
+            WHERE g.status = '{nameof(RegistrationStatus.Effective)}' {registeredFilter}
             UNION ALL
-            SELECT b.imei, 0, 1 FROM imei_blocks b WHERE b.lifted_at IS NULL {blockedFilter}
+            SELECT b.imei,
+                0,
+                CASE WHEN b.reason = '{nameof(BlockReason.Stolen)}' THEN 1 ELSE 0 END,
+                CASE WHEN b.reason = '{nameof(BlockReason.NoRegistration)}' THEN 1 ELSE 0 END
+            FROM imei_blocks b WHERE b.lifted_at IS NULL {blockedFilter}
         ) s GROUP BY imei
         """;
 
@@ -43,17 +48,25 @@ public sealed class RegistrationDeviceStatusSource : IDeviceStatusSource
         while (await reader.ReadAsync(ct))
         {
             var flags = DeviceStatusFlags.None;
-            if (Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            if (IsSet(reader, 1))
             {
                 flags |= DeviceStatusFlags.Registered;
             }
 
-            if (Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            if (IsSet(reader, 2))
             {
-                flags |= DeviceStatusFlags.Blocked;
+                flags |= DeviceStatusFlags.Stolen;
+            }
+
+            if (IsSet(reader, 3))
+            {
+                flags |= DeviceStatusFlags.BlockedNoRegistration;
             }
 
             report(reader.GetInt64(0), flags);
         }
     }
+
+    private static bool IsSet(DbDataReader reader, int column) =>
+        Convert.ToInt32(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture) == 1;
 }

@@ -1,28 +1,22 @@
+using DeviceRegistry.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace DeviceRegistry.Registrations;
 
 public static class RegistrationServiceCollectionExtensions
 {
     /// <summary>
-    /// The registration settings and the SMS sender (a file sender when <c>Registration:SmsOutboxFile</c>
-    /// is set, otherwise the logging one). A host that registers its own <see cref="ISmsSender"/> first keeps it.
+    /// The registration settings and, when <c>Registration:SmsOutboxFile</c> is set, the file SMS sender.
+    /// Without a configured sender there is none: enforcement keeps warnings pending and says so.
+    /// A host adds its gateway as another <see cref="ISmsSender"/>; the last one registered is used.
     /// </summary>
     public static IServiceCollection AddRegistrations(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = RegistrationSettings.FromConfiguration(configuration);
-        services.TryAddSingleton(settings);
-        services.AddLogging();
-        if (settings.SmsOutboxFile is { } file)
+        services.AddSettings<RegistrationSettings>(configuration, RegistrationSettings.Section);
+        if (Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section).SmsOutboxFile is { Length: > 0 } file)
         {
-            services.TryAddSingleton<ISmsSender>(new FileSmsSender(file));
-        }
-        else
-        {
-            services.TryAddSingleton<ISmsSender>(sp => new LoggingSmsSender(sp.GetRequiredService<ILogger<LoggingSmsSender>>()));
+            services.AddSingleton<ISmsSender>(new FileSmsSender(file));
         }
 
         return services;

@@ -1,28 +1,32 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using DeviceRegistry.Infrastructure;
 
 namespace DeviceRegistry.Registrations;
 
-/// <summary>The <c>Registration</c> configuration section.</summary>
-public sealed class RegistrationSettings
+/// <summary>The <c>Registration</c> section: the registration window, its warnings and its daily enforcement.</summary>
+public sealed class RegistrationSettings : ISettingsSection
 {
+    public const string Section = "Registration";
+
+    private static readonly int[] DefaultWarningDays = [1, 20, 27, 30];
+
     /// <summary>Days an unregistered IMEI may be used with a home-network SIM; day 1 is the first home sighting.</summary>
-    public int WindowDays { get; init; } = 30;
+    public int WindowDays { get; set; } = 30;
 
-    /// <summary>Window days on which a warning SMS is due (day 1 = first home sighting).</summary>
-    public IReadOnlyList<int> WarningDays { get; init; } = [1, 20, 27, 30];
+    /// <summary>Window days on which a warning SMS is due (day 1 = first home sighting); unset: 1, 20, 27, 30 (those inside the window).</summary>
+    public IReadOnlyList<int>? WarningDays { get; set; }
 
-    /// <summary>Quartz cron expression of the daily enforcement (default 00:30 every day).</summary>
-    public string EnforcementCron { get; init; } = "0 30 0 * * ?";
+    /// <summary>Quartz cron expression of the daily enforcement (default 00:30 every day, in the registry's time zone).</summary>
+    public string EnforcementCron { get; set; } = "0 30 0 * * ?";
 
     /// <summary>Items per transaction in an enforcement run.</summary>
-    public int EnforcementBatchSize { get; init; } = 500;
+    public int EnforcementBatchSize { get; set; } = 500;
 
-    /// <summary>The time zone whose calendar date is "today" (Azerbaijan).</summary>
-    public string TimeZone { get; init; } = "Asia/Baku";
+    /// <summary>When set, warnings are delivered by appending them to this file (for demos and manual checks).</summary>
+    public string? SmsOutboxFile { get; set; }
 
-    /// <summary>When set, the default SMS sender appends messages to this file instead of only logging them.</summary>
-    public string? SmsOutboxFile { get; init; }
+    /// <summary>The warning days in force, in order.</summary>
+    public IReadOnlyList<int> DueWarningDays =>
+        (WarningDays ?? DefaultWarningDays.Where(d => d <= WindowDays).ToArray()).Distinct().Order().ToArray();
 
     /// <summary>The last day an IMEI whose window started on <paramref name="windowStart"/> may be used unregistered.</summary>
     public DateOnly Deadline(DateOnly windowStart) => windowStart.AddDays(WindowDays - 1);
@@ -30,96 +34,35 @@ public sealed class RegistrationSettings
     /// <summary>The first blocked day: the day after the deadline.</summary>
     public DateOnly BlockDate(DateOnly windowStart) => windowStart.AddDays(WindowDays);
 
+    /// <summary>Whether the window that started on <paramref name="windowStart"/> is over on <paramref name="date"/>.</summary>
+    public bool IsWindowOver(DateOnly windowStart, DateOnly date) => date >= BlockDate(windowStart);
+
     /// <summary>The window day number of <paramref name="date"/>: 1 on the first home sighting.</summary>
     public static int DayOfWindow(DateOnly windowStart, DateOnly date) => date.DayNumber - windowStart.DayNumber + 1;
 
-    public DateOnly Today(TimeProvider clock) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), ResolveTimeZone()).DateTime);
-
-    /// <summary>
-    /// The registry's time zone. A machine without time-zone data still knows Baku: UTC+4 with no
-    /// daylight saving since 2016. Any other unknown zone is a configuration error, not a silent UTC.
-    /// </summary>
-    public TimeZoneInfo ResolveTimeZone()
+    public IEnumerable<string> Validate(string section)
     {
-        try
+        if (WindowDays is < 1 or > 3650)
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        }
-        catch (TimeZoneNotFoundException) when (TimeZone == "Asia/Baku")
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Asia/Baku", TimeSpan.FromHours(4), "Baku", "Baku");
-        }
-        catch (TimeZoneNotFoundException ex)
-        {
-            throw new InvalidOperationException($"Registration:TimeZone '{TimeZone}' is not a time zone this machine knows.", ex);
-        }
-    }
-
-    public static RegistrationSettings FromConfiguration(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Registration");
-        var defaults = new RegistrationSettings();
-        var windowDays = ReadInt(section, "WindowDays", defaults.WindowDays);
-        if (windowDays < 1)
-        {
-            throw new InvalidOperationException($"Registration:WindowDays is {windowDays}; it must be at least 1.");
+            yield return $"{section}:WindowDays is {WindowDays}; it must be a whole number of days from 1 to 3650";
         }
 
-        IReadOnlyList<int> warningDays = defaults.WarningDays;
-        var warningSection = section.GetSection("WarningDays");
-        var children = warningSection.GetChildren().ToList();
-        if (children.Count > 0 || !string.IsNullOrWhiteSpace(warningSection.Value))
+        foreach (var day in WarningDays ?? [])
         {
-            var texts = children.Count > 0
-                ? children.Select(c => c.Value ?? string.Empty)
-                : warningSection.Value!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var list = new List<int>();
-            foreach (var text in texts)
+            if (day < 1 || day > WindowDays)
             {
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var day) || day < 1 || day > windowDays)
-                {
-                    throw new InvalidOperationException(
-                        $"Registration:WarningDays has '{text}'; each warning day must be a whole number from 1 to WindowDays ({windowDays}).");
-                }
-
-                list.Add(day);
+                yield return $"{section}:WarningDays has {day}; each warning day must be a whole number from 1 to {section}:WindowDays ({WindowDays})";
             }
-
-            warningDays = list.Distinct().Order().ToList();
-        }
-        else if (warningDays.Any(d => d > windowDays))
-        {
-            warningDays = warningDays.Where(d => d <= windowDays).ToList();
         }
 
-        var batch = ReadInt(section, "EnforcementBatchSize", defaults.EnforcementBatchSize);
-        if (batch < 1)
+        if (EnforcementBatchSize < 1)
         {
-            throw new InvalidOperationException($"Registration:EnforcementBatchSize is {batch}; it must be at least 1.");
+            yield return $"{section}:EnforcementBatchSize is {EnforcementBatchSize}; it must be at least 1";
         }
 
-        return new RegistrationSettings
+        if (!Quartz.CronExpression.TryParse(EnforcementCron, out _))
         {
-            WindowDays = windowDays,
-            WarningDays = warningDays,
-            EnforcementCron = section["EnforcementCron"] is { Length: > 0 } cron ? cron : defaults.EnforcementCron,
-            EnforcementBatchSize = batch,
-            TimeZone = section["TimeZone"] is { Length: > 0 } tz ? tz : defaults.TimeZone,
-            SmsOutboxFile = section["SmsOutboxFile"] is { Length: > 0 } file ? file : null,
-        };
-    }
-
-    private static int ReadInt(IConfiguration section, string key, int fallback)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
+            yield return $"{section}:EnforcementCron is '{EnforcementCron}'; it must be a Quartz cron expression such as \"0 30 0 * * ?\"";
         }
-
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidOperationException($"Registration:{key} is '{text}'; it must be a whole number.");
     }
 }

@@ -42,7 +42,7 @@ internal sealed class LiftStolenBlockValidator : AbstractValidator<LiftStolenBlo
     }
 }
 
-internal sealed class ReportStolenHandler(RegistryDbContext db, RegistrationSettings settings, TimeProvider clock) : IRequestHandler<ReportStolen, ImeiBlock>
+internal sealed class ReportStolenHandler(RegistryDbContext db, Infrastructure.RegistryClock clock) : IRequestHandler<ReportStolen, ImeiBlock>
 {
     public async Task<ImeiBlock> Handle(ReportStolen request, CancellationToken cancellationToken)
     {
@@ -57,8 +57,8 @@ internal sealed class ReportStolenHandler(RegistryDbContext db, RegistrationSett
             return existing;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = settings.Today(clock);
+        var now = clock.UtcNow.UtcDateTime;
+        var today = clock.Today();
         var block = await db.Set<ImeiBlock>().FirstOrDefaultAsync(
             b => b.Imei == imei.Key && b.Reason == BlockReason.Stolen && b.BlockedOn == today, cancellationToken);
         if (block is null)

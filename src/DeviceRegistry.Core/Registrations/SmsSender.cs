@@ -1,26 +1,18 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 
 namespace DeviceRegistry.Registrations;
 
 /// <summary>An SMS on its way out. <see cref="MessageId"/> is stable across retries so a gateway can drop a repeat.</summary>
 public sealed record OutgoingSms(long MessageId, string Msisdn, string Body);
 
-/// <summary>Delivers SMS messages (an operator's SMSC, an SMS gateway). Throwing leaves the message queued for the next run.</summary>
+/// <summary>
+/// Delivers SMS messages (an operator's SMSC, an SMS gateway). Returning means the gateway accepted the
+/// message; throwing leaves it queued for the next run. With no sender registered, nothing is marked sent.
+/// </summary>
 public interface ISmsSender
 {
     Task SendAsync(OutgoingSms message, CancellationToken ct);
-}
-
-/// <summary>The default sender when no gateway is configured: writes each message to the log.</summary>
-public sealed class LoggingSmsSender(ILogger<LoggingSmsSender> logger) : ISmsSender
-{
-    public Task SendAsync(OutgoingSms message, CancellationToken ct)
-    {
-        logger.LogInformation("SMS {MessageId} to {Msisdn}: {Body}", message.MessageId, message.Msisdn, message.Body);
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>Appends each message as one line (id, number, text) to a file, for demos and manual checks.</summary>

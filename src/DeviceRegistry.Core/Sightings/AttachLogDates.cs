@@ -12,11 +12,11 @@ internal enum DateProblem
 /// <summary>
 /// Reads the date of an attach-log row from ASCII bytes without allocating: <c>YYYYMMDD</c>,
 /// <c>YYYY-MM-DD</c> (already local dates), or an ISO-8601 date-time with <c>Z</c> or an offset,
-/// which is moved to the local date in the configured UTC offset.
+/// which is moved to its date in the registry's time zone (<see cref="Infrastructure.ZoneOffsets"/>).
 /// </summary>
 internal static class AttachLogDates
 {
-    public static DateProblem TryParse(ReadOnlySpan<byte> s, int localOffsetMinutes, out DateOnly date)
+    public static DateProblem TryParse(ReadOnlySpan<byte> s, Infrastructure.ZoneOffsets zone, out DateOnly date)
     {
         date = default;
         if (s.IsEmpty)
@@ -32,7 +32,7 @@ internal static class AttachLogDates
                 return DateProblem.BadForm;
             }
 
-            return Make(year, month, day, 0, out date);
+            return Make(year, month, day, out date);
         }
 
         if (s.Length < 10 || s[4] != '-' || s[7] != '-'
@@ -43,7 +43,7 @@ internal static class AttachLogDates
 
         if (s.Length == 10)
         {
-            return Make(year, month, day, 0, out date);
+            return Make(year, month, day, out date);
         }
 
         // date-time: T or space, hh:mm[:ss[.fraction]], then Z or ±hh[:mm]
@@ -112,11 +112,29 @@ internal static class AttachLogDates
             return DateProblem.BadForm;
         }
 
-        var localMinutes = (hour * 60) + minute - zoneMinutes + localOffsetMinutes;
-        return Make(year, month, day, (int)Math.Floor(localMinutes / 1440.0), out date);
+        var problem = Make(year, month, day, out var written);
+        if (problem != DateProblem.None)
+        {
+            return problem;
+        }
+
+        var utcMinute = ((long)written.DayNumber * 1440) + (hour * 60) + minute - zoneMinutes;
+        if (utcMinute < 1440 || written.DayNumber >= DateOnly.MaxValue.DayNumber)
+        {
+            return DateProblem.NotARealDate;
+        }
+
+        var localDay = (long)Math.Floor((utcMinute + zone.OffsetMinutesAt(utcMinute)) / 1440.0);
+        if (localDay < DateOnly.MinValue.DayNumber || localDay > DateOnly.MaxValue.DayNumber)
+        {
+            return DateProblem.NotARealDate;
+        }
+
+        date = DateOnly.FromDayNumber((int)localDay);
+        return DateProblem.None;
     }
 
-    private static DateProblem Make(int year, int month, int day, int shiftDays, out DateOnly date)
+    private static DateProblem Make(int year, int month, int day, out DateOnly date)
     {
         date = default;
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
@@ -125,16 +143,6 @@ internal static class AttachLogDates
         }
 
         date = new DateOnly(year, month, day);
-        if (shiftDays != 0)
-        {
-            if ((shiftDays < 0 && date.DayNumber == DateOnly.MinValue.DayNumber) || (shiftDays > 0 && date == DateOnly.MaxValue))
-            {
-                return DateProblem.NotARealDate;
-            }
-
-            date = date.AddDays(shiftDays);
-        }
-
         return DateProblem.None;
     }
 

@@ -50,8 +50,10 @@ public sealed record IngestFileResult
 /// full chunks into the store, all in one transaction that is rolled back when the share of bad rows
 /// exceeds the allowed ratio. Records an ingest_runs row either way. Plain code, no EF.
 /// </summary>
-public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings settings, TimeProvider clock)
+public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings settings, Infrastructure.RegistryClock registryClock, Identifiers.HomeNetworks homeNetworks)
 {
+    private readonly TimeProvider clock = registryClock.Time;
+
     public async Task<IngestFileResult> IngestAsync(string path, string? defaultOperator, double maxBadRatio,
         IProgress<IngestProgress>? progress = null, CancellationToken ct = default)
     {
@@ -63,7 +65,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             return new IngestFileResult { Path = path, Outcome = IngestOutcome.Missing, Message = $"{path}: no such file" };
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(settings.UtcOffset).DateTime);
+        var today = registryClock.Today();
         var rejectsPath = RejectsFile.PathFor(fullPath);
         await using var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var totalBytes = file.Length;
@@ -71,7 +73,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
         AttachLogReader reader;
         try
         {
-            reader = AttachLogReader.Open(file, settings.UtcOffset, today, defaultOperator is not null);
+            reader = AttachLogReader.Open(file, registryClock.Offsets(), today, defaultOperator is not null);
         }
         catch (AttachLogFormatException ex)
         {
@@ -105,8 +107,8 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             var operatorIds = new List<int>();
             // Two buffers: one fills while the other is merged on another thread (on PostgreSQL the
             // server works meanwhile too). At most one merge runs at a time on the connection.
-            var buffer = new SightingBuffer(settings.BufferSize);
-            var spare = new SightingBuffer(settings.BufferSize);
+            var buffer = new SightingBuffer(settings.BufferSize, homeNetworks);
+            var spare = new SightingBuffer(settings.BufferSize, homeNetworks);
             Task<MergeCounts>? merging = null;
             var counts = default(MergeCounts);
             RejectsFile? rejects = null;

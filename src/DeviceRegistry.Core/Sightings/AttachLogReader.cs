@@ -37,7 +37,7 @@ internal sealed class AttachLogReader : IDisposable
 
     private readonly Stream stream;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly int localOffsetMinutes;
+    private readonly Infrastructure.ZoneOffsets zone;
     private readonly DateOnly today;
     private readonly bool hasDefaultOperator;
     private readonly List<byte[]> operatorKeys = [];
@@ -60,10 +60,10 @@ internal sealed class AttachLogReader : IDisposable
     private int currentLineStart;
     private byte[]? hashResult;
 
-    private AttachLogReader(Stream stream, TimeSpan utcOffset, DateOnly today, bool hasDefaultOperator)
+    private AttachLogReader(Stream stream, Infrastructure.ZoneOffsets zone, DateOnly today, bool hasDefaultOperator)
     {
         this.stream = stream;
-        localOffsetMinutes = (int)utcOffset.TotalMinutes;
+        this.zone = zone;
         this.today = today;
         this.hasDefaultOperator = hasDefaultOperator;
     }
@@ -91,9 +91,9 @@ internal sealed class AttachLogReader : IDisposable
     public string BadLine { get; private set; } = string.Empty;
 
     /// <summary>Opens the file and reads its header; throws <see cref="AttachLogFormatException"/> when it is unusable.</summary>
-    public static AttachLogReader Open(Stream stream, TimeSpan utcOffset, DateOnly today, bool hasDefaultOperator)
+    public static AttachLogReader Open(Stream stream, Infrastructure.ZoneOffsets zone, DateOnly today, bool hasDefaultOperator)
     {
-        var reader = new AttachLogReader(stream, utcOffset, today, hasDefaultOperator);
+        var reader = new AttachLogReader(stream, zone, today, hasDefaultOperator);
         try
         {
             reader.ReadHeader();
@@ -252,7 +252,7 @@ internal sealed class AttachLogReader : IDisposable
 
         List<string>? problems = null;
         var dateField = Field(fields, dateColumn);
-        var dateProblem = AttachLogDates.TryParse(dateField, localOffsetMinutes, out row.Date);
+        var dateProblem = AttachLogDates.TryParse(dateField, zone, out row.Date);
         if (dateProblem != DateProblem.None)
         {
             (problems ??= []).Add(DescribeDate(dateField, dateProblem));
@@ -260,7 +260,7 @@ internal sealed class AttachLogReader : IDisposable
         else if (row.Date > today)
         {
             (problems ??= []).Add(
-                $"{DateColumnName}: {row.Date:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd} at UTC{FormatOffset(localOffsetMinutes)})");
+                $"{DateColumnName}: {row.Date:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd} in {zone.Zone.Id})");
         }
 
         var imeiField = Field(fields, imeiColumn);
@@ -467,13 +467,6 @@ internal sealed class AttachLogReader : IDisposable
     {
         var text = Encoding.UTF8.GetString(field.Length > 64 ? field[..64] : field);
         return field.Length > 64 ? text + "…" : text;
-    }
-
-    private static string FormatOffset(int minutes)
-    {
-        var sign = minutes < 0 ? "-" : "+";
-        minutes = Math.Abs(minutes);
-        return string.Create(CultureInfo.InvariantCulture, $"{sign}{minutes / 60:00}:{minutes % 60:00}");
     }
 
     /// <summary>The bytes of field i of the current line (unquoted and trimmed).</summary>

@@ -30,12 +30,12 @@ public sealed class IngestFileValidator : AbstractValidator<IngestFile>
     }
 }
 
-public sealed class IngestFileHandler(RegistryDatabase database, IConfiguration configuration, TimeProvider clock)
+public sealed class IngestFileHandler(RegistryDatabase database, IngestSettings settings, Infrastructure.RegistryClock clock, Identifiers.HomeNetworks homeNetworks)
     : IRequestHandler<IngestFile, IngestFileResult>
 {
     public Task<IngestFileResult> Handle(IngestFile request, CancellationToken cancellationToken)
     {
-        var ingester = new AttachLogIngester(database, IngestSettings.FromConfiguration(configuration), clock);
+        var ingester = new AttachLogIngester(database, settings, clock, homeNetworks);
         return ingester.IngestAsync(request.Path, request.OperatorName?.Trim(), request.MaxBadRatio, request.Progress, cancellationToken);
     }
 }

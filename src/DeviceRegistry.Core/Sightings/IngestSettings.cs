@@ -1,66 +1,51 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using DeviceRegistry.Infrastructure;
 
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// <c>Ingest:UtcOffset</c> (the offset whose local date a timestamp is counted on; default +04:00,
-/// Baku) and <c>Ingest:BufferSize</c> (how many distinct sighting keys are aggregated in memory
-/// before a chunk is merged; default 500,000, about 60 MB).
+/// The <c>Ingest</c> section. Timestamps count on their date in the registry's time zone
+/// (<c>Registry:TimeZone</c>), like every other date of the registry.
 /// </summary>
-public sealed record IngestSettings
+public sealed class IngestSettings : ISettingsSection
 {
-    public static readonly TimeSpan DefaultUtcOffset = TimeSpan.FromHours(4);
+    public const string Section = "Ingest";
 
-    public TimeSpan UtcOffset { get; init; } = DefaultUtcOffset;
+    /// <summary>How many distinct sighting keys are aggregated in memory before a chunk is merged (about 120 bytes each).</summary>
+    public int BufferSize { get; set; } = 500_000;
 
-    public int BufferSize { get; init; } = 500_000;
-
-    public static IngestSettings FromConfiguration(IConfiguration configuration)
+    public IEnumerable<string> Validate(string section)
     {
-        var settings = new IngestSettings();
-        var offsetText = configuration["Ingest:UtcOffset"];
-        if (!string.IsNullOrWhiteSpace(offsetText))
+        if (BufferSize < 1)
         {
-            settings = settings with { UtcOffset = ParseOffset(offsetText) };
+            yield return $"{section}:BufferSize is {BufferSize}; it must be a whole number of at least 1";
         }
-
-        var bufferText = configuration["Ingest:BufferSize"];
-        if (!string.IsNullOrWhiteSpace(bufferText))
-        {
-            if (!int.TryParse(bufferText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) || size < 1)
-            {
-                throw new InvalidOperationException($"Ingest:BufferSize is '{bufferText}'; it must be a whole number of at least 1.");
-            }
-
-            settings = settings with { BufferSize = size };
-        }
-
-        return settings;
     }
+}
 
-    /// <summary>Reads <c>Z</c>, <c>+04:00</c>, <c>-03:30</c> or <c>+0530</c>.</summary>
-    public static TimeSpan ParseOffset(string text)
+/// <summary>The <c>Sightings</c> section: how long sightings are kept, and when the web host drops older months.</summary>
+public sealed class SightingsSettings : ISettingsSection
+{
+    public const string Section = "Sightings";
+
+    /// <summary>The sightings retention runs monthly by default: dropping a month is the unit of retention.</summary>
+    public const string DefaultRetentionCron = "0 0 2 1 * ?";
+
+    /// <summary>Months kept before the current one.</summary>
+    public int RetentionMonths { get; set; } = 6;
+
+    /// <summary>Quartz cron expression of the retention job, in the registry's time zone.</summary>
+    public string RetentionCron { get; set; } = DefaultRetentionCron;
+
+    public IEnumerable<string> Validate(string section)
     {
-        var t = text.Trim();
-        if (t is "Z" or "z")
+        if (RetentionMonths < 1)
         {
-            return TimeSpan.Zero;
+            yield return $"{section}:RetentionMonths is {RetentionMonths}; it must be a whole number of months, at least 1";
         }
 
-        var negative = t.StartsWith('-');
-        var body = t.TrimStart('+', '-').Replace(":", "", StringComparison.Ordinal);
-        if (body.Length is 2 or 4 && body.All(char.IsAsciiDigit))
+        if (!Quartz.CronExpression.TryParse(RetentionCron, out _))
         {
-            var hours = int.Parse(body.AsSpan(0, 2), CultureInfo.InvariantCulture);
-            var minutes = body.Length == 4 ? int.Parse(body.AsSpan(2, 2), CultureInfo.InvariantCulture) : 0;
-            if (hours <= 14 && minutes <= 59)
-            {
-                var offset = new TimeSpan(hours, minutes, 0);
-                return negative ? -offset : offset;
-            }
+            yield return $"{section}:RetentionCron is '{RetentionCron}'; it must be a Quartz cron expression such as \"{DefaultRetentionCron}\"";
         }
-
-        throw new InvalidOperationException($"Ingest:UtcOffset is '{text}'; write it as Z or ±hh:mm, e.g. +04:00.");
     }
 }

@@ -94,15 +94,15 @@ public sealed class SightingBuffer
     private readonly List<KeyValuePair<long, ImeiAggregate>> sortedImeis = [];
     private bool sortedIsCurrent;
 
-    private readonly int[] homeMccs;
+    private readonly Identifiers.HomeNetworks homeNetworks;
 
     /// <param name="capacity">Distinct keys held before <see cref="IsFull"/>.</param>
-    /// <param name="homeMccs">The MCCs whose SIMs start a registration window (default: 400, Azerbaijan).</param>
-    public SightingBuffer(int capacity, IEnumerable<int>? homeMccs = null)
+    /// <param name="homeNetworks">The networks whose SIMs start a registration window.</param>
+    public SightingBuffer(int capacity, Identifiers.HomeNetworks homeNetworks)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
-        this.homeMccs = homeMccs?.Distinct().ToArray() ?? [Identifiers.Imsi.HomeMcc];
+        this.homeNetworks = homeNetworks;
         sightings = new Dictionary<SightingKey, SightingAggregate>(Math.Min(capacity, 1 << 20));
     }
 
@@ -170,25 +170,8 @@ public sealed class SightingBuffer
         return msisdn.CompareTo(currentMsisdn) > 0;
     }
 
-    /// <summary>Whether the IMSI's MCC (its first three digits) is one of the home MCCs: such a SIM starts the registration window.</summary>
-    public bool IsHomeNetwork(PackedDigits imsi)
-    {
-        if (imsi.Length < 3)
-        {
-            return false;
-        }
-
-        var mcc = imsi.Value / Pow10(imsi.Length - 3);
-        foreach (var home in homeMccs)
-        {
-            if (mcc == home)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the IMSI is of a home network (<c>Registry:HomeNetworks</c>): such a SIM starts the registration window.</summary>
+    public bool IsHomeNetwork(PackedDigits imsi) => homeNetworks.IsHome(imsi.Value, imsi.Length);
 
     public void Clear()
     {
@@ -251,16 +234,5 @@ public sealed class SightingBuffer
         }
 
         return sortedImeis;
-    }
-
-    private static long Pow10(int n)
-    {
-        long p = 1;
-        for (var k = 0; k < n; k++)
-        {
-            p *= 10;
-        }
-
-        return p;
     }
 }

@@ -40,17 +40,12 @@ public static class SightingsMerger
     /// <summary>The imei_changes source of a registration window start learnt from sightings.</summary>
     public const string ChangeSource = "sightings";
 
-    /// <summary>Validates and aggregates a batch of single sightings, then merges it.</summary>
-    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction,
-        IEnumerable<SightingRecord> records, CancellationToken ct = default) =>
-        MergeAsync(connection, transaction, records, DateTime.UtcNow, ct);
-
     /// <summary>Validates and aggregates a batch of single sightings, then merges it; imei_changes rows carry <paramref name="changedAtUtc"/>.</summary>
     public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction,
-        IEnumerable<SightingRecord> records, DateTime changedAtUtc, CancellationToken ct = default)
+        IEnumerable<SightingRecord> records, Identifiers.HomeNetworks homeNetworks, DateTime changedAtUtc, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var buffer = new SightingBuffer(records.TryGetNonEnumeratedCount(out var n) ? Math.Max(n, 1) : 4096);
+        var buffer = new SightingBuffer(records.TryGetNonEnumeratedCount(out var n) ? Math.Max(n, 1) : 4096, homeNetworks);
         foreach (var r in records)
         {
             var problem = Identifiers.Imsi.Validate(r.Imsi);
@@ -75,10 +70,6 @@ public static class SightingsMerger
 
         return MergeAsync(connection, transaction, buffer, changedAtUtc, ct);
     }
-
-    /// <summary>Merges everything in <paramref name="buffer"/> (which is left as it was; the caller clears it).</summary>
-    public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer, CancellationToken ct = default) =>
-        MergeAsync(connection, transaction, buffer, DateTime.UtcNow, ct);
 
     /// <summary>Merges everything in <paramref name="buffer"/>; imei_changes rows carry <paramref name="changedAtUtc"/>.</summary>
     public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,

@@ -20,7 +20,7 @@ internal sealed class GeneratedDemoDataLoader(
     IMediator mediator,
     RegistryDbContext db,
     RegistrationSettings registration,
-    TimeProvider clock,
+    Infrastructure.RegistryClock clock,
     IOptions<DemoOptions> options) : IDemoDataLoader
 {
     /// <summary>
@@ -44,7 +44,7 @@ internal sealed class GeneratedDemoDataLoader(
     public async Task<IReadOnlyList<DemoImei>> LoadAsync(CancellationToken ct)
     {
         var settings = options.Value;
-        var today = registration.Today(clock);
+        var today = clock.Today();
         var data = DemoDataGenerator.Generate(settings.Seed, settings.Devices, settings.Days, today.AddDays(-settings.Days));
         var folder = Directory.CreateTempSubdirectory(DemoFolderPrefix);
         try
@@ -77,7 +77,7 @@ internal sealed class GeneratedDemoDataLoader(
             return [];
         }
 
-        var today = registration.Today(clock);
+        var today = clock.Today();
         var windowOpenedAfter = today.AddDays(-registration.WindowDays);
         var clones = db.Set<CloneStatus>().Where(c => c.Status == CloneStatusValues.Clone).Select(c => c.Imei);
         var registered = db.Set<RegisteredImei>().Select(r => r.Imei);

@@ -14,9 +14,9 @@ public static class EirEndpoints
 {
     public const string ApiRoot = "/n5g-eir-eic/v1";
 
-    private static readonly byte[] Whitelisted = Encoding.UTF8.GetBytes("{\"status\":\"WHITELISTED\"}");
-    private static readonly byte[] Blacklisted = Encoding.UTF8.GetBytes("{\"status\":\"BLACKLISTED\"}");
-    private static readonly byte[] Greylisted = Encoding.UTF8.GetBytes("{\"status\":\"GREYLISTED\"}");
+    private static readonly byte[] Whitelisted = StatusBody(EquipmentStatusWords.Whitelisted);
+    private static readonly byte[] Blacklisted = StatusBody(EquipmentStatusWords.Blacklisted);
+    private static readonly byte[] Greylisted = StatusBody(EquipmentStatusWords.Greylisted);
 
     public static RouteGroupBuilder MapEir(this IEndpointRouteBuilder endpoints)
     {
@@ -234,12 +234,9 @@ public static class EirEndpoints
         }
     }
 
-    private static string StatusText(EquipmentStatus status) => status switch
-    {
-        EquipmentStatus.Whitelisted => "WHITELISTED",
-        EquipmentStatus.Greylisted => "GREYLISTED",
-        _ => "BLACKLISTED",
-    };
+    private static string StatusText(EquipmentStatus status) => EquipmentStatusWords.Of(status);
+
+    private static byte[] StatusBody(string word) => Encoding.UTF8.GetBytes($"{{\"status\":\"{word}\"}}");
 
     private static Task WriteNotReadyAsync(HttpContext http)
     {

@@ -191,7 +191,7 @@ public sealed class DetectClonesTests
         using var output = new StringWriter();
         using var error = new StringWriter();
         var again = await DevReg.RunAsync(["detect", "--as-of", "2026-08-31"], output, error,
-            new Dictionary<string, string?>(db.Settings) { [DetectClonesHandler.MaxFlaggedShareKey] = "1" }); // the only IMEI seen since June
+            new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" }); // the only IMEI seen since June
         Assert.True(again == 0, error.ToString());
         await using (var context = db.CreateContext())
         {
@@ -267,7 +267,7 @@ public sealed class DetectClonesTests
             using var output = new StringWriter();
             using var error = new StringWriter();
             var allowed = await DevReg.RunAsync(["detect", "--as-of", "2026-05-31", "--rules", file], output, error,
-                new Dictionary<string, string?>(db.Settings) { [DetectClonesHandler.MaxFlaggedShareKey] = "0.2" });
+                new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "0.2" });
             Assert.True(allowed == 0, error.ToString());
             Assert.Equal(2, (await CountsAsync(db)).Statuses);
         }

@@ -1,3 +1,4 @@
+using DeviceRegistry.Web.Eir;
 using System.Net;
 using System.Text.Json;
 using DeviceRegistry.Data;

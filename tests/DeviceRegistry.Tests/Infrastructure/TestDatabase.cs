@@ -16,7 +16,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Provider = provider;
         ConnectionString = connectionString;
         this.sqliteDirectory = sqliteDirectory;
-        Database = new RegistryDatabase(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
+        Database = new RegistryDatabase(DatabaseOptions.For(provider, connectionString));
     }
 
     public DatabaseProvider Provider { get; }

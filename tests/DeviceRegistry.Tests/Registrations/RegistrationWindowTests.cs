@@ -1,3 +1,4 @@
+using DeviceRegistry.Eir;
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
 using DeviceRegistry.Devices;
@@ -29,7 +30,7 @@ public sealed class RegistrationWindowTests
             Assert.Equal(0, report.Blocked);
             var status = await f.SendAsync(new GetImeiStatus(Imei, AsOf: asOf));
             Assert.Equal(DeviceStatus.InWindow, status.Status);
-            Assert.Equal(AttachDecision.GREYLISTED, status.Decision);
+            Assert.Equal(EquipmentStatus.Greylisted, status.Decision);
             Assert.Equal(new DateOnly(2024, 3, 30), status.Deadline);
             Assert.Equal(day, status.DayOfWindow);
         }
@@ -38,21 +39,21 @@ public sealed class RegistrationWindowTests
         // Before the day's enforcement run the window is over and attach checks are already refused.
         var ended = await f.SendAsync(new GetImeiStatus(Imei, "400011234567890", AsOf: day31));
         Assert.Equal(DeviceStatus.WindowEnded, ended.Status);
-        Assert.Equal(AttachDecision.BLACKLISTED, ended.Decision);
+        Assert.Equal(EquipmentStatus.Blacklisted, ended.Decision);
         Assert.Equal(1, (await f.SendAsync(new EnforceRegistrationWindow(day31))).Blocked);
         var blocked = await f.SendAsync(new GetImeiStatus(Imei, AsOf: day31));
         Assert.Equal(DeviceStatus.BlockedNoRegistration, blocked.Status);
-        Assert.Equal(AttachDecision.BLACKLISTED, blocked.Decision);
+        Assert.Equal(EquipmentStatus.Blacklisted, blocked.Decision);
         Assert.Equal(day31, blocked.BlockedSince);
         Assert.Equal(0, (await f.SendAsync(new EnforceRegistrationWindow(day31))).Blocked);
 
         var registration = await f.SendAsync(RegistrationFixture.Individual(Imei) with { RegisteredOn = new DateOnly(2024, 4, 2) });
-        Assert.Equal(AttachDecision.BLACKLISTED, (await f.SendAsync(new GetImeiStatus(Imei, AsOf: new DateOnly(2024, 4, 2)))).Decision);
+        Assert.Equal(EquipmentStatus.Blacklisted, (await f.SendAsync(new GetImeiStatus(Imei, AsOf: new DateOnly(2024, 4, 2)))).Decision);
         var paid = await f.SendAsync(new ConfirmPayment(registration.PaymentReference!, registration.DutyAzn));
         Assert.Equal(1, paid.BlocksLifted);
         var lifted = await f.SendAsync(new GetImeiStatus(Imei, AsOf: new DateOnly(2024, 4, 3)));
         Assert.Equal(DeviceStatus.Registered, lifted.Status);
-        Assert.Equal(AttachDecision.WHITELISTED, lifted.Decision);
+        Assert.Equal(EquipmentStatus.Whitelisted, lifted.Decision);
 
         Assert.Equal(0, (await f.SendAsync(new EnforceRegistrationWindow(new DateOnly(2024, 4, 3)))).Blocked);
         await using var context = f.Db.CreateContext();
@@ -155,8 +156,8 @@ public sealed class RegistrationWindowTests
         Assert.Equal(0, (await f.SendAsync(new EnforceRegistrationWindow(new DateOnly(2024, 12, 1)))).Blocked);
         Assert.Equal(DeviceStatus.RoamingOnly, (await f.SendAsync(new GetImeiStatus("490154203237518"))).Status);
 
-        Assert.Equal(AttachDecision.WHITELISTED, (await f.SendAsync(new GetImeiStatus("260531793113837", "400011111111111"))).Decision);
-        Assert.Equal(AttachDecision.BLACKLISTED, (await f.SendAsync(new GetImeiStatus("260531793113837", "400012222222222"))).Decision);
+        Assert.Equal(EquipmentStatus.Whitelisted, (await f.SendAsync(new GetImeiStatus("260531793113837", "400011111111111"))).Decision);
+        Assert.Equal(EquipmentStatus.Blacklisted, (await f.SendAsync(new GetImeiStatus("260531793113837", "400012222222222"))).Decision);
 
         await f.SendAsync(new ReportStolen("352936001349777", "police report 17"));
         Assert.Equal(DeviceStatus.Stolen, (await f.SendAsync(new GetImeiStatus("352936001349777"))).Status);

@@ -104,7 +104,7 @@ public sealed class IngestTests
         var file = kit.WriteLines("bad.csv", lines);
         // 2026-03-11 01:00 in Baku: the 11th is today, the 12th is in the future
         var clock = new FixedClock(new DateTimeOffset(2026, 3, 10, 21, 0, 0, TimeSpan.Zero));
-        var ingester = new AttachLogIngester(db.Database, new IngestSettings(), clock);
+        var ingester = new AttachLogIngester(db.Database, new IngestSettings(), new DeviceRegistry.Infrastructure.RegistryClock(clock, new DeviceRegistry.Infrastructure.RegistrySettings()), new DeviceRegistry.Identifiers.HomeNetworks(["400"]));
 
         var result = await ingester.IngestAsync(file, defaultOperator: null, maxBadRatio: 1.0);
 
@@ -479,27 +479,32 @@ public sealed class IngestTests
     [InlineData("2026-03-01 23:00:00.5+0400", "2026-03-01")]
     [InlineData("2026-03-02T02:00+03", "2026-03-02")]
     [InlineData("2026-12-31T20:30:00Z", "2027-01-01")]
-    public void Dates_and_timestamps_become_local_dates_at_plus_four(string text, string expected)
+    public void Dates_and_timestamps_become_dates_in_the_registry_time_zone_Baku(string text, string expected)
     {
-        var problem = AttachLogDates.TryParse(System.Text.Encoding.ASCII.GetBytes(text), 240, out var date);
+        var zone = new DeviceRegistry.Infrastructure.ZoneOffsets(DeviceRegistry.Infrastructure.RegistryClock.FindZone("Asia/Baku"));
+        var problem = AttachLogDates.TryParse(System.Text.Encoding.ASCII.GetBytes(text), zone, out var date);
         Assert.Equal(DateProblem.None, problem);
         Assert.Equal(expected, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
-    [Fact]
-    public void The_UTC_offset_setting_is_read_and_checked()
+    [Theory]
+    // Europe/Berlin: +01:00 in winter, +02:00 in summer; the date follows the offset in force at that instant.
+    [InlineData("2026-01-15T23:30:00Z", "2026-01-16")]
+    [InlineData("2026-07-15T22:30:00Z", "2026-07-16")]
+    [InlineData("2026-07-15T21:30:00Z", "2026-07-15")]
+    [InlineData("2026-03-29T00:59:00Z", "2026-03-29")]
+    public void A_time_zone_with_daylight_saving_counts_each_timestamp_at_its_own_offset(string text, string expected)
     {
-        Assert.Equal(TimeSpan.FromHours(4), IngestSettings.FromConfiguration(new ConfigurationBuilder().Build()).UtcOffset);
-        Assert.Equal(TimeSpan.FromMinutes(-210), IngestSettings.ParseOffset("-03:30"));
-        var ex = Assert.Throws<InvalidOperationException>(() => IngestSettings.ParseOffset("Baku"));
-        Assert.Contains("Ingest:UtcOffset", ex.Message, StringComparison.Ordinal);
+        var zone = new DeviceRegistry.Infrastructure.ZoneOffsets(DeviceRegistry.Infrastructure.RegistryClock.FindZone("Europe/Berlin"));
+        Assert.Equal(DateProblem.None, AttachLogDates.TryParse(System.Text.Encoding.ASCII.GetBytes(text), zone, out var date));
+        Assert.Equal(expected, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     private static async Task<MergeCounts> MergeAsync(TestDatabase db, IEnumerable<SightingRecord> records)
     {
         await using var connection = await db.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var counts = await SightingsMerger.MergeAsync(connection, transaction, records);
+        var counts = await SightingsMerger.MergeAsync(connection, transaction, records, new DeviceRegistry.Identifiers.HomeNetworks(["400"]), DateTime.UtcNow);
         await transaction.CommitAsync();
         return counts;
     }
@@ -567,10 +572,9 @@ public sealed class SightingsRetentionTests
             "20260815,35761300444848,400011000000001",
         ]);
         Assert.Equal(0, (await IngestTestKit.IngestAsync(db, file, "--operator", "Azercell")).ExitCode);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Sightings:RetentionMonths"] = "6" }).Build();
-
         await using var context = db.CreateContext();
-        var handler = new ApplySightingsRetentionHandler(context, configuration, TimeProvider.System);
+        var handler = new ApplySightingsRetentionHandler(context, new SightingsSettings { RetentionMonths = 6 },
+            new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()));
         // as of 2026-08-20 with 6 months: August and the six before it (February to July) stay
         var result = await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None);
 

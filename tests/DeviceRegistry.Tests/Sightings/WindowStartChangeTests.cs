@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
+using DeviceRegistry.Identifiers;
 using DeviceRegistry.Sightings;
 using DeviceRegistry.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -126,12 +127,7 @@ public sealed class WindowStartChangeTests
         ]), "--operator", "Azercell")).ExitCode);
         await using var context = db.CreateContext();
         var operatorId = (await context.Operators.SingleAsync()).Id;
-        var settings = EirSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Eir:HomeMccs:0"] = "400",
-            ["Eir:HomeMccs:1"] = "401",
-        }).Build());
-        var sink = new SqlSightingSink(db.Database, settings, new FixedClock(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero)));
+        var sink = new SqlSightingSink(db.Database, new HomeNetworks(["400", "401"]), new FixedClock(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero)));
         var day = new DateOnly(2026, 3, 4);
         CheckSighting[] batch =
         [

@@ -8,8 +8,8 @@ namespace DeviceRegistry.Tests.Web;
 /// <summary>Rows for the public-check tests, written straight into a test database.</summary>
 internal static class WebTestData
 {
-    // "Today" as the registry counts it (Registration:TimeZone, Baku by default), not the UTC date.
-    public static DateOnly Today => new DeviceRegistry.Registrations.RegistrationSettings().Today(TimeProvider.System);
+    // "Today" as the registry counts it (Registry:TimeZone, Baku by default), not the UTC date.
+    public static DateOnly Today => new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()).Today();
 
     /// <summary>The IMEI key (first 14 digits) of a 14- or 15-digit IMEI.</summary>
     public static long Key(string imei) => long.Parse(imei[..14], System.Globalization.CultureInfo.InvariantCulture);

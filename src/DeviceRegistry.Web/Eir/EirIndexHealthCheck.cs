@@ -1,6 +1,7 @@
+using DeviceRegistry.Eir;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace DeviceRegistry.Eir;
+namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
 /// Readiness of attach checks ("eir-index"): unhealthy until the index is loaded; degraded while the

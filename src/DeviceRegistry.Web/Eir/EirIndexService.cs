@@ -1,7 +1,8 @@
+using DeviceRegistry.Eir;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace DeviceRegistry.Eir;
+namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
 /// Loads the <see cref="EirIndex"/> at start (retrying while the database is unreachable) and keeps it

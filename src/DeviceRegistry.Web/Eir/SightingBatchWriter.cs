@@ -1,8 +1,9 @@
+using DeviceRegistry.Eir;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace DeviceRegistry.Eir;
+namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
 /// Takes check sightings off the request path: a bounded channel that a background loop drains in

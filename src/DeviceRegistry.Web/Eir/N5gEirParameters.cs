@@ -1,6 +1,7 @@
+using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
 
-namespace DeviceRegistry.Eir;
+namespace DeviceRegistry.Web.Eir;
 
 /// <summary>A rejected parameter, as TS 29.571 InvalidParam: the parameter's name and why.</summary>
 public sealed record InvalidParam(string Param, string Reason);
@@ -12,7 +13,7 @@ public static class EirCause
     public const string MandatoryIeIncorrect = "MANDATORY_IE_INCORRECT";
     public const string InvalidQueryParam = "INVALID_QUERY_PARAM";
     public const string InvalidMsgFormat = "INVALID_MSG_FORMAT";
-    public const string EquipmentUnknown = "ERROR_EQUIPMENT_UNKNOWN";
+    public const string EquipmentUnknown = EquipmentStatusWords.EquipmentUnknownCause;
     public const string SystemFailure = "SYSTEM_FAILURE";
 }
 

@@ -1,0 +1,31 @@
+using DeviceRegistry.Eir;
+using DeviceRegistry.Identifiers;
+using DeviceRegistry.Infrastructure;
+
+namespace DeviceRegistry.Web.Eir;
+
+/// <summary>
+/// Answers one attach check from the index and queues it as a sighting of the calling operator.
+/// A home SIM on an IMEI never seen on one starts its registration window in the index at once.
+/// </summary>
+public sealed class EirChecker(
+    EirIndex index, AttachDecider decider, HomeNetworks homeNetworks, SightingBatchWriter sightings, RegistryClock clock)
+{
+    public bool IsReady => index.IsLoaded;
+
+    public EirDecision Check(in EirQuery query, int operatorId)
+    {
+        var today = clock.Today();
+        var decision = index.Decide(query, decider, homeNetworks, today);
+        if (query.Imsi is null)
+        {
+            // Sightings are IMEI-SIM pairs: a check without a SUPI has no SIM to record.
+            return decision;
+        }
+
+        var home = homeNetworks.IsHome(query.Imsi);
+        var startedWindow = home && decision.StartsWindow && index.NoteHomeSighting(query.ImeiKey, today);
+        sightings.TryRecord(new CheckSighting(query.ImeiKey, query.Imsi, query.Msisdn, operatorId, today, home, startedWindow));
+        return decision;
+    }
+}
