@@ -106,7 +106,7 @@ public sealed class CloneDetectionSettings : Infrastructure.ISettingsSection
         }
         catch (CloneRulesException ex)
         {
-            problems.AddRange(ex.Problems.Select(p => $"{section.Path}:Rules: {p}"));
+            problems.AddRange(ex.Problems);
         }
     }
 

@@ -45,7 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSettings<CloneDetectionSettings>(configuration, CloneDetectionSettings.Section);
         services.AddSettings<EirSettings>(configuration, EirSettings.Section);
         services.AddRegistrations(configuration);
-        services.AddSingleton<HomeNetworks>();
+        services.AddSingleton(provider => new HomeNetworks(provider.GetRequiredService<RegistrySettings>()));
         services.AddSingleton<RegistryClock>();
         services.AddSingleton<AttachDecider>();
         services.TryAddSingleton<IDeviceStatusSource, RegistrationDeviceStatusSource>();

@@ -56,7 +56,8 @@ public sealed class EirDecisionTests
             ("inside its window, check digit sent as 0", "imei-351000000000110", Supi(OtherHomeSim), HttpStatusCode.OK, "GREYLISTED"),
             ("window over (31st day)", Pei(WindowOver), Supi(OtherHomeSim), HttpStatusCode.OK, "BLACKLISTED"),
             ("window over, no SUPI", Pei(WindowOver), null, HttpStatusCode.OK, "BLACKLISTED"),
-            ("window over, roaming SIM (roamers whitelisted by default)", Pei(WindowOver), Supi(RoamingSim), HttpStatusCode.OK, "WHITELISTED"),
+            // A window that ran out unregistered blocks the IMEI for every SIM, as the enforcement's block will: roamers too.
+            ("window over, roaming SIM (the lapsed window outranks the roaming exemption)", Pei(WindowOver), Supi(RoamingSim), HttpStatusCode.OK, "BLACKLISTED"),
             ("never seen, no SUPI", Pei(NeverSeenToo), null, HttpStatusCode.NotFound, "ERROR_EQUIPMENT_UNKNOWN"),
             ("never seen, roaming SIM", Pei(NeverSeenToo), Supi(RoamingSim), HttpStatusCode.OK, "WHITELISTED"),
             ("never seen, home SIM: first sighting", Pei(NeverSeen), Supi(OtherHomeSim), HttpStatusCode.OK, "GREYLISTED"),
@@ -99,8 +100,8 @@ public sealed class EirDecisionTests
             ["Eir:NeverSeen"] = "Greylisted",
             ["Eir:CloneWithoutSupi"] = "Whitelisted",
             ["Eir:InvalidImei"] = "Evaluate",
-            ["Eir:HomeMccs:0"] = "400",
-            ["Eir:HomeMccs:1"] = "401",
+            ["Registry:HomeNetworks:0"] = "400",
+            ["Registry:HomeNetworks:1"] = "401",
         });
 
         var cases = new (string Case, string Pei, string? Supi, string Expected)[]
