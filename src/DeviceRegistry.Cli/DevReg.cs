@@ -14,7 +14,7 @@ internal interface ICliVerb
     Command Build(CliContext context);
 }
 
-/// <summary>Exit codes of devreg (docs/reference.md).</summary>
+/// <summary>Exit codes of devreg (docs/reference.md): 0 success, 1 input rejected or check failed, 2 usage error.</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;

@@ -5,7 +5,7 @@ using DeviceRegistry.Identifiers;
 namespace DeviceRegistry.Demo;
 
 /// <summary>
-/// Writes a demo data set as an attach log in the CONTRACT.md format and a labels file. The IMEI is
+/// Writes a demo data set as an attach log in the attach-log CSV format (docs/reference.md) and a labels file. The IMEI is
 /// written the way each operator's network sends it: Azercell 15 digits with the Luhn check digit,
 /// Bakcell 15 digits with the check digit sent as 0, Nar the 16-digit IMEISV.
 /// </summary>

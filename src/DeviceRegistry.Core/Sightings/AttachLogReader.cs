@@ -26,7 +26,7 @@ internal struct AttachLogRow
 }
 
 /// <summary>
-/// Streams an attach-log CSV (CONTRACT.md) from bytes: columns found by header name, one physical
+/// Streams an attach-log CSV (docs/reference.md, docs/ingest.md) from bytes: columns found by header name, one physical
 /// line per row, no string allocated for a good row. A bad row carries its 1-based line number and
 /// every problem found on it, naming the column. Also hashes the bytes it reads (SHA-256).
 /// </summary>

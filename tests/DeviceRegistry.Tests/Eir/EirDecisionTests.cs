@@ -8,7 +8,7 @@ namespace DeviceRegistry.Tests.Eir;
 
 public sealed class EirDecisionTests
 {
-    // Valid IMEIs from the brief (DOMAIN.md), keyed on their first 14 digits.
+    // The worked valid IMEIs of docs/reference.md (260531793113837 is 3GPP TS 23.003's own), keyed on their first 14 digits.
     private const long Blocked = 35761300444848;          // 357613004448485
     private const long BlockedAndRegistered = 35293600134977; // 352936001349777
     private const long Clone = 49015420323751;            // 490154203237518

@@ -109,7 +109,7 @@ public sealed class ImeiTests
     }
 
     [Fact]
-    public void The_brief_junk_examples_do_pass_luhn_so_only_the_junk_check_catches_them()
+    public void All_zeros_and_the_counting_run_pass_luhn_so_only_the_junk_check_catches_them()
     {
         Assert.True(Luhn.IsValid("000000000000000"));
         Assert.True(Luhn.IsValid("123456789012347"));

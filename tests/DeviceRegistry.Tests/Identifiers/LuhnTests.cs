@@ -5,7 +5,7 @@ namespace DeviceRegistry.Tests.Identifiers;
 
 public sealed class LuhnTests
 {
-    // DOMAIN.md's worked examples; 260531793113837 is 3GPP TS 23.003's own.
+    // The worked examples of docs/reference.md; 260531793113837 is 3GPP TS 23.003's own.
     [Theory]
     [InlineData("490154203237518")]
     [InlineData("260531793113837")]

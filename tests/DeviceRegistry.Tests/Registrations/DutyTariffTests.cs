@@ -7,8 +7,9 @@ namespace DeviceRegistry.Tests.Registrations;
 
 public sealed class DutyTariffTests
 {
-    // Rows copied from the published tables in DOMAIN.md (2018: 20/30/50/60/70/100/150, unlisted 20;
-    // 2023: 15/20/30/40/50/70/100, unlisted 15), at and just past every bracket edge.
+    // Rows of the state duty tariffs of 31 July 2018 and of 14 Dec 2023 (docs/reference.md;
+    // 2018: 20/30/50/60/70/100/150, unlisted 20; 2023: 15/20/30/40/50/70/100, unlisted 15),
+    // at and just past every bracket edge.
     private static readonly (string Price, decimal Duty2018, decimal Duty2023)[] Edges =
     [
         ("1", 30, 20), ("100", 30, 20), ("100.01", 50, 30), ("100.50", 50, 30), ("101", 50, 30), ("200", 50, 30),
@@ -53,7 +54,7 @@ public sealed class DutyTariffTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Devreg_duty_prints_the_brief_examples_and_names_a_bad_price(DatabaseProvider provider)
+    public async Task Devreg_duty_for_350_usd_prints_40_azn_now_and_60_in_2023_and_names_a_bad_price(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var now = await CliRunner.RunAsync(db, "duty", "--price-usd", "350", "--date", "2024-05-01");

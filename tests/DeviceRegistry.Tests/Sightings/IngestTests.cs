@@ -539,7 +539,7 @@ public sealed class IngestTests
         .Order(StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The store the rows should produce, worked out with LINQ from the rule in the brief.</summary>
+    /// <summary>The store the rows should produce, worked out with LINQ from the rule in docs/ingest.md ("The store").</summary>
     private static List<string> ExpectedSightings(IEnumerable<string> rows) => rows
         .Select(r => r.Split(','))
         .Select(f => (Date: DateOnly.ParseExact(f[0], "yyyyMMdd", CultureInfo.InvariantCulture), Imei: f[1], Imsi: f[2], Msisdn: f[3], Op: f[4]))

@@ -27,7 +27,7 @@ public sealed class PublicImeiApiTests
         await using var web = await RegistryWebFactory.CreateAsync(provider);
         using var client = web.CreateClient();
 
-        // The brief's invalid examples, a short and a long number, letters and a junk pattern.
+        // The invalid Luhn examples of docs/reference.md, a short and a long number, letters and a junk pattern.
         var cases = new Dictionary<string, string>
         {
             ["357613004448480"] = "check_digit",
