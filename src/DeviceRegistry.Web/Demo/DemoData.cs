@@ -30,8 +30,11 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
-    /// <summary>Load the demo data set when the web host starts on an empty database.</summary>
-    public bool LoadOnEmptyDatabase { get; set; } = true;
+    /// <summary>
+    /// Load the demo data set when the web host starts on an empty database. Off unless asked for:
+    /// appsettings.Development.json turns it on for <c>dotnet run</c>; Production only with the setting.
+    /// </summary>
+    public bool LoadOnEmptyDatabase { get; set; }
 
     /// <summary>The generator's seed: the same seed gives the same data set (relative to today).</summary>
     public int Seed { get; set; } = 2026;
@@ -44,22 +47,16 @@ public sealed class DemoOptions
 }
 
 /// <summary>
-/// On start, after the schema migration, loads the demo data set when the setting is on and the
-/// database holds no devices, TACs or operators, then logs the IMEIs a newcomer can try.
+/// On start, after the schema migration, loads the demo data set when the database holds no devices,
+/// TACs or operators, then logs the IMEIs a newcomer can try. Registered only when the setting is on.
 /// </summary>
 internal sealed class DemoDataHostedService(
     IServiceScopeFactory scopes,
     DemoShowcase showcase,
-    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
     ILogger<DemoDataHostedService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.LoadOnEmptyDatabase)
-        {
-            return;
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var empty = !await db.SeenImeis.AnyAsync(cancellationToken)
@@ -90,11 +87,21 @@ internal sealed class DemoDataHostedService(
 
 internal static class DemoDataRegistration
 {
+    /// <summary>
+    /// The public page's (empty) <see cref="DemoShowcase"/> always; the loader, and with it the
+    /// DeviceRegistry.Demo assembly, only when <c>Demo:LoadOnEmptyDatabase</c> is on.
+    /// </summary>
     public static IServiceCollection AddDemoData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
-        services.AddScoped<IDemoDataLoader, GeneratedDemoDataLoader>();
         services.AddSingleton<DemoShowcase>();
+        var section = configuration.GetSection(DemoOptions.Section);
+        if (!(section.Get<DemoOptions>() ?? new DemoOptions()).LoadOnEmptyDatabase)
+        {
+            return services;
+        }
+
+        services.Configure<DemoOptions>(section);
+        services.AddScoped<IDemoDataLoader, GeneratedDemoDataLoader>();
         services.AddHostedService<DemoDataHostedService>();
         return services;
     }

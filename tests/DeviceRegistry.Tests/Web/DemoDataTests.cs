@@ -2,7 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using DeviceRegistry.Data;
 using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Web.Demo;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DeviceRegistry.Tests.Web;
 
@@ -23,10 +26,10 @@ public sealed class DemoDataTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task An_empty_database_gets_the_generated_demo_set_once(DatabaseProvider provider)
+    public async Task Production_asking_for_it_loads_the_demo_set_once_and_Development_offers_it_by_default(DatabaseProvider provider)
     {
         var demoOn = new Dictionary<string, string?> { ["Demo:LoadOnEmptyDatabase"] = "true", ["Demo:Devices"] = "300" };
-        await using var web = await RegistryWebFactory.CreateAsync(provider, demoOn);
+        await using var web = await RegistryWebFactory.CreateAsync(provider, demoOn, Environments.Production);
         List<(string Imei, string Status)> offered;
         using (var client = web.CreateClient())
         {
@@ -61,9 +64,9 @@ public sealed class DemoDataTests
             Assert.True(await context.Set<DeviceRegistry.Registrations.DutyInvoice>().AnyAsync(i => i.Status == DeviceRegistry.Registrations.InvoiceStatus.Paid));
         }
 
-        // A second host on the same, no longer empty, database loads nothing twice and offers the same IMEIs.
-        var secondSettings = new Dictionary<string, string?>(web.Database.Settings) { ["Demo:LoadOnEmptyDatabase"] = "true" };
-        await using var second = new SecondHost(web.Database, secondSettings);
+        // A second host on the same, no longer empty, database loads nothing twice and offers the same IMEIs;
+        // it runs in Development (WebApplicationFactory's default), where the setting is on without being asked for.
+        await using var second = new SecondHost(web.Database, web.Database.Settings);
         using var secondClient = second.CreateClient();
         Assert.Equal(offered, OfferedDemoImeis(await secondClient.GetStringAsync(new Uri("/?lang=en", UriKind.Relative))));
         await using var check = web.Database.CreateContext();
@@ -73,17 +76,42 @@ public sealed class DemoDataTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task With_the_setting_off_the_database_stays_empty(DatabaseProvider provider)
+    public async Task Production_on_an_empty_database_stays_empty(DatabaseProvider provider)
     {
-        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        await using var web = await RegistryWebFactory.CreateAsync(provider, environment: Environments.Production);
+
+        await AssertStaysEmptyAsync(web);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Development_with_the_setting_off_stays_empty(DatabaseProvider provider)
+    {
+        var demoOff = new Dictionary<string, string?> { ["Demo:LoadOnEmptyDatabase"] = "false" };
+        await using var web = await RegistryWebFactory.CreateAsync(provider, demoOff, Environments.Development);
+
+        await AssertStaysEmptyAsync(web);
+    }
+
+    /// <summary>No demo data, no demo IMEIs on the page, and nothing of the demo loader registered.</summary>
+    private static async Task AssertStaysEmptyAsync(RegistryWebFactory web)
+    {
         using var client = web.CreateClient();
 
         using var answer = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/imei/490154203237518", UriKind.Relative)));
 
         Assert.Equal("never_seen", answer.RootElement.GetProperty("status").GetString());
         Assert.DoesNotContain("class=\"demo\"", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.DoesNotContain(web.Services.GetServices<IHostedService>(), s => s is DemoDataHostedService);
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            Assert.Null(scope.ServiceProvider.GetService<IDemoDataLoader>());
+        }
+
         await using var context = web.Database.CreateContext();
         Assert.False(await context.SeenImeis.AnyAsync());
+        Assert.False(await context.Set<DeviceRegistry.Registrations.Registration>().AnyAsync());
+        Assert.False(await context.Operators.AnyAsync());
     }
 
     /// <summary>Another web host on an existing database, which it must not delete.</summary>

@@ -12,8 +12,9 @@ namespace DeviceRegistry.Tests.Web;
 
 /// <summary>
 /// The whole web host on a fresh migrated <see cref="TestDatabase"/> of one provider, for any
-/// engineer's HTTP tests. Demo data is off and the public rate limit is out of the way unless a
-/// test passes its own settings. Dispose it to stop the host and delete the database.
+/// engineer's HTTP tests, in environment Testing unless a test names another. Demo data is off (as
+/// everywhere but Development) and the public rate limit is out of the way unless a test passes its
+/// own settings. Dispose it to stop the host and delete the database.
 /// </summary>
 /// <example>
 /// <code>
@@ -24,13 +25,14 @@ namespace DeviceRegistry.Tests.Web;
 public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.Web.WebEntryPoint>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly string environment;
 
-    private RegistryWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings)
+    private RegistryWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings, string environment)
     {
         Database = database;
+        this.environment = environment;
         this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Demo:LoadOnEmptyDatabase"] = "false",
             ["PublicCheck:PermitPerMinute"] = "100000",
         };
         foreach (var (key, value) in database.Settings)
@@ -49,9 +51,13 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
     /// <summary>When set before the host starts, the host's clock (for tests that move through days).</summary>
     public TimeProvider? Clock { get; set; }
 
-    /// <summary>A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above.</summary>
-    public static async Task<RegistryWebFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(await TestDatabase.CreateAsync(provider), settings);
+    /// <summary>
+    /// A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above,
+    /// <paramref name="environment"/> is the host's (Testing: not Development, so errors look as they do in service).
+    /// </summary>
+    public static async Task<RegistryWebFactory> CreateAsync(
+        DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing") =>
+        new(await TestDatabase.CreateAsync(provider), settings, environment);
 
     /// <summary>
     /// Starts the host on a real Kestrel socket on 127.0.0.1 with a free port (for a browser) and
@@ -67,8 +73,7 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // Not Development: errors look as they do in service (ProblemDetails without exception details).
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
