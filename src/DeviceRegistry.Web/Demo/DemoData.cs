@@ -1,3 +1,4 @@
+using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,7 @@ public sealed class DemoShowcase
 }
 
 /// <summary>Settings under <c>Demo</c>.</summary>
-public sealed class DemoOptions
+public sealed class DemoOptions : DeviceRegistry.Infrastructure.ISettingsSection
 {
     public const string Section = "Demo";
 
@@ -44,6 +45,19 @@ public sealed class DemoOptions
 
     /// <summary>Days of attach logs, ending yesterday.</summary>
     public int Days { get; set; } = 90;
+
+    public IEnumerable<string> Validate(string section)
+    {
+        if (Devices is < 1 or > 1_000_000)
+        {
+            yield return $"{section}:Devices is {Devices}; it must be from 1 to 1000000";
+        }
+
+        if (Days is < 1 or > 366)
+        {
+            yield return $"{section}:Days is {Days}; it must be from 1 to 366";
+        }
+    }
 }
 
 /// <summary>
@@ -94,13 +108,12 @@ internal static class DemoDataRegistration
     public static IServiceCollection AddDemoData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DemoShowcase>();
-        var section = configuration.GetSection(DemoOptions.Section);
-        if (!(section.Get<DemoOptions>() ?? new DemoOptions()).LoadOnEmptyDatabase)
+        services.AddSettings<DemoOptions>(configuration, DemoOptions.Section);
+        if (!Settings.Read<DemoOptions>(configuration, DemoOptions.Section).LoadOnEmptyDatabase)
         {
             return services;
         }
 
-        services.Configure<DemoOptions>(section);
         services.AddScoped<IDemoDataLoader, GeneratedDemoDataLoader>();
         services.AddHostedService<DemoDataHostedService>();
         return services;

@@ -1,3 +1,4 @@
+using DeviceRegistry.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ public static class PublicCheckEndpoints
 
     public static IServiceCollection AddPublicCheck(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<PublicCheckOptions>(configuration.GetSection(PublicCheckOptions.Section));
+        services.AddSettings<PublicCheckOptions>(configuration, PublicCheckOptions.Section);
         services.AddSingleton(PublicTexts.Load());
         services.AddScoped<IPublicStatusSource, QueryPublicStatusSource>();
         services.AddScoped<PublicImeiCheck>();

@@ -1,0 +1,99 @@
+using DeviceRegistry.Data;
+using DeviceRegistry.Eir;
+using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Registrations;
+using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Tests.Web;
+using Microsoft.Extensions.Configuration;
+
+namespace DeviceRegistry.Tests.Settings;
+
+/// <summary>A bad setting stops either host at start with a message naming the key and what is allowed.</summary>
+public sealed class SettingsTests
+{
+    private static SettingsException Bad<T>(string section, params (string Key, string Value)[] values)
+        where T : class, ISettingsSection, new()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+        return Assert.Throws<SettingsException>(() => DeviceRegistry.Infrastructure.Settings.Read<T>(configuration, section));
+    }
+
+    [Fact]
+    public void Each_kind_of_bad_value_names_its_key_and_the_allowed_values()
+    {
+        Assert.Contains("Registration:WindowDays is 'abc'; it must be a whole number",
+            Bad<RegistrationSettings>("Registration", ("Registration:WindowDays", "abc")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registration:WindowDays is 0; it must be a whole number of days from 1 to 3650",
+            Bad<RegistrationSettings>("Registration", ("Registration:WindowDays", "0")).Message, StringComparison.Ordinal);
+        Assert.Contains("Eir:Roaming is 'Maybe'; it must be one of Evaluate, Whitelisted, Greylisted, Blacklisted, Unknown",
+            Bad<EirSettings>("Eir", ("Eir:Roaming", "Maybe")).Message, StringComparison.Ordinal);
+        // A number would pick whatever member has that value: names only.
+        Assert.Contains("Eir:Roaming is '2'",
+            Bad<EirSettings>("Eir", ("Eir:Roaming", "2")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registry:HomeNetwork is not a setting; the settings under Registry are HomeNetworks, TimeZone",
+            Bad<RegistrySettings>("Registry", ("Registry:HomeNetwork:0", "400")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registration:WarningDays is a list: give its items as Registration:WarningDays:0",
+            Bad<RegistrationSettings>("Registration", ("Registration:WarningDays", "1,20")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registration:WarningDays has 31; each warning day must be a whole number from 1 to Registration:WindowDays (30)",
+            Bad<RegistrationSettings>("Registration", ("Registration:WarningDays:0", "1"), ("Registration:WarningDays:1", "31")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registry:HomeNetworks has '4001'",
+            Bad<RegistrySettings>("Registry", ("Registry:HomeNetworks:0", "4001")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registry:TimeZone is 'Mars/Olympus'",
+            Bad<RegistrySettings>("Registry", ("Registry:TimeZone", "Mars/Olympus")).Message, StringComparison.Ordinal);
+        Assert.Contains("Registration:EnforcementCron is 'daily'",
+            Bad<RegistrationSettings>("Registration", ("Registration:EnforcementCron", "daily")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_replaces_its_default_instead_of_adding_to_it()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Registry:HomeNetworks:0"] = "40001",
+            ["Registry:HomeNetworks:1"] = "40002",
+            ["Registration:WindowDays"] = "20",
+        }).Build();
+        Assert.Equal(["40001", "40002"], DeviceRegistry.Infrastructure.Settings.Read<RegistrySettings>(configuration, "Registry").HomeNetworks);
+        // Unset warning days are the defaults that fall inside a 20-day window.
+        Assert.Equal([1, 20], DeviceRegistry.Infrastructure.Settings.Read<RegistrationSettings>(configuration, "Registration").DueWarningDays);
+    }
+
+    [Fact]
+    public async Task Devreg_stops_on_a_bad_setting_before_touching_the_database_and_names_it()
+    {
+        var result = await Infrastructure.Cli.RunAsync(new Dictionary<string, string?> { ["Registration:WindowDays"] = "abc" }, "check", "490154203237518");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("devreg: setting: Registration:WindowDays is 'abc'; it must be a whole number", result.Error, StringComparison.Ordinal);
+
+        var replaced = await Infrastructure.Cli.RunAsync(new Dictionary<string, string?> { ["Eir:HomeMccs:0"] = "400" }, "check", "490154203237518");
+        Assert.Equal(2, replaced.ExitCode);
+        Assert.Contains("Eir:HomeMccs is no longer read: set Registry:HomeNetworks instead", replaced.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_web_host_stops_at_start_on_a_bad_setting_and_names_it()
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite,
+            new Dictionary<string, string?> { ["Registration:WindowDays"] = "abc" });
+        var ex = Assert.ThrowsAny<Exception>(() => web.CreateClient());
+        var messages = string.Join(" | ", Flatten(ex).Select(e => e.Message));
+        Assert.Contains("Registration:WindowDays is 'abc'; it must be a whole number", messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
