@@ -97,3 +97,50 @@ public sealed class SettingsTests
         }
     }
 }
+
+/// <summary>What devreg says when nothing can be delivered, and what it prints for the checks the EIR answers.</summary>
+public sealed class CliDecisionAndOutboxTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Enforce_without_an_sms_gateway_keeps_the_warnings_pending_and_says_so(DatabaseProvider provider)
+    {
+        using var kit = new DeviceRegistry.Tests.Sightings.IngestTestKit();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var today = WebTestData.Today.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var file = kit.WriteLines("today.csv", ["date,imei,imsi,msisdn", $"{today},35332510123456,400011234567890,994501234567"]);
+        Assert.Equal(0, (await DeviceRegistry.Tests.Sightings.IngestTestKit.IngestAsync(db, file, "--operator", "Azercell")).ExitCode);
+
+        var result = await Infrastructure.Cli.RunAsync(db, "enforce");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("no SMS gateway is configured", result.Out, StringComparison.Ordinal);
+        Assert.Contains("1 warnings stay pending", result.Out, StringComparison.Ordinal);
+        await using var context = db.CreateContext();
+        var message = Assert.Single(context.Set<SmsMessage>().ToList());
+        Assert.Equal(SmsStatus.Pending, message.Status);
+        Assert.Null(message.SentAt);
+        Assert.Equal("994501234567", message.Msisdn);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Check_prints_the_eirs_word_for_unknown_equipment_junk_numbers_and_a_second_home_network(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var unseen = await Infrastructure.Cli.RunAsync(db, "check", "490154203237518", "--json");
+        Assert.Equal(0, unseen.ExitCode);
+        Assert.Contains("\"decision\": \"ERROR_EQUIPMENT_UNKNOWN\"", unseen.Out, StringComparison.Ordinal);
+
+        var junk = await Infrastructure.Cli.RunAsync(db, "check", "000000000000000", "--imsi", "400011234567890", "--json");
+        Assert.Equal(1, junk.ExitCode);
+        Assert.Contains("\"decision\": \"BLACKLISTED\"", junk.Out, StringComparison.Ordinal);
+        Assert.Contains("\"reasonCode\": \"InvalidImei\"", junk.Out, StringComparison.Ordinal);
+
+        var settings = new Dictionary<string, string?>(db.Settings) { ["Registry:HomeNetworks:0"] = "400", ["Registry:HomeNetworks:1"] = "401" };
+        var secondHome = await Infrastructure.Cli.RunAsync(settings, "check", "490154203237518", "--imsi", "401011234567890", "--json");
+        Assert.Contains("\"decision\": \"GREYLISTED\"", secondHome.Out, StringComparison.Ordinal);
+        Assert.Contains("\"reasonCode\": \"FirstSighting\"", secondHome.Out, StringComparison.Ordinal);
+        var roamer = await Infrastructure.Cli.RunAsync(db, "check", "490154203237518", "--imsi", "401011234567890", "--json");
+        Assert.Contains("\"reasonCode\": \"Roaming\"", roamer.Out, StringComparison.Ordinal);
+    }
+}
