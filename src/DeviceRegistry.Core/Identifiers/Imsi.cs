@@ -14,20 +14,12 @@ public enum ImsiProblem
 /// </summary>
 public readonly record struct Imsi(string Value)
 {
-    public const int HomeMcc = 400;
-
     public int Mcc => int.Parse(Value.AsSpan(0, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Azerbaijan's networks (400-01 Azercell, 400-02 Bakcell, 400-04 Nar, 400-06 Naxtel) use 2-digit MNCs.</summary>
+    /// <summary>The MNC: 2 digits in most of the world (Azerbaijan's networks 01, 02, 04, 06), 3 in North America. Home or roaming is <see cref="HomeNetworks"/>'s call.</summary>
     public string Mnc => Value.Substring(3, MncLength(Value));
 
-    public bool IsHomeNetwork => IsHome(Value);
-
-    public bool IsRoamer => !IsHomeNetwork;
-
     public override string ToString() => Value;
-
-    public static bool IsHome(ReadOnlySpan<char> imsi) => imsi.Length >= 3 && imsi[..3].SequenceEqual("400");
 
     public static bool TryParse(ReadOnlySpan<char> text, out Imsi imsi, out ImsiProblem problem)
     {

@@ -1,9 +1,12 @@
 using DeviceRegistry.Identifiers;
+using DeviceRegistry.Sightings;
 
 namespace DeviceRegistry.Tests.Identifiers;
 
 public sealed class ImsiTests
 {
+    private static readonly HomeNetworks AzerbaijanHome = new(new DeviceRegistry.Infrastructure.RegistrySettings());
+
     [Theory]
     [InlineData("400011234567890", "01")] // Azercell
     [InlineData("400021234567890", "02")] // Bakcell
@@ -15,9 +18,9 @@ public sealed class ImsiTests
 
         Assert.Equal(400, imsi.Mcc);
         Assert.Equal(mnc, imsi.Mnc);
-        Assert.True(imsi.IsHomeNetwork);
-        Assert.False(imsi.IsRoamer);
-        Assert.True(Imsi.IsHome(text));
+        Assert.True(AzerbaijanHome.IsHome(text));
+        Assert.True(AzerbaijanHome.IsHome(PackedDigits.FromText(text).Value, text.Length));
+        Assert.True(new HomeNetworks([text[..5]]).IsHome(text));
     }
 
     [Theory]
@@ -32,16 +35,20 @@ public sealed class ImsiTests
 
         Assert.Equal(mcc, imsi.Mcc);
         Assert.Equal(mnc, imsi.Mnc);
-        Assert.True(imsi.IsRoamer);
-        Assert.False(imsi.IsHomeNetwork);
+        Assert.False(AzerbaijanHome.IsHome(text));
+        Assert.False(AzerbaijanHome.IsHome(PackedDigits.FromText(text).Value, text.Length));
     }
 
     [Fact]
     public void An_mcc_that_merely_contains_400_is_not_home()
     {
-        Assert.False(Imsi.Parse("240011234567890").IsHomeNetwork);
-        Assert.False(Imsi.Parse("540040012345").IsHomeNetwork);
-        Assert.False(Imsi.IsHome("40"));
+        Assert.False(AzerbaijanHome.IsHome("240011234567890"));
+        Assert.False(AzerbaijanHome.IsHome("540040012345"));
+        Assert.False(AzerbaijanHome.IsHome("40"));
+        Assert.False(AzerbaijanHome.IsHome(PackedDigits.FromText("540040012345").Value, 12));
+        // One operator's prefix: another operator of the same country is not home.
+        Assert.False(new HomeNetworks(["40001"]).IsHome("400021234567890"));
+        Assert.False(new HomeNetworks(["40001"]).IsHome(PackedDigits.FromText("400021234567890").Value, 15));
     }
 
     [Theory]

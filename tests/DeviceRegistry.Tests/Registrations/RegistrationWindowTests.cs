@@ -177,6 +177,5 @@ public sealed class RegistrationWindowTests
         var clone = await CliRunner.RunAsync(f.Db, "check", "260531793113837");
         Assert.Equal(1, clone.ExitCode);
         Assert.Contains("BLACKLISTED", clone.Out, StringComparison.Ordinal);
-        _ = Imsi.HomeMcc;
     }
 }
