@@ -55,11 +55,7 @@ internal sealed class EnforceRegistrationWindowHandler(
         return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed, pending, sender is not null);
     }
 
-    private IQueryable<long> EffectivelyRegistered() =>
-        from r in db.Set<RegisteredImei>()
-        join g in db.Set<Registration>() on r.RegistrationId equals g.Id
-        where g.Status == RegistrationStatus.Effective
-        select r.Imei;
+    private IQueryable<long> EffectivelyRegistered() => EffectiveRegistrations.Query(db);
 
     private async Task<int> LiftRegisteredAsync(EnforceRegistrationWindow request, CancellationToken ct)
     {

@@ -13,9 +13,8 @@ public sealed class RegistrationDeviceStatusSource : IDeviceStatusSource
 {
     private static string StatusSql(string registeredFilter, string blockedFilter) => $"""
         SELECT imei, MAX(registered), MAX(stolen), MAX(unregistered) FROM (
-            SELECT r.imei AS imei, 1 AS registered, 0 AS stolen, 0 AS unregistered
-            FROM registered_imeis r JOIN registrations g ON g.id = r.registration_id
-            WHERE g.status = '{nameof(RegistrationStatus.Effective)}' {registeredFilter}
+            SELECT e."Value" AS imei, 1 AS registered, 0 AS stolen, 0 AS unregistered
+            FROM ({EffectiveRegistrations.Sql}) e WHERE 1 = 1 {registeredFilter}
             UNION ALL
             SELECT b.imei,
                 0,
@@ -35,7 +34,7 @@ public sealed class RegistrationDeviceStatusSource : IDeviceStatusSource
         for (var offset = 0; offset < imeis.Count; offset += 500)
         {
             var list = string.Join(',', imeis.Skip(offset).Take(500));
-            var sql = StatusSql($"AND r.imei IN ({list})", $"AND b.imei IN ({list})");
+            var sql = StatusSql($"AND e.\"Value\" IN ({list})", $"AND b.imei IN ({list})");
             await ReadAsync(connection, sql, report, ct);
         }
     }
@@ -69,4 +68,19 @@ public sealed class RegistrationDeviceStatusSource : IDeviceStatusSource
 
     private static bool IsSet(DbDataReader reader, int column) =>
         Convert.ToInt32(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture) == 1;
+}
+
+/// <summary>
+/// "Effectively registered", defined once: the IMEIs whose live registration is effective (paid, or exempt).
+/// Read by the device-state reader above and, through EF Core's SQL queries, by the enforcement.
+/// </summary>
+public static class EffectiveRegistrations
+{
+    public const string Sql =
+        "SELECT r.imei AS \"Value\" FROM registered_imeis r JOIN registrations g ON g.id = r.registration_id WHERE g.status = '"
+        + nameof(RegistrationStatus.Effective) + "'";
+
+    /// <summary>The same IMEIs as a composable query, e.g. <c>registered.Contains(b.Imei)</c>.</summary>
+    public static IQueryable<long> Query(Data.RegistryDbContext db) =>
+        Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.SqlQueryRaw<long>(db.Database, Sql);
 }
