@@ -99,11 +99,24 @@ public sealed record ImeiStatus(
     bool ImsiAllowedOnClone,
     bool Registered)
 {
-    public PublicImeiStatus ToPublic() => new(
-        Imei.ToString(), Status, Brand, Model,
-        Registered, Registered ? RegisteredSince : null,
-        RegistrationStatus == Registrations.RegistrationStatus.AwaitingPayment,
-        WindowStart, Deadline, DayOfWindow, DutyHintAzn, DutyHintBasis, BlockedSince, IsClone, Stolen);
+    /// <summary>The registration's date, shown only once it is effective.</summary>
+    public DateOnly? EffectiveSince => Registered ? RegisteredSince : null;
+
+    public bool AwaitingPayment => RegistrationStatus == Registrations.RegistrationStatus.AwaitingPayment;
+
+    public PublicImeiStatus ToPublic() => PublicStatusMapper.ToPublic(this);
+}
+
+/// <summary>
+/// What of a status the public may see. The target decides: every member of <see cref="PublicImeiStatus"/> must be
+/// mapped (a build error otherwise), and nothing else of <see cref="ImeiStatus"/> (SIMs, numbers, owner) is copied.
+/// </summary>
+[Riok.Mapperly.Abstractions.Mapper(RequiredMappingStrategy = Riok.Mapperly.Abstractions.RequiredMappingStrategy.Target)]
+internal static partial class PublicStatusMapper
+{
+    [Riok.Mapperly.Abstractions.MapProperty(nameof(ImeiStatus.EffectiveSince), nameof(PublicImeiStatus.RegisteredSince))]
+    [Riok.Mapperly.Abstractions.MapperIgnoreSource(nameof(ImeiStatus.RegisteredSince))]
+    public static partial PublicImeiStatus ToPublic(ImeiStatus status);
 }
 
 internal sealed class GetImeiStatusValidator : AbstractValidator<GetImeiStatus>

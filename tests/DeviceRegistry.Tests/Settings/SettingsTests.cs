@@ -144,3 +144,37 @@ public sealed class CliDecisionAndOutboxTests
         Assert.Contains("\"reasonCode\": \"Roaming\"", roamer.Out, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The public view of a status: the mapper copies what the public record names, and a pending registration shows no date.</summary>
+public sealed class PublicStatusMappingTests
+{
+    private static ImeiStatusFor Status(bool registered, DeviceRegistry.Registrations.RegistrationStatus? registration) => new(registered, registration);
+
+    private sealed record ImeiStatusFor(bool Registered, DeviceRegistry.Registrations.RegistrationStatus? Registration)
+    {
+        public DeviceRegistry.Devices.ImeiStatus Build() => new(
+            new DeviceRegistry.Identifiers.Imei(49015420323751), new DateOnly(2026, 6, 15), DeviceRegistry.Devices.DeviceStatus.InWindow,
+            EquipmentStatus.Greylisted, EirReason.InsideWindow, "inside", "Apple", "iPhone 12", new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 14),
+            new DateOnly(2026, 6, 10), new DateOnly(2026, 7, 9), 6, 30, 7, Registration, new DateOnly(2026, 6, 12), 50m, "tariff",
+            null, false, false, null, true, Registered);
+    }
+
+    [Fact]
+    public void A_registration_date_shows_only_once_it_is_effective_and_the_rest_is_copied()
+    {
+        var pending = Status(false, DeviceRegistry.Registrations.RegistrationStatus.AwaitingPayment).Build().ToPublic();
+        Assert.Equal("49015420323751", pending.Imei);
+        Assert.True(pending.AwaitingPayment);
+        Assert.False(pending.Registered);
+        Assert.Null(pending.RegisteredSince);
+        Assert.Equal(new DateOnly(2026, 7, 9), pending.Deadline);
+        Assert.Equal(6, pending.DayOfWindow);
+        Assert.Equal(50m, pending.DutyHintAzn);
+        Assert.Equal("iPhone 12", pending.Model);
+
+        var effective = Status(true, DeviceRegistry.Registrations.RegistrationStatus.Effective).Build().ToPublic();
+        Assert.True(effective.Registered);
+        Assert.False(effective.AwaitingPayment);
+        Assert.Equal(new DateOnly(2026, 6, 12), effective.RegisteredSince);
+    }
+}
