@@ -69,7 +69,7 @@ public static class DemoFiles
 
     /// <summary>
     /// Times are written in Baku local time (+04:00): the generator's days are local days, the days
-    /// the ingest counts in (Ingest:UtcOffset).
+    /// the ingest counts in (Registry:TimeZone, Asia/Baku by default).
     /// </summary>
     private static uint Mix(uint day, uint imei, uint sim)
     {

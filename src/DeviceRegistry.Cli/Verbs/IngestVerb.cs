@@ -29,7 +29,7 @@ internal sealed class IngestVerb : ICliVerb
             "Load attach-log files into the sightings store. Each file loads in one transaction: a file with more bad rows " +
             "than --max-bad-ratio is rejected whole and nothing of it is applied. Bad rows are written to FILE.rejects.csv " +
             "with their line number and reason. Loading the same data twice changes nothing. Timestamps count on their local date in " +
-            "Ingest:UtcOffset (default +04:00); dates after today there are bad rows. Exit code 1 when any file was rejected or missing.")
+            "the registry's time zone, Registry:TimeZone (default Asia/Baku); dates after today there are bad rows. Exit code 1 when any file was rejected or missing.")
         {
             files,
             operatorOption,

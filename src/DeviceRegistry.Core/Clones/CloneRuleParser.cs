@@ -19,7 +19,6 @@ public sealed class CloneRulesException(string source, IReadOnlyList<string> pro
 /// </summary>
 public static class CloneRuleParser
 {
-    public const string ConfigurationKey = "CloneDetection:Rules";
     public const int MaxPeriodDays = 366;
 
     private static readonly Dictionary<string, string[]> KnownProperties = new(StringComparer.OrdinalIgnoreCase)
@@ -31,8 +30,6 @@ public static class CloneRuleParser
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
-    public static CloneRuleSet FromConfiguration(IConfiguration configuration) => FromSection(configuration.GetSection(ConfigurationKey));
-
     /// <summary>The rules of a <c>Rules</c> section, or the project's defaults when it is absent.</summary>
     public static CloneRuleSet FromSection(IConfigurationSection section)
     {

@@ -31,9 +31,6 @@ public sealed class EirIndex
 
     public int CloneCount => allowedPairs.Count;
 
-    /// <summary>Whether a TAC database is loaded (without one, the unknown-TAC policy cannot apply).</summary>
-    public bool HasTacDatabase => knownTacs is { Count: > 0 };
-
     public EirDeviceState Get(long imeiKey)
     {
         var payload = table.Find(imeiKey);
@@ -50,8 +47,6 @@ public sealed class EirIndex
     /// <summary>What the attach decision needs about an IMEI, as the index knows it.</summary>
     public DeviceState DeviceState(long imeiKey) =>
         new(Get(imeiKey), Identifiers.Imei.IsJunk(new Identifiers.Imei(imeiKey)), TacOf(imeiKey));
-
-    public bool IsKnownTac(int tac) => knownTacs?.Contains(tac) ?? false;
 
     /// <summary>The decision as the index knows the device: the running EIR's answer, without recording anything.</summary>
     public EirDecision Decide(in EirQuery query, AttachDecider decider, Identifiers.HomeNetworks homeNetworks, DateOnly today)

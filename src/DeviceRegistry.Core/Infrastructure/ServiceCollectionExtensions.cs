@@ -69,15 +69,6 @@ public static class ServiceCollectionExtensions
     /// Validates every settings section now, as a host does at start (the CLI has no host): a bad setting
     /// fails here with a message naming its key.
     /// </summary>
-    public static void ValidateSettings(this IServiceProvider provider)
-    {
-        try
-        {
-            provider.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw new SettingsException(ex.Failures.ToList());
-        }
-    }
+    public static void ValidateSettings(this IServiceProvider provider) =>
+        provider.GetRequiredService<IStartupValidator>().Validate();
 }

@@ -8,7 +8,7 @@ public sealed class CloneRuleParserTests
     [Fact]
     public void Without_configuration_the_tuned_defaults_apply()
     {
-        var rules = CloneRuleParser.FromConfiguration(new ConfigurationBuilder().Build());
+        var rules = CloneRuleParser.FromSection(new ConfigurationBuilder().Build().GetSection("CloneDetection:Rules"));
 
         Assert.Same(CloneRuleSet.Defaults, rules);
         Assert.Equal(["concurrent-use", "many-concurrent-users", "crowded-imei"], rules.Rules.Select(r => r.Name));
@@ -30,7 +30,7 @@ public sealed class CloneRuleParserTests
             ["CloneDetection:Rules:1:MinSeenDays"] = "5",
         }).Build();
 
-        var rules = CloneRuleParser.FromConfiguration(configuration).Rules;
+        var rules = CloneRuleParser.FromSection(configuration.GetSection("CloneDetection:Rules")).Rules;
 
         var distinct = Assert.IsType<DistinctImsisRule>(rules[0]);
         Assert.Equal(("dirbs", 10, 120), (distinct.Name, distinct.Threshold, distinct.PeriodDays));
@@ -87,7 +87,7 @@ public sealed class CloneRuleParserTests
             ["CloneDetection:Rules:0:PeriodDays"] = "30",
         }).Build();
 
-        var ex = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromConfiguration(configuration));
+        var ex = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromSection(configuration.GetSection("CloneDetection:Rules")));
 
         Assert.Contains("CloneDetection:Rules:0 ('avg'): MinSeenDays is required", ex.Message, StringComparison.Ordinal);
     }

@@ -82,6 +82,21 @@ public sealed class SettingsTests
         Assert.Contains("Registration:WindowDays is 'abc'; it must be a whole number", messages, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_section_read_only_when_the_host_starts_is_validated_then_too()
+    {
+        // Eir is bound through IOptions with ValidateOnStart, not read while services are registered.
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite,
+            new Dictionary<string, string?> { ["Eir:Roaming"] = "Maybe" });
+        var ex = Assert.ThrowsAny<Exception>(() => web.CreateClient());
+        var messages = string.Join(" | ", Flatten(ex).Select(e => e.Message));
+        Assert.Contains("Eir:Roaming is 'Maybe'; it must be one of Evaluate, Whitelisted", messages, StringComparison.Ordinal);
+
+        var cli = await Infrastructure.Cli.RunAsync(new Dictionary<string, string?>(web.Database.Settings) { ["Eir:Roaming"] = "Maybe" }, "check", "490154203237518");
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Contains("devreg: setting: Eir:Roaming is 'Maybe'", cli.Error, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<Exception> Flatten(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
