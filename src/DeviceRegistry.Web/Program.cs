@@ -4,7 +4,9 @@ using Quartz;
 using DeviceRegistry.Web.Demo;
 using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Public;
+using DeviceRegistry.Web.Staff;
 
 // Settings and static files live beside the binaries; the working directory is where `dotnet run` was
 // typed (see RunWorkingDirectory in the csproj), so relative paths such as data/registry.db resolve there.
@@ -40,6 +42,12 @@ builder.Services.AddDemoData(builder.Configuration);
 builder.Services.AddRegistryHealthChecks();
 builder.Services.AddPublicCheck(builder.Configuration);
 
+// Pages (the public check and the back office) in az/en/ru; staff sign-in and role policies.
+builder.Services.AddRegistryLocalization();
+builder.Services.AddStaffAccess();
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/BackOffice", DeviceRegistry.Staff.StaffPolicies.Staff));
+builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+
 // The EIR (N5g-eir API and its in-memory decision index) loads after the schema and the demo data exist.
 builder.Services.AddEir(builder.Configuration);
 
@@ -57,13 +65,22 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();
+app.UseRouting();
 app.UseRateLimiter();
+// The EIR's attach checks authenticate operators themselves and speak no language: the page machinery stays off their path.
+app.UseWhen(context => !context.Request.Path.StartsWithSegments(EirEndpoints.ApiRoot), pages =>
+{
+    pages.UseRegistryLocalization();
+    pages.UseAuthentication();
+    pages.UseAuthorization();
+});
 
 app.MapOpenApi();
 app.MapRegistryHealthChecks();
 app.MapPublicCheck();
 
 app.MapEir();
+app.MapRazorPages();
 
 await app.RunAsync();
 

@@ -1,4 +1,7 @@
 using System.Text;
+using DeviceRegistry.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Data;
@@ -6,9 +9,10 @@ namespace DeviceRegistry.Data;
 /// <summary>
 /// The EF Core model of the registry. The schema itself is owned by the SQL scripts under
 /// database/ (see docs/adr/0002-schema-as-sql.md); a test keeps the two in agreement.
-/// Feature folders add their own entities through IEntityTypeConfiguration classes.
+/// Feature folders add their own entities through IEntityTypeConfiguration classes. Staff accounts are
+/// ASP.NET Core Identity's tables, named staff_* here.
 /// </summary>
-public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : IdentityDbContext<StaffUser>(options)
 {
     public DbSet<Operator> Operators => Set<Operator>();
 
@@ -22,14 +26,22 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     public DbSet<ImeiChange> ImeiChanges => Set<ImeiChange>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Operator>(e =>
+        base.OnModelCreating(builder);
+        builder.Entity<StaffUser>().ToTable("staff_users");
+        builder.Entity<IdentityRole>().ToTable("staff_roles");
+        builder.Entity<IdentityUserRole<string>>().ToTable("staff_user_roles");
+        builder.Entity<IdentityUserClaim<string>>().ToTable("staff_user_claims");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("staff_user_logins");
+        builder.Entity<IdentityUserToken<string>>().ToTable("staff_user_tokens");
+        builder.Entity<IdentityRoleClaim<string>>().ToTable("staff_role_claims");
+        builder.Entity<Operator>(e =>
         {
             e.HasIndex(x => x.Name).IsUnique();
             e.Property(x => x.Name).HasMaxLength(100);
         });
-        modelBuilder.Entity<Sighting>(e =>
+        builder.Entity<Sighting>(e =>
         {
             e.HasKey(x => new { x.Imei, x.Imsi, x.OperatorId, x.Month });
             e.Property(x => x.Imsi).HasMaxLength(15);
@@ -37,27 +49,27 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             // No foreign key to operators and no secondary index (database/*/0005_sightings_load.sql,
             // docs/adr/0006-sightings-without-foreign-key.md): the ingest resolves operator ids itself.
         });
-        modelBuilder.Entity<SeenImei>(e =>
+        builder.Entity<SeenImei>(e =>
         {
             e.HasKey(x => x.Imei);
             e.Property(x => x.Imei).ValueGeneratedNever();
         });
-        modelBuilder.Entity<IngestRun>(e => e.HasIndex(x => x.Sha256));
-        modelBuilder.Entity<TacModel>(e =>
+        builder.Entity<IngestRun>(e => e.HasIndex(x => x.Sha256));
+        builder.Entity<TacModel>(e =>
         {
             e.ToTable("tacs");
             e.HasKey(x => x.Tac);
             e.Property(x => x.Tac).ValueGeneratedNever();
         });
 
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
-        ApplySnakeCaseNames(modelBuilder);
+        builder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+        ApplySnakeCaseNames(builder);
     }
 
     /// <summary>Tables and columns are snake_case in both databases, as the SQL scripts write them.</summary>
-    private static void ApplySnakeCaseNames(ModelBuilder modelBuilder)
+    private static void ApplySnakeCaseNames(ModelBuilder builder)
     {
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        foreach (var entity in builder.Model.GetEntityTypes())
         {
             var table = entity.GetTableName();
             if (table is not null)

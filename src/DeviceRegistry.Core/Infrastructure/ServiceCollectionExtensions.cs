@@ -1,9 +1,12 @@
+using DeviceRegistry.Appeals;
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Sightings;
+using DeviceRegistry.Staff;
+using Microsoft.AspNetCore.Identity;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +21,7 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what both hosts share: every settings section (bound strictly, validated at start), the
-    /// registry-wide policy (home networks, the registry's clock), the database, the attach decision and
+    /// registry-wide policy (home networks, the registry's clock), the database, staff accounts (Identity's user and role stores), the attach decision and
     /// the device-state reader behind it, MediatR 5.1.0 (which has no AddMediatR: handlers are found by an
     /// assembly scan) with the validation pipeline, and FluentValidation validators.
     /// </summary>
@@ -45,6 +48,13 @@ public static class ServiceCollectionExtensions
         services.AddSettings<CloneDetectionSettings>(configuration, CloneDetectionSettings.Section);
         services.AddSettings<EirSettings>(configuration, EirSettings.Section);
         services.AddRegistrations(configuration);
+        services.AddSettings<AppealSettings>(configuration, AppealSettings.Section);
+        services.AddSettings<StaffSettings>(configuration, StaffSettings.Section);
+        var staff = Settings.Read<StaffSettings>(configuration, StaffSettings.Section);
+        services.AddIdentityCore<StaffUser>(staff.Apply)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<RegistryDbContext>()
+            .AddTokenProvider<AuthenticatorTokenProvider<StaffUser>>(TokenOptions.DefaultAuthenticatorProvider);
         services.AddSingleton(provider => new HomeNetworks(provider.GetRequiredService<RegistrySettings>()));
         services.AddSingleton<RegistryClock>();
         services.AddSingleton<AttachDecider>();

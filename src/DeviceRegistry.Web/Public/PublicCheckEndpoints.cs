@@ -1,3 +1,4 @@
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
@@ -52,15 +53,15 @@ public static class PublicCheckEndpoints
 
     private static async Task<Ok<PublicImeiCheckResult>> CheckAsync(
         [FromRoute] string imei, HttpContext context, PublicImeiCheck check, CancellationToken ct) =>
-        TypedResults.Ok(await check.CheckAsync(imei, PublicLanguage.Resolve(context), ct));
+        TypedResults.Ok(await check.CheckAsync(imei, Languages.Resolve(context), ct));
 
     private static async Task<IResult> PageAsync(
         HttpContext context, PublicImeiCheck check, PublicTexts texts, DemoShowcase demo, CancellationToken ct)
     {
-        var language = PublicLanguage.Resolve(context, useAcceptLanguage: false);
-        if (PublicTexts.IsSupported(context.Request.Query["lang"].ToString()))
+        var language = Languages.Resolve(context, useAcceptLanguage: false);
+        if (Languages.IsSupported(context.Request.Query["lang"].ToString()))
         {
-            PublicLanguage.Remember(context, language);
+            Languages.Remember(context, language);
         }
 
         string? typed = null;
@@ -103,7 +104,7 @@ public static class PublicCheckEndpoints
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var texts = context.RequestServices.GetRequiredService<PublicTexts>();
         var isPage = context.Request.Path == "/";
-        var language = PublicLanguage.Resolve(context, useAcceptLanguage: !isPage);
+        var language = Languages.Resolve(context, useAcceptLanguage: !isPage);
 
         if (isPage)
         {

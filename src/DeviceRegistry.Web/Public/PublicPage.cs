@@ -1,3 +1,4 @@
+using DeviceRegistry.Web.Localization;
 using System.Globalization;
 using System.Text;
 using DeviceRegistry.Web.Demo;
@@ -31,7 +32,7 @@ internal static class PublicPage
             <span class="mark" aria-hidden="true">IMEI</span>
             <nav aria-label="{T("languageChoice")}"><ul class="languages">
             """);
-        foreach (var other in PublicTexts.Languages)
+        foreach (var other in Languages.All)
         {
             var href = "/?lang=" + other + (typed is null ? string.Empty : "&imei=" + Uri.EscapeDataString(typed));
             var current = other == language ? " aria-current=\"true\"" : string.Empty;
