@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
 
 namespace DeviceRegistry.Web.Localization;
 
@@ -71,10 +74,14 @@ public static class Languages
             Secure = context.Request.IsHttps,
         });
 
-    /// <summary>Resource lookup (IStringLocalizer over .resx under Resources/) and the request culture from <see cref="Resolve"/>.</summary>
+    /// <summary>
+    /// Resource lookup (IStringLocalizer over .resx under Resources/), the request culture from <see cref="Resolve"/>,
+    /// and an HTML encoder that leaves Azerbaijani and Russian letters as they are (it still escapes markup).
+    /// </summary>
     public static IServiceCollection AddRegistryLocalization(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             var cultures = All.Select(CultureInfo.GetCultureInfo).ToList();

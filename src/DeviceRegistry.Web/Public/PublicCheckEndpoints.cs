@@ -1,16 +1,20 @@
-using DeviceRegistry.Web.Localization;
-using DeviceRegistry.Infrastructure;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
+using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using DeviceRegistry.Web.Demo;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace DeviceRegistry.Web.Public;
 
-/// <summary>The public IMEI check: the JSON API, the page at /, and their shared per-address rate limit.</summary>
+/// <summary>
+/// The public IMEI check and appeal tracking: the JSON API and their shared per-address rate limit, which
+/// the page at / (Pages/Index) shares too.
+/// </summary>
 public static class PublicCheckEndpoints
 {
     public const string RateLimitPolicy = "public-check";
@@ -18,9 +22,9 @@ public static class PublicCheckEndpoints
     public static IServiceCollection AddPublicCheck(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<PublicCheckOptions>(configuration, PublicCheckOptions.Section);
-        services.AddSingleton(PublicTexts.Load());
         services.AddScoped<IPublicStatusSource, QueryPublicStatusSource>();
         services.AddScoped<PublicImeiCheck>();
+        services.AddScoped<PublicAppealTracking>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -45,40 +49,52 @@ public static class PublicCheckEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimitPolicy);
 
-        endpoints.MapGet("/", PageAsync)
-            .ExcludeFromDescription()
+        endpoints.MapGet("/api/v1/appeals/{tracking}", FollowAsync)
+            .WithName("FollowAppeal")
+            .WithTags("Public appeal tracking")
+            .WithSummary("Where an appeal stands, by its tracking number")
+            .WithDescription(
+                "Anyone holding the number may ask; rate-limited with the IMEI check (429 problem+json with Retry-After). " +
+                "Accepts lower case and missing dashes. Answers the public status word, its wording in az, en or ru " +
+                "(as for the IMEI check) and the filed, due and decided days; never the applicant, the IMEI, " +
+                "the phone numbers, who handles the appeal or the reasons. 404 problem+json with reason " +
+                "'malformed' (not a tracking number) or 'unknown' (no appeal has it).")
+            .Produces<PublicAppealAnswer>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimitPolicy);
         return endpoints;
     }
 
     private static async Task<Ok<PublicImeiCheckResult>> CheckAsync(
-        [FromRoute] string imei, HttpContext context, PublicImeiCheck check, CancellationToken ct) =>
-        TypedResults.Ok(await check.CheckAsync(imei, Languages.Resolve(context), ct));
+        [FromRoute] string imei, PublicImeiCheck check, CancellationToken ct) =>
+        TypedResults.Ok(await check.CheckAsync(imei, ct));
 
-    private static async Task<IResult> PageAsync(
-        HttpContext context, PublicImeiCheck check, PublicTexts texts, DemoShowcase demo, CancellationToken ct)
+    private static async Task<Results<Ok<PublicAppealAnswer>, ProblemHttpResult>> FollowAsync(
+        [FromRoute] string tracking, HttpContext context, PublicAppealTracking appeals, CancellationToken ct)
     {
-        var language = Languages.Resolve(context, useAcceptLanguage: false);
-        if (Languages.IsSupported(context.Request.Query["lang"].ToString()))
+        var (answer, refusal) = await appeals.FollowAsync(tracking, ct);
+        if (answer is not null)
         {
-            Languages.Remember(context, language);
+            return TypedResults.Ok(answer);
         }
 
-        string? typed = null;
-        PublicImeiCheckResult? result = null;
-        if (context.Request.Query.TryGetValue("imei", out var imei))
-        {
-            typed = imei.ToString();
-            result = await check.CheckAsync(typed, language, ct);
-        }
-
-        return Results.Content(PublicPage.Render(texts, language, typed, result, notice: null, demo.Imeis), "text/html; charset=utf-8");
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: refusal!.Title,
+            detail: refusal.Text,
+            instance: context.Request.Path,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+            extensions: new Dictionary<string, object?> { ["reason"] = refusal.Reason, ["language"] = Languages.Current });
     }
 
-    /// <summary>Each client address gets its own fixed one-minute window; showing the empty page costs nothing.</summary>
+    /// <summary>
+    /// Each client address gets its own fixed one-minute window; a page that checks nothing (no ?imei=, no
+    /// ?tracking=) costs nothing.
+    /// </summary>
     private static RateLimitPartition<string> PartitionByClientAddress(HttpContext context)
     {
-        if (context.Request.Path == "/" && !context.Request.Query.ContainsKey("imei"))
+        if (!IsApi(context) && !context.Request.Query.ContainsKey("imei") && !context.Request.Query.ContainsKey("tracking"))
         {
             return RateLimitPartition.GetNoLimiter("page-without-check");
         }
@@ -94,6 +110,8 @@ public static class PublicCheckEndpoints
         });
     }
 
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+
     private static async ValueTask WriteTooManyRequestsAsync(OnRejectedContext rejected, CancellationToken ct)
     {
         var context = rejected.HttpContext;
@@ -102,19 +120,15 @@ public static class PublicCheckEndpoints
             : 60;
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var texts = context.RequestServices.GetRequiredService<PublicTexts>();
-        var isPage = context.Request.Path == "/";
-        var language = Languages.Resolve(context, useAcceptLanguage: !isPage);
 
-        if (isPage)
+        if (!IsApi(context))
         {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            var notice = texts.Format("tooManyText", language, ("seconds", seconds.ToString(CultureInfo.InvariantCulture)));
-            await context.Response.WriteAsync(PublicPage.Render(texts, language, context.Request.Query["imei"].ToString(), null, notice), ct);
+            await WriteTooManyNoticeAsync(context, seconds, ct);
             return;
         }
 
         var permits = context.RequestServices.GetRequiredService<IOptions<PublicCheckOptions>>().Value.PermitPerMinute;
+        var what = context.Request.Path.StartsWithSegments("/api/v1/appeals") ? "appeal lookups" : "IMEI checks";
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -123,11 +137,45 @@ public static class PublicCheckEndpoints
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
-                Title = "Too many IMEI checks",
-                Detail = $"At most {permits} IMEI checks per minute are answered for one client address. Try again in {seconds} seconds.",
+                Title = "Too many " + what,
+                Detail = $"At most {permits} {what} per minute are answered for one client address (IMEI checks and appeal lookups together). Try again in {seconds} seconds.",
                 Instance = context.Request.Path,
                 Extensions = { ["retryAfterSeconds"] = seconds },
             },
         });
+    }
+
+    /// <summary>
+    /// The page's refusal: a short notice in the reader's language with a way back to the page, not the page
+    /// itself (the rate limiter answers before the page runs, and before the request's culture is set).
+    /// </summary>
+    private static async Task WriteTooManyNoticeAsync(HttpContext context, int seconds, CancellationToken ct)
+    {
+        var language = Languages.Resolve(context, useAcceptLanguage: false);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
+        var texts = context.RequestServices.GetRequiredService<IStringLocalizer<PublicTexts>>();
+        var html = context.RequestServices.GetRequiredService<HtmlEncoder>();
+        string T(string key) => html.Encode(texts[key]);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            $"""
+            <!doctype html>
+            <html lang="{language}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{T("tooManyTitle")} · {T("pageTitle")}</title>
+            <link rel="stylesheet" href="/site.css">
+            </head>
+            <body>
+            <header class="top"><span class="mark" aria-hidden="true">IMEI</span></header>
+            <main id="content">
+            <section class="result tone-bad" role="alert"><h1>{T("tooManyTitle")}</h1><p>{html.Encode(texts["tooManyText", seconds.ToString(CultureInfo.InvariantCulture)])}</p>
+            <p><a href="/?lang={language}">{T("tooManyBack")}</a></p></section>
+            </main>
+            </body>
+            </html>
+            """,
+            ct);
     }
 }

@@ -5,7 +5,7 @@ public sealed class PublicCheckOptions : DeviceRegistry.Infrastructure.ISettings
 {
     public const string Section = "PublicCheck";
 
-    /// <summary>IMEI checks one client address may make per minute (API and page together).</summary>
+    /// <summary>IMEI checks and appeal lookups one client address may make per minute (API and page together).</summary>
     public int PermitPerMinute { get; set; } = 30;
 
     public IEnumerable<string> Validate(string section)

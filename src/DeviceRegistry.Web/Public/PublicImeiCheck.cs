@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using DeviceRegistry.Identifiers;
+using DeviceRegistry.Web.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace DeviceRegistry.Web.Public;
 
@@ -35,11 +37,16 @@ public sealed record PublicImeiCheckResult(
     [property: Description("The language of the texts: az, en or ru.")]
     string Language);
 
-/// <summary>Reads a typed IMEI, asks the status source and words the answer for a citizen.</summary>
-public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts texts, DeviceRegistry.Registrations.RegistrationSettings registration)
+/// <summary>
+/// Reads a typed IMEI, asks the status source and words the answer for a citizen in the request's
+/// language (the UI culture <see cref="Languages.UseRegistryLocalization"/> set).
+/// </summary>
+public sealed class PublicImeiCheck(
+    IPublicStatusSource source, IStringLocalizer<PublicTexts> texts, DeviceRegistry.Registrations.RegistrationSettings registration)
 {
-    public async Task<PublicImeiCheckResult> CheckAsync(string? typed, string language, CancellationToken ct)
+    public async Task<PublicImeiCheckResult> CheckAsync(string? typed, CancellationToken ct)
     {
+        var language = Languages.Current;
         var parsed = Imei.TryParseFromPerson(typed ?? string.Empty, out var imei, out var problem);
         // A junk pattern is still a number a network may carry (clones often do), so it is looked up.
         var readable = parsed || problem == ImeiProblem.Junk;
@@ -47,28 +54,28 @@ public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts text
         {
             var reason = ReasonCode(problem);
             return new PublicImeiCheckResult(
-                null, false, reason, texts.Get("reason." + reason, language), null, null,
-                texts.Get("invalid.title", language), null, null, null, language);
+                null, false, reason, texts["reason." + reason], null, null,
+                texts["invalid.title"], null, null, null, language);
         }
 
         var status = await source.GetStatusAsync(imei, ct);
         string? invalidReason = !parsed ? ReasonCode(problem) : status.Device is null ? "unknown_tac" : null;
         var code = StatusCode(status.Kind);
-        var text = texts.Format(
+        // Every status text takes the same arguments and uses those it needs: {0} deadline, {1} duty, {2} window days.
+        var text = texts[
             $"status.{code}.text",
-            language,
-            ("deadline", status.RegistrationDeadline is { } d ? FormatDate(d, language) : string.Empty),
-            ("duty", status.DutyAzn is { } duty ? duty.ToString("0.##", CultureInfo.InvariantCulture) : string.Empty),
-            ("days", registration.WindowDays.ToString(CultureInfo.InvariantCulture)));
+            status.RegistrationDeadline is { } d ? FormatDate(d, language) : string.Empty,
+            status.DutyAzn is { } duty ? FormatAzn(duty) : string.Empty,
+            registration.WindowDays.ToString(CultureInfo.InvariantCulture)];
         var device = status.Device is { } model ? new PublicDevice(model.Tac, model.Brand, model.Model) : null;
         return new PublicImeiCheckResult(
             imei.WithCheckDigit,
             invalidReason is null,
             invalidReason,
-            invalidReason is null ? null : texts.Get("reason." + invalidReason, language),
+            invalidReason is null ? null : texts["reason." + invalidReason].Value,
             device,
             code,
-            texts.Get($"status.{code}.title", language),
+            texts[$"status.{code}.title"],
             text,
             status.RegistrationDeadline,
             status.DutyAzn,
@@ -87,9 +94,15 @@ public sealed class PublicImeiCheck(IPublicStatusSource source, PublicTexts text
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no public wording"),
     };
 
+    /// <summary>
+    /// A date as the language writes it, from the project's own patterns: the cultures exist by name only
+    /// (invariant globalization), so their own date formats would be the invariant ones.
+    /// </summary>
     public static string FormatDate(DateOnly date, string language) => language == "en"
         ? date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)
         : date.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
+
+    public static string FormatAzn(decimal amount) => amount.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string ReasonCode(ImeiProblem problem) => problem switch
     {

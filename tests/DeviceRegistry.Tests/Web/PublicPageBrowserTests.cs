@@ -67,4 +67,48 @@ public sealed class PublicPageBrowserTests
             await Expect(page.GetByLabel(visit.Label)).ToBeVisibleAsync();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_citizen_follows_an_appeal_in_each_language(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        await web.Database.AddAppealAsync("AP-7K3Q-9X2M", DeviceRegistry.Appeals.AppealStatus.AwaitingConfirmation, decidedAt: AppealTestData.FiledAt.AddDays(2));
+        var decided = new DateTime(2026, 11, 12, 8, 0, 0, DateTimeKind.Utc);
+        await web.Database.AddAppealAsync("AP-4D7R-2H9T", DeviceRegistry.Appeals.AppealStatus.Approved, decidedAt: decided, confirmedAt: decided, closedAt: decided);
+        var root = web.StartKestrel();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "ru-RU", ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
+        var page = await context.NewPageAsync();
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.GotoAsync(root.ToString());
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "az");
+
+        var visits = new (string LinkName, string Language, string Label, string Button, string Typed, string Status, string Title, string Phrase)[]
+        {
+            ("English", "en", "Tracking number", "Follow", "ap7k3q9x2m", "in_review", "In review", "A decision is due by 17 November 2026"),
+            ("Русский", "ru", "Номер отслеживания", "Отследить", "AP-4D7R-2H9T", "decided_approved", "Удовлетворено", "удовлетворено 12.11.2026"),
+            ("Azərbaycanca", "az", "İzləmə nömrəsi", "İzlə", "AP-7K3Q-9X2", "malformed", "İzləmə nömrəsi deyil", "AP-7K3Q-9X2M"),
+        };
+        foreach (var visit in visits)
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = visit.LinkName }).ClickAsync();
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", visit.Language);
+
+            await page.GetByLabel(visit.Label, new() { Exact = true }).FillAsync(visit.Typed);
+            await page.GetByRole(AriaRole.Button, new() { Name = visit.Button, Exact = true }).ClickAsync();
+
+            var result = page.Locator("#appeal-result");
+            await Expect(result).ToHaveAttributeAsync("data-status", visit.Status);
+            await Expect(result.Locator("h2")).ToHaveTextAsync(visit.Title);
+            await Expect(result).ToContainTextAsync(visit.Phrase);
+            await Expect(page.GetByLabel(visit.Label, new() { Exact = true })).ToHaveValueAsync(visit.Typed);
+            await Expect(page.Locator("#result")).ToHaveCountAsync(0); // an appeal, not an IMEI check
+            var screenshot = Path.Combine(ScreenshotDirectory, $"public-appeal-{visit.Language}-{provider}.png".ToLowerInvariant());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot holds a rendered page");
+        }
+    }
 }
