@@ -72,6 +72,7 @@ app.UseWhen(context => !context.Request.Path.StartsWithSegments(EirEndpoints.Api
 {
     pages.UseRegistryLocalization();
     pages.UseAuthentication();
+    pages.UseStaffTwoFactorEnrolment();
     pages.UseAuthorization();
 });
 

@@ -61,6 +61,7 @@ public static class AuditActions
     public const string SignInFailed = "user.sign_in_failed";
     public const string SignedOut = "user.signed_out";
     public const string TwoFactorEnabled = "user.two_factor_enabled";
+    public const string PasswordChanged = "user.password_changed";
 }
 
 /// <summary>Adds audit entries to a context, so they commit (or not) with the change they describe.</summary>

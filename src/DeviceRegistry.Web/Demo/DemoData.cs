@@ -82,6 +82,10 @@ internal sealed class DemoDataHostedService(
         {
             imeis = await loader.LoadAsync(cancellationToken);
             logger.LogInformation("Loaded the demo data set ({Loader}); set Demo:LoadOnEmptyDatabase=false to start empty", loader.GetType().Name);
+            foreach (var (userName, role, password) in await DemoStaff.CreateAsync(scope.ServiceProvider, cancellationToken))
+            {
+                logger.LogInformation("Demo staff account: {UserName} ({Role}), password {Password} , sign in at /backoffice", userName, role, password);
+            }
         }
         else
         {

@@ -25,7 +25,7 @@ public static class StaffAccess
             })
             .AddIdentityCookies();
         new IdentityBuilder(typeof(StaffUser), typeof(IdentityRole), services)
-            .AddSignInManager()
+            .AddSignInManager<StaffSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();
         // A disabled account or a changed password ends open sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -59,6 +59,7 @@ public static class StaffAccess
                 o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(StaffPolicies.RolesFor(policy)));
             }
         });
+        services.AddScoped<SignInAudit>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "devreg-af";
@@ -72,6 +73,9 @@ public static class StaffAccess
     /// <summary>The claim that carries a clerk's post office.</summary>
     public const string OfficeClaim = "devreg:office";
 
+    /// <summary>The claim saying the account has its second factor on ("on"); absent otherwise.</summary>
+    public const string TwoFactorClaim = "devreg:2fa";
+
     /// <summary>The acting member of staff, from the signed-in user's claims.</summary>
     public static StaffActor Actor(this System.Security.Claims.ClaimsPrincipal user)
     {
@@ -82,7 +86,10 @@ public static class StaffAccess
     }
 }
 
-/// <summary>Adds the clerk's office to the sign-in cookie, so use cases know which office is acting.</summary>
+/// <summary>
+/// Adds the clerk's office to the sign-in cookie, so use cases know which office is acting, and whether the
+/// account has its second factor on (for <see cref="TwoFactorEnrolment"/>).
+/// </summary>
 internal sealed class StaffClaimsPrincipalFactory(
     UserManager<StaffUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<StaffUser, IdentityRole>(users, roles, options)
@@ -93,6 +100,11 @@ internal sealed class StaffClaimsPrincipalFactory(
         if (!string.IsNullOrEmpty(user.Office))
         {
             identity.AddClaim(new System.Security.Claims.Claim(StaffAccess.OfficeClaim, user.Office));
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            identity.AddClaim(new System.Security.Claims.Claim(StaffAccess.TwoFactorClaim, "on"));
         }
 
         return identity;

@@ -43,6 +43,10 @@ internal static partial class StaffTestKit
     public static HttpClient CreateClient(RegistryWebFactory web) =>
         web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>Makes the client's pages English from now on (the language cookie, as a reader's choice sets it).</summary>
+    public static async Task UseEnglishAsync(HttpClient client) =>
+        (await client.GetAsync("/backoffice/account/signin?lang=en")).EnsureSuccessStatusCode();
+
     /// <summary>Signs in through the sign-in page; returns the response to the form's POST (a redirect on success).</summary>
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password = Password)
     {
@@ -63,6 +67,20 @@ internal static partial class StaffTestKit
         Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString() is { } to && !to.Contains("signin", StringComparison.OrdinalIgnoreCase),
             $"sign-in of {userName} failed: {(int)response.StatusCode} {response.Headers.Location} {await response.Content.ReadAsStringAsync()}");
     }
+
+    /// <summary>Posts a form of a page with the anti-forgery token of <paramref name="tokenFrom"/> (the page itself unless named).</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, IReadOnlyDictionary<string, string> fields, string? tokenFrom = null)
+    {
+        var form = new Dictionary<string, string>(fields)
+        {
+            ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client, tokenFrom ?? url),
+        };
+        return await client.PostAsync(url, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Signs out through the layout's sign-out form (its token taken from the security page).</summary>
+    public static Task<HttpResponseMessage> SignOutAsync(HttpClient client) =>
+        PostFormAsync(client, "/backoffice/account/signout", new Dictionary<string, string>(), tokenFrom: "/backoffice/account/security");
 
     /// <summary>The anti-forgery token of the first form on a page.</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string url)

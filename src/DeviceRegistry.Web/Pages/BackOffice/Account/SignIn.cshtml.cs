@@ -10,7 +10,7 @@ namespace DeviceRegistry.Web.Pages.BackOffice.Account;
 
 /// <summary>Staff sign-in with user name and password; a second factor follows where the account has one.</summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<StaffUser> signIn, IStringLocalizer<AccountTexts> texts) : PageModel
+public sealed class SignInModel(SignInManager<StaffUser> signIn, SignInAudit audit, IStringLocalizer<AccountTexts> texts) : PageModel
 {
     [BindProperty]
     public string? UserName { get; set; }
@@ -35,18 +35,44 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, IStringLocalize
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
+        var name = UserName.Trim();
+        var user = await signIn.UserManager.FindByNameAsync(name);
+        var result = await signIn.PasswordSignInAsync(name, Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
+            await audit.SignedInAsync(user!, "password");
             return LocalRedirect(SafeReturnUrl());
         }
 
         if (result.RequiresTwoFactor)
         {
+            // Audited once the code is checked (SignInCode).
             return RedirectToPage("SignInCode", new { returnUrl = SafeReturnUrl() });
         }
 
-        Error = result.IsLockedOut ? texts["signIn.lockedOut"] : result.IsNotAllowed ? texts["signIn.notAllowed"] : texts["signIn.failed"];
+        if (user is null)
+        {
+            await audit.FailedAsync(name, "unknown user name");
+            Error = texts["signIn.failed"];
+        }
+        else if (user.DisabledAt is not null)
+        {
+            // Only someone who knows the password learns that the account is disabled.
+            var passwordRight = await signIn.UserManager.CheckPasswordAsync(user, Password);
+            await audit.FailedAsync(name, passwordRight ? "account disabled" : "account disabled; wrong password");
+            Error = passwordRight ? texts["signIn.disabled"] : texts["signIn.failed"];
+        }
+        else if (result.IsLockedOut)
+        {
+            await audit.FailedAsync(name, "locked out");
+            Error = texts["signIn.lockedOut"];
+        }
+        else
+        {
+            await audit.FailedAsync(name, result.IsNotAllowed ? "not allowed" : "wrong password");
+            Error = result.IsNotAllowed ? texts["signIn.notAllowed"] : texts["signIn.failed"];
+        }
+
         return Page();
     }
 
