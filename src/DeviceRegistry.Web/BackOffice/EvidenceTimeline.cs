@@ -22,7 +22,7 @@ public sealed class EvidenceTimeline
     {
         this.evidence = evidence;
         Days = evidence.To.DayNumber - evidence.From.DayNumber + 1;
-        DayWidth = Math.Clamp(920 / Days, 4, 24);
+        DayWidth = Math.Clamp(840 / Days, 4, 24);
         RowHeight = evidence.Sims.Count switch { <= 12 => 24, <= 40 => 18, _ => 14 };
         foreach (var day in evidence.Sims.SelectMany(s => s.Days))
         {
@@ -32,7 +32,7 @@ public sealed class EvidenceTimeline
         MaxSimsPerDay = simsPerDay.Count == 0 ? 0 : simsPerDay.Values.Max();
     }
 
-    public const int HeaderHeight = 64;
+    public const int HeaderHeight = 76;
 
     public int Days { get; }
 
@@ -72,7 +72,7 @@ public sealed class EvidenceTimeline
         }
 
         // SIMs per day: a bar per day, scaled to the day with most SIMs.
-        const int barTop = 30, barHeight = 30;
+        const int barTop = 29, barHeight = 30;
         if (MaxSimsPerDay > 0)
         {
             svg.Append(Invariant, $"<text class=\"ev-tick ev-scale\" x=\"{Width - 2}\" y=\"{barTop + 8}\">{MaxSimsPerDay}</text>");
@@ -86,9 +86,10 @@ public sealed class EvidenceTimeline
 
         if (VerdictX() is { } vx)
         {
-            svg.Append(Invariant, $"<line class=\"ev-verdict\" x1=\"{vx}\" x2=\"{vx}\" y1=\"16\" y2=\"{HeaderHeight}\"/>");
-            var anchor = vx > Width - 90 ? "end" : "start";
-            svg.Append(Invariant, $"<text class=\"ev-verdict-label\" x=\"{(anchor == "end" ? vx - 3 : vx + 3)}\" y=\"{HeaderHeight - 2}\" text-anchor=\"{anchor}\">{Esc(verdictLabel)}</text>");
+            // The line runs under the bars; its label has a row of its own below them.
+            svg.Append(Invariant, $"<line class=\"ev-verdict\" x1=\"{vx}\" x2=\"{vx}\" y1=\"{barTop}\" y2=\"{HeaderHeight}\"/>");
+            var anchor = vx > Width - 110 ? "end" : "start";
+            svg.Append(Invariant, $"<text class=\"ev-verdict-label\" x=\"{(anchor == "end" ? vx - 4 : vx + 4)}\" y=\"{HeaderHeight - 3}\" text-anchor=\"{anchor}\">{Esc(verdictLabel)}</text>");
         }
 
         svg.Append("</svg>");
