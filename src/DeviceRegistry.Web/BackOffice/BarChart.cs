@@ -72,11 +72,12 @@ public static class BarChart
         }
     }
 
-    /// <summary>A round axis maximum at or above the largest value (1, 2, 5 times a power of ten; 4 for nothing).</summary>
+    /// <summary>A round axis maximum at or above the largest value (1, 2, 4, 5, 8 times a power of ten; at least 4).</summary>
     internal static double NiceMax(double value)
     {
-        if (value <= 0)
+        if (value <= 4)
         {
+            // Counts: four whole-number gridlines rather than 0.5 steps.
             return 4;
         }
 
