@@ -213,3 +213,12 @@ CREATE TRIGGER appeal_events_append_only BEFORE UPDATE OR DELETE ON appeal_event
     FOR EACH ROW EXECUTE FUNCTION refuse_change_of_append_only();
 CREATE TRIGGER appeal_events_no_truncate BEFORE TRUNCATE ON appeal_events
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_of_append_only();
+
+-- Attach-check answers per day (the registry's date) and equipment status: the EIR counts them in memory
+-- and adds its counts here every few seconds (an upsert), so refused attaches can be counted per week.
+CREATE TABLE eir_answer_counts (
+    day date NOT NULL,
+    equipment_status character varying(30) NOT NULL,
+    answers bigint NOT NULL,
+    CONSTRAINT pk_eir_answer_counts PRIMARY KEY (day, equipment_status)
+);

@@ -199,3 +199,12 @@ CREATE TRIGGER appeal_events_no_update BEFORE UPDATE ON appeal_events
 BEGIN SELECT RAISE(ABORT, 'appeal_events is append-only: a trail entry cannot be changed'); END;
 CREATE TRIGGER appeal_events_no_delete BEFORE DELETE ON appeal_events
 BEGIN SELECT RAISE(ABORT, 'appeal_events is append-only: a trail entry cannot be deleted'); END;
+
+-- Attach-check answers per day (the registry's date) and equipment status: the EIR counts them in memory
+-- and adds its counts here every few seconds (an upsert), so refused attaches can be counted per week.
+CREATE TABLE eir_answer_counts (
+    day TEXT NOT NULL,
+    equipment_status TEXT NOT NULL,
+    answers INTEGER NOT NULL,
+    CONSTRAINT pk_eir_answer_counts PRIMARY KEY (day, equipment_status)
+);

@@ -7,9 +7,11 @@ namespace DeviceRegistry.Web.Eir;
 /// <summary>
 /// Answers one attach check from the index and queues it as a sighting of the calling operator.
 /// A home SIM on an IMEI never seen on one starts its registration window in the index at once.
+/// Every answer is counted per day and status (<see cref="EirAnswerCounter"/>).
 /// </summary>
 public sealed class EirChecker(
-    EirIndex index, AttachDecider decider, HomeNetworks homeNetworks, SightingBatchWriter sightings, RegistryClock clock)
+    EirIndex index, AttachDecider decider, HomeNetworks homeNetworks, SightingBatchWriter sightings, RegistryClock clock,
+    EirAnswerCounter answers)
 {
     public bool IsReady => index.IsLoaded;
 
@@ -17,6 +19,7 @@ public sealed class EirChecker(
     {
         var today = clock.Today();
         var decision = index.Decide(query, decider, homeNetworks, today);
+        answers.Count(today, decision.Status);
         if (query.Imsi is null)
         {
             // Sightings are IMEI-SIM pairs: a check without a SUPI has no SIM to record.
