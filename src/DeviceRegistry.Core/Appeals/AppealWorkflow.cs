@@ -81,9 +81,9 @@ internal static class AppealWorkflow
     /// <summary>What the audit entry records before and after a change.</summary>
     public static object Snapshot(Appeal a) => new
     {
-        a.Status,
+        Status = a.Status.ToString(),
         a.AssignedToId,
-        a.Outcome,
+        Outcome = a.Outcome?.ToString(),
         a.DecisionReason,
         a.DecidedById,
         a.ConfirmedById,

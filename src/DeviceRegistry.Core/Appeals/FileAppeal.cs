@@ -153,7 +153,8 @@ internal sealed class FileAppealHandler(RegistryDbContext db, AppealSettings set
         AuditLog.Record(db, actor, AuditActions.AppealFiled, AppealWorkflow.Subject(appeal), now, appeal.Imei, appeal.ReasonText,
             before: null, after: new
             {
-                appeal.Status, appeal.Reason, appeal.Office, appeal.ApplicantDocumentType, appeal.ApplicantDocumentNumber,
+                Status = appeal.Status.ToString(), Reason = appeal.Reason.ToString(), appeal.Office,
+                ApplicantDocumentType = appeal.ApplicantDocumentType.ToString(), appeal.ApplicantDocumentNumber,
                 appeal.ApplicantName, appeal.ApplicantContact, Numbers = appeal.Numbers.Select(n => n.Msisdn), appeal.DueOn, appeal.Version,
             });
         await db.SaveChangesAsync(cancellationToken);
