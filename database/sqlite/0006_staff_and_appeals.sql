@@ -180,6 +180,30 @@ CREATE INDEX ix_appeals_office_status_filed_at ON appeals (office, status, filed
 
 CREATE INDEX ix_appeals_assigned_to_id ON appeals (assigned_to_id);
 
+-- The SMS each decision sends the applicant (in their language), delivered through the same SMS sender
+-- as the registration warnings; pending until a sender accepted it.
+CREATE TABLE appeal_messages (
+    id INTEGER NOT NULL CONSTRAINT pk_appeal_messages PRIMARY KEY AUTOINCREMENT,
+    appeal_id INTEGER NOT NULL,
+    msisdn TEXT NOT NULL,
+    language TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT NULL,
+    CONSTRAINT fk_appeal_messages_appeals_appeal_id FOREIGN KEY (appeal_id) REFERENCES appeals (id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_appeal_messages_appeal_id ON appeal_messages (appeal_id);
+
+CREATE INDEX ix_appeal_messages_status ON appeal_messages (status);
+
+-- The queue's default order (oldest first) over all statuses.
+CREATE INDEX ix_appeals_filed_at ON appeals (filed_at);
+
 -- The four staff roles; accounts are added with `devreg user add`.
 INSERT INTO staff_roles (id, name, normalized_name, concurrency_stamp) VALUES
     ('clerk', 'clerk', 'CLERK', 'clerk'),

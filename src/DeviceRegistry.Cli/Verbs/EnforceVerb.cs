@@ -34,6 +34,11 @@ internal sealed class EnforceVerb : ICliVerb
             {
                 await context.Out.WriteLineAsync($"SMS sent: 0: no SMS gateway is configured (set Registration:SmsOutboxFile); {r.SmsPending} warnings stay pending in the outbox");
             }
+
+            var appeals = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new DeviceRegistry.Appeals.DeliverAppealMessages(), ct);
+            await context.Out.WriteLineAsync(appeals.SenderConfigured
+                ? $"appeal SMS sent: {appeals.Sent}, failed (retried next run): {appeals.Failed}, pending: {appeals.Pending}"
+                : $"appeal SMS sent: 0: no SMS gateway is configured; {appeals.Pending} stay pending");
             return ExitCodes.Ok;
         });
         return command;

@@ -203,6 +203,7 @@ internal sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         e.HasIndex(x => new { x.Status, x.FiledAt });
         e.HasIndex(x => new { x.Office, x.Status, x.FiledAt });
         e.HasIndex(x => x.AssignedToId);
+        e.HasIndex(x => x.FiledAt);
         e.Property(x => x.TrackingNumber).HasMaxLength(20);
         e.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
         e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(30);

@@ -20,6 +20,9 @@ public sealed class RegistrationEnforcementJob(IServiceScopeFactory scopes, ILog
         logger.LogInformation(
             "Registration enforcement as of {AsOf}: {Blocked} blocked, {Lifted} lifted, {Queued} warnings queued, {Sent} SMS sent, {Failed} failed",
             report.AsOf, report.Blocked, report.BlocksLifted, report.WarningsQueued, report.SmsSent, report.SmsFailed);
+        var appeals = await scope.ServiceProvider.GetRequiredService<IMediator>()
+            .Send(new DeviceRegistry.Appeals.DeliverAppealMessages(), cancellationToken);
+        logger.LogInformation("Appeal decision SMS: {Sent} sent, {Failed} failed, {Pending} pending", appeals.Sent, appeals.Failed, appeals.Pending);
         context.Result = report;
     }
 }

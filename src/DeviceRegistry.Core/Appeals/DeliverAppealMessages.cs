@@ -1,0 +1,72 @@
+using DeviceRegistry.Data;
+using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Registrations;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeviceRegistry.Appeals;
+
+/// <summary>
+/// Sends the pending decision SMS (appeal_messages) through the registered <see cref="ISmsSender"/> and marks
+/// each sent as soon as the sender accepted it. With no sender registered nothing is marked sent: the
+/// messages stay pending. Run by <c>devreg enforce</c>, the daily enforcement job and the web host's delivery loop.
+/// </summary>
+public sealed record DeliverAppealMessages(int BatchSize = 200) : IRequest<AppealDeliveryReport>;
+
+public sealed record AppealDeliveryReport(int Sent, int Failed, int Pending, bool SenderConfigured);
+
+internal sealed class DeliverAppealMessagesHandler(RegistryDbContext db, IEnumerable<ISmsSender> senders, RegistryClock clock)
+    : IRequestHandler<DeliverAppealMessages, AppealDeliveryReport>
+{
+    /// <summary>
+    /// Added to an appeal message's id for <see cref="OutgoingSms.MessageId"/>, so it never equals a registration
+    /// warning's id (the gateway drops repeats by id).
+    /// </summary>
+    public const long MessageIdBase = 1_000_000_000_000;
+
+    public async Task<AppealDeliveryReport> Handle(DeliverAppealMessages request, CancellationToken cancellationToken)
+    {
+        var sender = senders.LastOrDefault();
+        int sent = 0, failed = 0;
+        if (sender is not null)
+        {
+            var after = long.MinValue;
+            while (true)
+            {
+                db.ChangeTracker.Clear();
+                var batch = await db.Set<AppealMessage>().Where(m => m.Status == SmsStatus.Pending && m.Id > after)
+                    .OrderBy(m => m.Id).Take(request.BatchSize).ToListAsync(cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    message.Attempts++;
+                    try
+                    {
+                        await sender.SendAsync(new OutgoingSms(MessageIdBase + message.Id, message.Msisdn, message.Body), cancellationToken);
+                        message.Status = SmsStatus.Sent;
+                        message.SentAt = clock.UtcNow.UtcDateTime;
+                        message.LastError = null;
+                        sent++;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+                        failed++;
+                    }
+
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+
+                after = batch[^1].Id;
+            }
+        }
+
+        var pending = await db.Set<AppealMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
+        return new AppealDeliveryReport(sent, failed, pending, sender is not null);
+    }
+}

@@ -1,0 +1,127 @@
+using DeviceRegistry.Appeals;
+using DeviceRegistry.Clones;
+using DeviceRegistry.Data;
+using DeviceRegistry.Identifiers;
+using DeviceRegistry.Registrations;
+using DeviceRegistry.Staff;
+using MediatR;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeviceRegistry.Web.Demo;
+
+/// <summary>
+/// Demo appeals on the demo data set's clones, filed and moved on through the appeal use cases as the demo
+/// staff (clerk, clerk2, reviewer, reviewer2, supervisor): one each New, InReview, InformationRequested,
+/// AwaitingConfirmation, Approved (paired) and Rejected. Skips quietly (with a log line) when a user is
+/// missing or when appeals already exist.
+/// </summary>
+public static class DemoAppeals
+{
+    /// <returns>The appeals filed.</returns>
+    public static async Task<int> CreateAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoAppeals));
+        var db = provider.GetRequiredService<RegistryDbContext>();
+        var users = provider.GetRequiredService<UserManager<StaffUser>>();
+        if (await db.Set<Appeal>().AnyAsync(ct))
+        {
+            logger.LogInformation("Demo appeals: appeals exist already, none added");
+            return 0;
+        }
+
+        var actors = new Dictionary<string, StaffActor>(StringComparer.Ordinal);
+        foreach (var name in new[] { "clerk", "clerk2", "reviewer", "reviewer2", "supervisor" })
+        {
+            var user = await users.FindByNameAsync(name);
+            if (user is null)
+            {
+                logger.LogInformation("Demo appeals skipped: no staff user {User} (the demo staff are created first)", name);
+                return 0;
+            }
+
+            actors[name] = new StaffActor(user.Id, name, [.. await users.GetRolesAsync(user)], user.Office);
+        }
+
+        var clones = await db.Set<CloneStatus>().AsNoTracking().Where(s => s.Status == CloneStatusValues.Clone)
+            .OrderBy(s => s.Imei).Select(s => s.Imei).Take(6).ToListAsync(ct);
+        if (clones.Count < 6)
+        {
+            logger.LogInformation("Demo appeals skipped: {Count} clone IMEIs in the demo data, 6 needed", clones.Count);
+            return 0;
+        }
+
+        var mediator = provider.GetRequiredService<IMediator>();
+        var people = new[]
+        {
+            ("Leyla Mammadova", "AZE1234567", "en"), ("Rashad Aliyev", "AZE2345678", "az"), ("Gunel Hasanova", "AZE3456789", "ru"),
+            ("Elvin Guliyev", "AZE4567890", "az"), ("Nigar Ismayilova", "AZE5678901", "en"), ("Tural Huseynov", "AZE6789012", "az"),
+        };
+        var filed = 0;
+        for (var i = 0; i < clones.Count; i++)
+        {
+            var imei = clones[i];
+            // The applicant's number: one seen on the IMEI with a SIM that is not allowed (a later SIM), when there is one.
+            var allowed = db.Set<CloneAllowedPair>().Where(p => p.Imei == imei).Select(p => p.Imsi);
+            var number = await db.Sightings.AsNoTracking().Where(s => s.Imei == imei && s.Msisdn != null && !allowed.Contains(s.Imsi))
+                .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? $"99450{1000000 + i}";
+            var (name, document, language) = people[i];
+            var clerk = i % 2 == 0 ? actors["clerk"] : actors["clerk2"];
+            var appeal = await mediator.Send(new FileAppeal
+            {
+                Actor = clerk, Imei = new Imei(imei).WithCheckDigit, DocumentType = OwnerDocumentType.IdCard, DocumentNumber = document,
+                ApplicantName = name, ContactNumber = number, Numbers = [number],
+                Reason = i == 5 ? AppealReason.Other : AppealReason.NumberChange, ReasonText = i == 5 ? "Says the phone was never lent to anyone." : null,
+                Language = language,
+            }, ct);
+            filed++;
+            var tracking = appeal.TrackingNumber;
+            if (i == 0)
+            {
+                continue; // New
+            }
+
+            var reviewer = i % 2 == 0 ? actors["reviewer"] : actors["reviewer2"];
+            var version = await mediator.Send(new AssignAppeal { Actor = reviewer, TrackingNumber = tracking, Version = 0 }, ct);
+            switch (i)
+            {
+                case 2:
+                    await mediator.Send(new RequestInformation
+                    {
+                        Actor = reviewer, TrackingNumber = tracking, Version = version, Message = "Ask for the phone's box or invoice showing the IMEI.",
+                    }, ct);
+                    break;
+                case 3:
+                    await mediator.Send(new DecideAppeal
+                    {
+                        Actor = reviewer, TrackingNumber = tracking, Version = version, Decision = AppealDecision.ProposeLift,
+                        Reason = "The applicant is the IMEI's first user; the later SIMs are the clone's.",
+                    }, ct);
+                    break;
+                case 4:
+                    try
+                    {
+                        await mediator.Send(new DecideAppeal { Actor = reviewer, TrackingNumber = tracking, Version = version, Decision = AppealDecision.Pair }, ct);
+                    }
+                    catch (AppealException ex)
+                    {
+                        logger.LogInformation("Demo appeal {Tracking} stays InReview: {Reason}", tracking, ex.Message);
+                    }
+
+                    break;
+                case 5:
+                    await mediator.Send(new DecideAppeal
+                    {
+                        Actor = reviewer, TrackingNumber = tracking, Version = version, Decision = AppealDecision.Reject,
+                        Reason = "The network shows two phones with this IMEI in use at the same time in different cities.",
+                    }, ct);
+                    break;
+            }
+        }
+
+        logger.LogInformation("Demo appeals: {Count} filed (New, InReview, InformationRequested, AwaitingConfirmation, Approved, Rejected)", filed);
+        return filed;
+    }
+}
