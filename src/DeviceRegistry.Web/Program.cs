@@ -1,4 +1,5 @@
 using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Web.Appeals;
 using DeviceRegistry.Web.Eir;
 using Quartz;
 using DeviceRegistry.Web.Demo;
@@ -57,6 +58,9 @@ if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Ena
     builder.Services.AddScheduledJobs(builder.Configuration);
     builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 }
+
+// Decision SMS go out within seconds when an SMS sender is configured (Registration:SmsOutboxFile or a host's own).
+builder.Services.AddAppealMessageDelivery();
 
 builder.Services.AddStartupBanner();
 

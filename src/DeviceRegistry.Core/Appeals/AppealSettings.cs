@@ -19,6 +19,9 @@ public sealed class AppealSettings : ISettingsSection
     /// <summary>Content types accepted as attachments (checked against the file's own first bytes too).</summary>
     public IReadOnlyList<string> AttachmentTypes { get; set; } = ["image/jpeg", "image/png", "application/pdf"];
 
+    /// <summary>Seconds between the web host's rounds of sending decision SMS (when an SMS sender is configured).</summary>
+    public int MessageDeliverySeconds { get; set; } = 15;
+
     /// <summary>The deadline of an appeal filed on <paramref name="filed"/>: that many working days later.</summary>
     public DateOnly DueOn(DateOnly filed)
     {
@@ -46,6 +49,11 @@ public sealed class AppealSettings : ISettingsSection
         if (MaxAttachmentBytes is < 1024 or > 50 * 1024 * 1024)
         {
             yield return $"{section}:MaxAttachmentBytes is {MaxAttachmentBytes}; it must be from 1024 to 52428800 bytes";
+        }
+
+        if (MessageDeliverySeconds is < 1 or > 3600)
+        {
+            yield return $"{section}:MessageDeliverySeconds is {MessageDeliverySeconds}; it must be from 1 to 3600 seconds";
         }
 
         if (MaxAttachments is < 0 or > 100)

@@ -66,7 +66,7 @@ public static class DemoAppeals
             // The applicant's number: one seen on the IMEI with a SIM that is not allowed (a later SIM), when there is one.
             var allowed = db.Set<CloneAllowedPair>().Where(p => p.Imei == imei).Select(p => p.Imsi);
             var number = await db.Sightings.AsNoTracking().Where(s => s.Imei == imei && s.Msisdn != null && !allowed.Contains(s.Imsi))
-                .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? $"99450{1000000 + i}";
+                .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? await AddRefusedNewSimAsync(db, imei, i, provider.GetRequiredService<DeviceRegistry.Infrastructure.RegistryClock>().Today().AddDays(-1), ct);
             var (name, document, language) = people[i];
             var clerk = i % 2 == 0 ? actors["clerk"] : actors["clerk2"];
             var appeal = await mediator.Send(new FileAppeal
@@ -123,5 +123,23 @@ public static class DemoAppeals
 
         logger.LogInformation("Demo appeals: {Count} filed (New, InReview, InformationRequested, AwaitingConfirmation, Approved, Rejected)", filed);
         return filed;
+    }
+
+    /// <summary>
+    /// The usual story behind an appeal when the demo clone has no later SIM: the applicant changed number after
+    /// the verdict, and the new SIM (not an allowed pair) has been refused since. Adds yesterday's sighting of it.
+    /// </summary>
+    private static async Task<string> AddRefusedNewSimAsync(RegistryDbContext db, long imei, int index, DateOnly yesterday, CancellationToken ct)
+    {
+        var operatorId = await db.Operators.OrderBy(o => o.Id).Select(o => o.Id).FirstAsync(ct);
+        var msisdn = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"99455{7000000 + index}");
+        db.Sightings.Add(new Sighting
+        {
+            Imei = imei, Imsi = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"4000190{70000000 + index}"), Msisdn = msisdn,
+            OperatorId = operatorId, Month = (yesterday.Year * 100) + yesterday.Month, DayMask = 1 << (yesterday.Day - 1),
+            FirstSeen = yesterday, LastSeen = yesterday,
+        });
+        await db.SaveChangesAsync(ct);
+        return msisdn;
     }
 }

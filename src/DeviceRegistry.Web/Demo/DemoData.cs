@@ -86,6 +86,9 @@ internal sealed class DemoDataHostedService(
             {
                 logger.LogInformation("Demo staff account: {UserName} ({Role}), password {Password} , sign in at /backoffice", userName, role, password);
             }
+
+            var appeals = await DemoAppeals.CreateAsync(scope.ServiceProvider, cancellationToken);
+            logger.LogInformation("Demo appeals filed: {Count}, in several states; sign in as reviewer to see the queue", appeals);
         }
         else
         {
