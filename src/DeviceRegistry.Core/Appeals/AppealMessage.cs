@@ -9,7 +9,7 @@ namespace DeviceRegistry.Appeals;
 /// An SMS to the applicant about a decision on their appeal, in their language. Queued in the same
 /// transaction as the decision; <see cref="DeliverAppealMessages"/> sends it through <see cref="ISmsSender"/>.
 /// </summary>
-public sealed class AppealMessage
+public sealed class AppealMessage : IQueuedSms
 {
     public long Id { get; set; }
 

@@ -27,44 +27,10 @@ internal sealed class DeliverAppealMessagesHandler(RegistryDbContext db, IEnumer
     public async Task<AppealDeliveryReport> Handle(DeliverAppealMessages request, CancellationToken cancellationToken)
     {
         var sender = senders.LastOrDefault();
-        int sent = 0, failed = 0;
-        if (sender is not null)
-        {
-            var after = long.MinValue;
-            while (true)
-            {
-                db.ChangeTracker.Clear();
-                var batch = await db.Set<AppealMessage>().Where(m => m.Status == SmsStatus.Pending && m.Id > after)
-                    .OrderBy(m => m.Id).Take(request.BatchSize).ToListAsync(cancellationToken);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var message in batch)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    message.Attempts++;
-                    try
-                    {
-                        await sender.SendAsync(new OutgoingSms(MessageIdBase + message.Id, message.Msisdn, message.Body), cancellationToken);
-                        message.Status = SmsStatus.Sent;
-                        message.SentAt = clock.UtcNow.UtcDateTime;
-                        message.LastError = null;
-                        sent++;
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
-                        failed++;
-                    }
-
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
-
-                after = batch[^1].Id;
-            }
-        }
+        var (sent, failed) = sender is null
+            ? (0, 0)
+            : await SmsOutbox.DeliverPendingAsync<AppealMessage>(
+                db, sender, request.BatchSize, MessageIdBase, () => clock.UtcNow.UtcDateTime, cancellationToken);
 
         var pending = await db.Set<AppealMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
         return new AppealDeliveryReport(sent, failed, pending, sender is not null);

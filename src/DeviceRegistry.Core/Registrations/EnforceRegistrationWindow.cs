@@ -50,7 +50,9 @@ internal sealed class EnforceRegistrationWindowHandler(
         var (queued, withoutRecipient) = await QueueWarningsAsync(request, asOf, cancellationToken);
         // Without a gateway nothing is delivered, so nothing is marked sent: the outbox keeps the messages pending.
         var sender = senders.LastOrDefault();
-        var (sent, failed) = sender is null ? (0, 0) : await SendQueuedAsync(sender, request, cancellationToken);
+        var (sent, failed) = sender is null ? (0, 0) : await SmsOutbox.DeliverPendingAsync<SmsMessage>(
+            db, sender, settings.EnforcementBatchSize, 0, () => clock.UtcNow.UtcDateTime, cancellationToken,
+            message => request.OnItem?.Invoke(EnforcementStep.Send, message.Imei));
         var pending = await db.Set<SmsMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
         return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed, pending, sender is not null);
     }
@@ -247,51 +249,5 @@ internal sealed class EnforceRegistrationWindowHandler(
         }
 
         return latest;
-    }
-
-    /// <summary>
-    /// Sends each pending message and marks it sent at once, one by one. A message whose send
-    /// failed stays pending for the next run; the message id goes with it so a gateway can drop the
-    /// one repeat a crash between sending and marking could cause.
-    /// </summary>
-    private async Task<(int Sent, int Failed)> SendQueuedAsync(ISmsSender sender, EnforceRegistrationWindow request, CancellationToken ct)
-    {
-        int sent = 0, failed = 0;
-        var after = long.MinValue;
-        while (true)
-        {
-            db.ChangeTracker.Clear();
-            var batch = await db.Set<SmsMessage>()
-                .Where(m => m.Status == SmsStatus.Pending && m.Id > after)
-                .OrderBy(m => m.Id).Take(settings.EnforcementBatchSize).ToListAsync(ct);
-            if (batch.Count == 0)
-            {
-                return (sent, failed);
-            }
-
-            foreach (var message in batch)
-            {
-                ct.ThrowIfCancellationRequested();
-                request.OnItem?.Invoke(EnforcementStep.Send, message.Imei);
-                message.Attempts++;
-                try
-                {
-                    await sender.SendAsync(new OutgoingSms(message.Id, message.Msisdn, message.Body), ct);
-                    message.Status = SmsStatus.Sent;
-                    message.SentAt = clock.UtcNow.UtcDateTime;
-                    message.LastError = null;
-                    sent++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
-                    failed++;
-                }
-
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-
-            after = batch[^1].Id;
-        }
     }
 }

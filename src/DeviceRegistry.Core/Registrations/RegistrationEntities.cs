@@ -274,7 +274,7 @@ public enum SmsStatus
 }
 
 /// <summary>A registration-window warning in the SMS outbox.</summary>
-public sealed class SmsMessage
+public sealed class SmsMessage : IQueuedSms
 {
     public long Id { get; set; }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using DeviceRegistry.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Registrations;
 
@@ -13,6 +15,82 @@ public sealed record OutgoingSms(long MessageId, string Msisdn, string Body);
 public interface ISmsSender
 {
     Task SendAsync(OutgoingSms message, CancellationToken ct);
+}
+
+/// <summary>A row of an SMS outbox table (registration warnings, appeal decisions): what delivery reads and marks.</summary>
+public interface IQueuedSms
+{
+    long Id { get; }
+
+    string Msisdn { get; }
+
+    string Body { get; }
+
+    SmsStatus Status { get; set; }
+
+    int Attempts { get; set; }
+
+    string? LastError { get; set; }
+
+    DateTime? SentAt { get; set; }
+}
+
+/// <summary>
+/// Delivery of an outbox table, the same for every kind of message: pending rows in id order, in batches;
+/// each sent and marked sent at once, one by one. A message whose send failed stays pending with its error
+/// for the next run; the message id goes with it so a gateway can drop the one repeat a crash between sending
+/// and marking could cause.
+/// </summary>
+public static class SmsOutbox
+{
+    private const int MaxErrorLength = 500;
+
+    /// <param name="messageIdBase">Added to the row id for <see cref="OutgoingSms.MessageId"/>, so ids of different outboxes never meet.</param>
+    /// <param name="onItem">Called before each message is sent (progress reporting).</param>
+    public static async Task<(int Sent, int Failed)> DeliverPendingAsync<T>(
+        RegistryDbContext db, ISmsSender sender, int batchSize, long messageIdBase, Func<DateTime> utcNow, CancellationToken ct,
+        Action<T>? onItem = null)
+        where T : class, IQueuedSms
+    {
+        int sent = 0, failed = 0;
+        var after = long.MinValue;
+        while (true)
+        {
+            db.ChangeTracker.Clear();
+            var batch = await db.Set<T>()
+                .Where(m => m.Status == SmsStatus.Pending && m.Id > after)
+                .OrderBy(m => m.Id).Take(batchSize).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return (sent, failed);
+            }
+
+            foreach (var message in batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                onItem?.Invoke(message);
+                message.Attempts++;
+                try
+                {
+                    await sender.SendAsync(new OutgoingSms(messageIdBase + message.Id, message.Msisdn, message.Body), ct);
+                    message.Status = SmsStatus.Sent;
+                    message.SentAt = utcNow();
+                    message.LastError = null;
+                    sent++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    message.LastError = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
+                    failed++;
+                }
+
+                // Marked whatever the caller's token says: a message the gateway took must not be sent again.
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            after = batch[^1].Id;
+        }
+    }
 }
 
 /// <summary>Appends each message as one line (id, number, text) to a file, for demos and manual checks.</summary>
