@@ -108,7 +108,7 @@ public sealed partial class AdminPagesTests
             new Dictionary<string, string> { ["UserName"] = "clerk7", ["Role"] = StaffRoles.Clerk, ["Office"] = "Sumqayit Post Office 2" }, tokenFrom: "/backoffice/staff");
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, html);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoStore, "the answer with the password may be cached");
         var password = NewPassword().Match(html).Groups[1].Value;
         Assert.Equal(StaffPasswords.GeneratedLength, password.Length);
 

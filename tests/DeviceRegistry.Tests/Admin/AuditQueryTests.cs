@@ -79,6 +79,9 @@ public sealed class AuditQueryTests
         return new Host(db, collection.BuildServiceProvider());
     }
 
+    private static string Keys(AuditEntriesPage page) =>
+        string.Join(", ", page.Rows.Select(r => r.Id)) + " | next " + (page.NextBeforeId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null");
+
     private static async Task<long[]> IdsAsync(Host host, GetAuditEntries query) => (await host.SendAsync(query)).Rows.Select(r => r.Id).ToArray();
 
     [Theory]
@@ -114,19 +117,19 @@ public sealed class AuditQueryTests
         await using var host = await CreateAsync(provider);
 
         var first = await host.SendAsync(new() { Actor = Viewer, Subject = "appeal:", PageSize = 2 });
-        Assert.Equal(([6L, 5L], (long?)5), (first.Rows.Select(r => r.Id).ToArray(), first.NextBeforeId));
+        Assert.Equal("6, 5 | next 5", Keys(first));
         var second = await host.SendAsync(new() { Actor = Viewer, Subject = "appeal:", PageSize = 2, BeforeId = first.NextBeforeId });
-        Assert.Equal(([3L, 1L], (long?)null), (second.Rows.Select(r => r.Id).ToArray(), second.NextBeforeId));
+        Assert.Equal("3, 1 | next null", Keys(second));
 
         // A page exactly as long as what is left says there is nothing more.
         var alice = await host.SendAsync(new() { Actor = Viewer, ActorName = "alice", PageSize = 3 });
-        Assert.Equal(([4L, 3L, 1L], (long?)null), (alice.Rows.Select(r => r.Id).ToArray(), alice.NextBeforeId));
+        Assert.Equal("4, 3, 1 | next null", Keys(alice));
 
         // From the middle of the unfiltered log: ids below 5, three at a time.
         var middle = await host.SendAsync(new() { Actor = Viewer, BeforeId = 5, PageSize = 3 });
-        Assert.Equal(([4L, 3L, 2L], (long?)2), (middle.Rows.Select(r => r.Id).ToArray(), middle.NextBeforeId));
+        Assert.Equal("4, 3, 2 | next 2", Keys(middle));
         var last = await host.SendAsync(new() { Actor = Viewer, BeforeId = 2, PageSize = 3 });
-        Assert.Equal(([1L], (long?)null), (last.Rows.Select(r => r.Id).ToArray(), last.NextBeforeId));
+        Assert.Equal("1 | next null", Keys(last));
     }
 
     [Theory]
