@@ -10,6 +10,7 @@ TEXTS = {
     "audit.lead": ("Bu jurnala baxışınız da qeydə alınır.", "Your reading of this log is itself recorded.", "Ваш просмотр журнала тоже записывается."),
     "audit.imei": ("IMEI (15 rəqəm)", "IMEI (15 digits)", "IMEI (15 цифр)"),
     "audit.actor": ("İcraçı (istifadəçi adı)", "Actor (user name)", "Исполнитель (имя пользователя)"),
+    "audit.who": ("İcraçı", "Actor", "Исполнитель"),
     "audit.action": ("Hərəkət", "Action", "Действие"),
     "audit.anyAction": ("Hər hansı", "Any", "Любое"),
     "audit.subject": ("Obyekt", "Subject", "Объект"),
