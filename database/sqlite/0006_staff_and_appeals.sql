@@ -162,6 +162,10 @@ CREATE INDEX ix_audit_entries_imei ON audit_entries (imei);
 
 CREATE INDEX ix_audit_entries_subject ON audit_entries (subject);
 
+CREATE INDEX ix_audit_entries_actor_name_id ON audit_entries (actor_name, id);
+
+CREATE INDEX ix_audit_entries_action_id ON audit_entries (action, id);
+
 CREATE INDEX ix_staff_role_claims_role_id ON staff_role_claims (role_id);
 
 CREATE UNIQUE INDEX role_name_index ON staff_roles (normalized_name);

@@ -62,6 +62,17 @@ public static class AuditActions
     public const string SignedOut = "user.signed_out";
     public const string TwoFactorEnabled = "user.two_factor_enabled";
     public const string PasswordChanged = "user.password_changed";
+
+    /// <summary>A supervisor or administrator read the audit log (the filters in <c>after</c>).</summary>
+    public const string AuditViewed = "audit.viewed";
+
+    /// <summary>Every action, in the order above (the audit viewer's choice list).</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        AppealFiled, AppealAssigned, AppealInformationRequested, AppealInformationProvided, AppealPaired, AppealLiftProposed,
+        AppealLiftConfirmed, AppealLiftReturned, AppealRejected, AppealClosed, AttachmentAdded, AttachmentOpened, EvidenceViewed,
+        UserAdded, UserDisabled, SignedIn, SignInFailed, SignedOut, TwoFactorEnabled, PasswordChanged, AuditViewed,
+    ];
 }
 
 /// <summary>Adds audit entries to a context, so they commit (or not) with the change they describe.</summary>
@@ -97,6 +108,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         e.HasIndex(x => x.At);
         e.HasIndex(x => x.Imei);
         e.HasIndex(x => x.Subject);
+        // The audit viewer's actor and action filters, newest first (keyset on id).
+        e.HasIndex(x => new { x.ActorName, x.Id });
+        e.HasIndex(x => new { x.Action, x.Id });
         e.Property(x => x.ActorId).HasMaxLength(450);
         e.Property(x => x.ActorName).HasMaxLength(256);
         e.Property(x => x.Action).HasMaxLength(50);

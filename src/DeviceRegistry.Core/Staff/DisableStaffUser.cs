@@ -11,9 +11,10 @@ namespace DeviceRegistry.Staff;
 /// Disables a staff account for good (<c>devreg user disable</c>): sets <see cref="StaffUser.DisabledAt"/>, locks
 /// it with no end, and changes its security stamp, so sessions already open end when the web host next
 /// validates their stamp (within a minute). The account stays, for the audit trail. Disabling a disabled account
-/// changes nothing.
+/// changes nothing. An administrator cannot disable their own account (the console can disable any).
 /// </summary>
-public sealed record DisableStaffUser(string UserName, StaffActor Actor) : IRequest<DisableStaffUserResult>;
+/// <param name="Reason">Why, recorded in the audit entry (the back-office page requires one).</param>
+public sealed record DisableStaffUser(string UserName, StaffActor Actor, string? Reason = null) : IRequest<DisableStaffUserResult>;
 
 public sealed record DisableStaffUserResult(string UserName, DateTime DisabledAt, bool WasAlreadyDisabled);
 
@@ -22,6 +23,7 @@ public sealed class DisableStaffUserValidator : AbstractValidator<DisableStaffUs
     public DisableStaffUserValidator()
     {
         RuleFor(x => x.UserName).NotEmpty().WithMessage("the user name is empty");
+        RuleFor(x => x.Reason).MaximumLength(4000).WithMessage("a reason has at most 4000 characters");
     }
 }
 
@@ -32,6 +34,11 @@ internal sealed class DisableStaffUserHandler(RegistryDbContext db, UserManager<
     {
         var user = await users.FindByNameAsync(request.UserName)
             ?? throw new ValidationException([new ValidationFailure(nameof(request.UserName), $"there is no staff user named '{request.UserName}'")]);
+        if (user.Id == request.Actor.UserId)
+        {
+            throw new ValidationException([new ValidationFailure(nameof(request.UserName), "you cannot disable your own account")]);
+        }
+
         if (user.DisabledAt is { } since)
         {
             return new DisableStaffUserResult(user.UserName!, since, WasAlreadyDisabled: true);
@@ -43,6 +50,7 @@ internal sealed class DisableStaffUserHandler(RegistryDbContext db, UserManager<
         user.LockoutEnabled = true;
         user.LockoutEnd = DateTimeOffset.MaxValue;
         AuditLog.Record(db, request.Actor, AuditActions.UserDisabled, "user:" + user.UserName, now,
+            reason: string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(),
             before: new { Disabled = false }, after: new { Disabled = true, DisabledAt = now });
         // Saves the user (and the audit entry tracked with it) with a new security stamp.
         var result = await users.UpdateSecurityStampAsync(user);

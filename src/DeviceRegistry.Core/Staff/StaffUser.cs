@@ -60,6 +60,9 @@ public static class StaffPolicies
     /// <summary>Staff accounts and the system: administrators.</summary>
     public const string Administer = "administer";
 
+    /// <summary>Reading the audit log: supervisors and administrators.</summary>
+    public const string Audit = "audit";
+
     /// <summary>The roles each policy admits.</summary>
     public static IReadOnlyList<string> RolesFor(string policy) => policy switch
     {
@@ -68,10 +71,11 @@ public static class StaffPolicies
         Review => [StaffRoles.Reviewer, StaffRoles.Supervisor],
         Supervise => [StaffRoles.Supervisor],
         Administer => [StaffRoles.Admin],
+        Audit => [StaffRoles.Supervisor, StaffRoles.Admin],
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "no such staff policy"),
     };
 
-    public static readonly IReadOnlyList<string> All = [Staff, Intake, Review, Supervise, Administer];
+    public static readonly IReadOnlyList<string> All = [Staff, Intake, Review, Supervise, Administer, Audit];
 }
 
 /// <summary>

@@ -11,6 +11,8 @@ TEXTS = {
     "nav.queue": ("Müraciətlər", "Appeals", "Обращения"),
     "nav.intake": ("Yeni müraciət", "New appeal", "Новое обращение"),
     "nav.statistics": ("Statistika", "Statistics", "Статистика"),
+    "nav.audit": ("Audit jurnalı", "Audit log", "Журнал аудита"),
+    "nav.staff": ("Əməkdaşlar", "Staff", "Сотрудники"),
     "nav.security": ("Təhlükəsizlik", "Security", "Безопасность"),
     "nav.signOut": ("Çıxış", "Sign out", "Выйти"),
     "signedInAs": ("Daxil olub: {0}", "Signed in as {0}", "Вы вошли как {0}"),

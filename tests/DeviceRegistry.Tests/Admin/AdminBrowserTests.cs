@@ -1,0 +1,70 @@
+using DeviceRegistry.Audit;
+using DeviceRegistry.Data;
+using DeviceRegistry.Staff;
+using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Tests.Staff;
+using DeviceRegistry.Tests.Web;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DeviceRegistry.Tests.Admin;
+
+/// <summary>The audit log and the staff page in headless Chromium, with screenshots to look at.</summary>
+public sealed class AdminBrowserTests
+{
+    private static async Task ShotAsync(IPage page, string name, DatabaseProvider provider)
+    {
+        Directory.CreateDirectory(PublicPageBrowserTests.ScreenshotDirectory);
+        var path = Path.Combine(PublicPageBrowserTests.ScreenshotDirectory, $"admin-{name}-{provider}.png".ToLowerInvariant());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, "the screenshot holds a rendered page");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_admin_adds_an_account_reads_its_entry_in_the_audit_log_and_opens_the_details(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider, StaffTestKit.WithoutTwoFactor);
+        var root = web.StartKestrel(); // before anything builds the host
+        await StaffTestKit.CreateUserAsync(web, "admin", StaffRoles.Admin);
+        await StaffTestKit.CreateUserAsync(web, "reviewer", StaffRoles.Reviewer);
+        await using (var db = web.Database.CreateContext())
+        {
+            db.Add(new AuditEntry
+            {
+                At = DateTime.UtcNow.AddMinutes(-30), ActorId = "r", ActorName = "reviewer", Action = AuditActions.AppealRejected,
+                Subject = "appeal:AP-7K3Q-9X2M", Reason = "the numbers named were never used in this phone",
+                Before = "{\"status\":\"InReview\",\"version\":3}", After = "{\"status\":\"Rejected\",\"version\":4,\"outcome\":\"Rejected\"}",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(root, "/backoffice/account/signin?lang=en").ToString());
+        await page.Locator("#UserName").FillAsync("admin");
+        await page.Locator("#Password").FillAsync(StaffTestKit.Password);
+        await page.Locator("#sign-in button[type=submit]").ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("signin"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Staff", Exact = true }).ClickAsync();
+        await page.Locator("#staff-add input[name=UserName]").FillAsync("clerk5");
+        await page.Locator("#staff-add select[name=Role]").SelectOptionAsync(StaffRoles.Clerk);
+        await page.Locator("#staff-add input[name=Office]").FillAsync("Baku Post Office 5");
+        await page.Locator("#staff-add button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#new-password")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Za-z0-9]{20}$"));
+        await Expect(page.Locator("#staff tr[data-user=clerk5]")).ToContainTextAsync("Baku Post Office 5");
+        await ShotAsync(page, "staff", provider);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log", Exact = true }).ClickAsync();
+        var rejected = page.Locator("#audit tr[data-action='appeal.rejected']");
+        await Expect(rejected).ToContainTextAsync("Appeal rejected");
+        await rejected.Locator("summary").ClickAsync();
+        await Expect(rejected.Locator("pre").Last).ToBeVisibleAsync();
+        await Expect(page.Locator("#audit tr[data-action='user.added']")).ToContainTextAsync("user:clerk5");
+        await ShotAsync(page, "audit", provider);
+        await Expect(rejected.Locator("a")).ToHaveAttributeAsync("href", "/backoffice/appeals/AP-7K3Q-9X2M");
+    }
+}
