@@ -86,7 +86,7 @@ public sealed class DetailModel(IMediator mediator, IAuthorizationService author
     {
         if (Upload is not { Length: > 0 })
         {
-            throw new AppealException(AppealProblem.Refused, "choose a file");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentMissing, "choose a file");
         }
 
         using var stream = new MemoryStream();
