@@ -36,12 +36,13 @@ internal sealed class AddAttachmentHandler(RegistryDbContext db, AppealSettings 
         var appeal = await AppealWorkflow.LoadAsync(db, request.TrackingNumber, request.Actor, cancellationToken);
         if (!AppealWorkflow.IsClerkOf(request.Actor, appeal))
         {
-            throw new AppealException(AppealProblem.Forbidden, "attachments are added by a clerk of the office that filed the appeal");
+            throw new AppealException(AppealProblem.Forbidden, RefusalCodes.AttachmentForbidden, "attachments are added by a clerk of the office that filed the appeal");
         }
 
         if (!Appeal.IsOpen(appeal.Status))
         {
-            throw new AppealException(AppealProblem.Refused, $"appeal {appeal.TrackingNumber} is {appeal.Status}: attachments are added while it is open");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentClosed,
+                $"appeal {appeal.TrackingNumber} is {appeal.Status}: attachments are added while it is open", appeal.TrackingNumber, appeal.Status);
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -90,32 +91,38 @@ internal static class AttachmentRules
         var type = (contentType ?? string.Empty).Trim().ToLowerInvariant();
         if (!settings.AttachmentTypes.Contains(type))
         {
-            throw new AppealException(AppealProblem.Refused,
-                $"{name}: files of type '{type}' are not accepted; accepted are {string.Join(", ", settings.AttachmentTypes)}");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentType,
+                $"{name}: files of type '{type}' are not accepted; accepted are {string.Join(", ", settings.AttachmentTypes)}",
+                name, type, string.Join(", ", settings.AttachmentTypes));
         }
 
         if (content.Length == 0)
         {
-            throw new AppealException(AppealProblem.Refused, $"{name} is empty");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentEmpty, $"{name} is empty", name);
         }
 
         if (content.Length > settings.MaxAttachmentBytes)
         {
-            throw new AppealException(AppealProblem.Refused,
-                $"{name} has {content.Length:N0} bytes; the largest accepted is {settings.MaxAttachmentBytes:N0} bytes");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentTooLarge,
+                $"{name} has {content.Length:N0} bytes; the largest accepted is {settings.MaxAttachmentBytes:N0} bytes",
+                name, content.Length, settings.MaxAttachmentBytes);
         }
 
         var sniffed = Sniff(content);
         if (sniffed != type)
         {
-            throw new AppealException(AppealProblem.Refused,
-                $"{name} is declared {type} but its content is {sniffed ?? "none of JPEG, PNG or PDF"}");
+            throw sniffed is null
+                ? new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentContentUnknown,
+                    $"{name} is declared {type} but its content is none of JPEG, PNG or PDF", name, type)
+                : new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentContentMismatch,
+                    $"{name} is declared {type} but its content is {sniffed}", name, type, sniffed);
         }
 
         var count = await db.Set<AppealAttachment>().CountAsync(a => a.AppealId == appeal.Id, ct);
         if (count >= settings.MaxAttachments)
         {
-            throw new AppealException(AppealProblem.Refused, $"appeal {appeal.TrackingNumber} already has {count} attachments, the most allowed");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentTooMany,
+                $"appeal {appeal.TrackingNumber} already has {count} attachments, the most allowed", appeal.TrackingNumber, count);
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));

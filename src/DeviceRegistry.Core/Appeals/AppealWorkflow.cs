@@ -1,5 +1,6 @@
 using DeviceRegistry.Audit;
 using DeviceRegistry.Data;
+using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Staff;
 using Microsoft.EntityFrameworkCore;
@@ -22,10 +23,18 @@ public enum AppealProblem
     Refused,
 }
 
-/// <summary>A use case on an appeal refused, with a message for the member of staff.</summary>
-public sealed class AppealException(AppealProblem problem, string message) : Exception(message)
+/// <summary>
+/// A use case on an appeal refused, with an English message for the member of staff, the refusal's stable
+/// <see cref="Code"/> (one of <see cref="RefusalCodes"/>) and the positional arguments of its text, so a host
+/// can word it in its reader's language.
+/// </summary>
+public sealed class AppealException(AppealProblem problem, string code, string message, params object[] arguments) : Exception(message)
 {
     public AppealProblem Problem { get; } = problem;
+
+    public string Code { get; } = code;
+
+    public IReadOnlyList<object> Arguments { get; } = arguments;
 }
 
 /// <summary>What every appeal use case shares: loading with access checks, the version check, the trail and the audit entry.</summary>
@@ -46,13 +55,14 @@ internal static class AppealWorkflow
     {
         if (!TrackingNumber.TryNormalize(tracking, out var number))
         {
-            throw new AppealException(AppealProblem.NotFound, $"'{tracking}' is not a tracking number (e.g. AP-7K3Q-9X2M)");
+            throw new AppealException(AppealProblem.NotFound, RefusalCodes.TrackingInvalid,
+                $"'{tracking}' is not a tracking number (e.g. AP-7K3Q-9X2M)", tracking);
         }
 
         var appeal = await db.Set<Appeal>().Include(a => a.Numbers).SingleOrDefaultAsync(a => a.TrackingNumber == number, ct);
         if (appeal is null || !MaySee(actor, appeal))
         {
-            throw new AppealException(AppealProblem.NotFound, $"there is no appeal {number} you may see");
+            throw new AppealException(AppealProblem.NotFound, RefusalCodes.NotFound, $"there is no appeal {number} you may see", number);
         }
 
         return appeal;
@@ -66,15 +76,17 @@ internal static class AppealWorkflow
         }
     }
 
-    public static AppealException Stale(string tracking) => new(AppealProblem.StaleVersion,
-        $"appeal {tracking} was changed by someone else since you opened it; reload the page and decide again");
+    public static AppealException Stale(string tracking) => new(AppealProblem.StaleVersion, RefusalCodes.Stale,
+        $"appeal {tracking} was changed by someone else since you opened it; reload the page and decide again", tracking);
 
-    public static void RequireStatus(Appeal appeal, string step, params AppealStatus[] allowed)
+    /// <summary>Refuses a step (named in English, with its refusal code) the appeal's status does not allow.</summary>
+    public static void RequireStatus(Appeal appeal, string step, string code, params AppealStatus[] allowed)
     {
         if (!allowed.Contains(appeal.Status))
         {
-            throw new AppealException(AppealProblem.Refused,
-                $"appeal {appeal.TrackingNumber} is {appeal.Status}: {step} is possible only when it is {string.Join(" or ", allowed)}");
+            throw new AppealException(AppealProblem.Refused, code,
+                $"appeal {appeal.TrackingNumber} is {appeal.Status}: {step} is possible only when it is {string.Join(" or ", allowed)}",
+                appeal.TrackingNumber, appeal.Status);
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class AssignAppealHandler(RegistryDbContext db, UserManager<Staf
         var actor = request.Actor;
         var appeal = await AppealWorkflow.LoadAsync(db, request.TrackingNumber, actor, cancellationToken);
         AppealWorkflow.CheckVersion(appeal, request.Version);
-        AppealWorkflow.RequireStatus(appeal, "assigning", AppealStatus.New, AppealStatus.InReview, AppealStatus.InformationRequested);
+        AppealWorkflow.RequireStatus(appeal, "assigning", RefusalCodes.StatusAssigning, AppealStatus.New, AppealStatus.InReview, AppealStatus.InformationRequested);
 
         string assigneeId;
         string assigneeName;
@@ -40,12 +40,13 @@ internal sealed class AssignAppealHandler(RegistryDbContext db, UserManager<Staf
         {
             if (!actor.IsIn(StaffRoles.Reviewer) && !actor.IsIn(StaffRoles.Supervisor))
             {
-                throw new AppealException(AppealProblem.Forbidden, "appeals are taken by reviewers and supervisors");
+                throw new AppealException(AppealProblem.Forbidden, RefusalCodes.AssignForbidden, "appeals are taken by reviewers and supervisors");
             }
 
             if (appeal.AssignedToId is not null && appeal.AssignedToId != actor.UserId && !actor.IsIn(StaffRoles.Supervisor))
             {
-                throw new AppealException(AppealProblem.Refused, $"appeal {appeal.TrackingNumber} is already assigned; a supervisor may reassign it");
+                throw new AppealException(AppealProblem.Refused, RefusalCodes.AssignAlready,
+                    $"appeal {appeal.TrackingNumber} is already assigned; a supervisor may reassign it", appeal.TrackingNumber);
             }
 
             assigneeId = actor.UserId;
@@ -55,14 +56,15 @@ internal sealed class AssignAppealHandler(RegistryDbContext db, UserManager<Staf
         {
             if (!actor.IsIn(StaffRoles.Supervisor))
             {
-                throw new AppealException(AppealProblem.Forbidden, "only a supervisor assigns an appeal to someone else");
+                throw new AppealException(AppealProblem.Forbidden, RefusalCodes.AssignSupervisorOnly, "only a supervisor assigns an appeal to someone else");
             }
 
             var user = await users.FindByNameAsync(request.AssigneeUserName.Trim());
             if (user is null || user.DisabledAt is not null
                 || !(await users.IsInRoleAsync(user, StaffRoles.Reviewer) || await users.IsInRoleAsync(user, StaffRoles.Supervisor)))
             {
-                throw new AppealException(AppealProblem.Refused, $"'{request.AssigneeUserName}' is not an active reviewer");
+                throw new AppealException(AppealProblem.Refused, RefusalCodes.AssignNotReviewer,
+                    $"'{request.AssigneeUserName}' is not an active reviewer", request.AssigneeUserName ?? string.Empty);
             }
 
             assigneeId = user.Id;
@@ -71,7 +73,8 @@ internal sealed class AssignAppealHandler(RegistryDbContext db, UserManager<Staf
 
         if (appeal.AssignedToId == assigneeId && appeal.Status != AppealStatus.New)
         {
-            throw new AppealException(AppealProblem.Refused, $"appeal {appeal.TrackingNumber} is already assigned to {assigneeName}");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AssignAlreadyTo,
+                $"appeal {appeal.TrackingNumber} is already assigned to {assigneeName}", appeal.TrackingNumber, assigneeName ?? string.Empty);
         }
 
         var before = AppealWorkflow.Snapshot(appeal);

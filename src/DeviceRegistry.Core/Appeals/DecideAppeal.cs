@@ -56,10 +56,10 @@ internal sealed class DecideAppealValidator : AbstractValidator<DecideAppeal>
 {
     public DecideAppealValidator()
     {
-        RuleFor(x => x.Decision).IsInEnum();
-        RuleFor(x => x.Reason).NotEmpty().When(x => x.Decision == AppealDecision.Reject).WithMessage("a rejection needs a reason");
-        RuleFor(x => x.Reason).NotEmpty().When(x => x.Decision == AppealDecision.ReturnLift).WithMessage("say why the lift is returned");
-        RuleFor(x => x.Reason).MaximumLength(2000).WithMessage("the reason has at most 2000 characters");
+        RuleFor(x => x.Decision).IsInEnum().WithErrorCode(RefusalCodes.DecisionUnknown).WithMessage("choose a decision");
+        RuleFor(x => x.Reason).NotEmpty().When(x => x.Decision == AppealDecision.Reject).WithErrorCode(RefusalCodes.RejectionReasonRequired).WithMessage("a rejection needs a reason");
+        RuleFor(x => x.Reason).NotEmpty().When(x => x.Decision == AppealDecision.ReturnLift).WithErrorCode(RefusalCodes.ReturnReasonRequired).WithMessage("say why the lift is returned");
+        RuleFor(x => x.Reason).MaximumLength(2000).WithErrorCode(RefusalCodes.DecisionReasonTooLong).WithMessage("the reason has at most 2000 characters");
     }
 }
 
@@ -75,7 +75,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
         {
             if (!actor.IsIn(StaffRoles.Supervisor))
             {
-                throw new AppealException(AppealProblem.Forbidden, "a proposed lift is confirmed or returned by a supervisor");
+                throw new AppealException(AppealProblem.Forbidden, RefusalCodes.DecisionSupervisorOnly, "a proposed lift is confirmed or returned by a supervisor");
             }
         }
         else
@@ -93,7 +93,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
         {
             case AppealDecision.Pair:
             {
-                AppealWorkflow.RequireStatus(appeal, "pairing", AppealStatus.InReview);
+                AppealWorkflow.RequireStatus(appeal, "pairing", RefusalCodes.StatusPairing, AppealStatus.InReview);
                 paired = await PairAsync(appeal, request.Imsis, today, now, cancellationToken);
                 appeal.Status = AppealStatus.Approved;
                 appeal.Outcome = AppealOutcome.Paired;
@@ -106,7 +106,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
             }
 
             case AppealDecision.ProposeLift:
-                AppealWorkflow.RequireStatus(appeal, "proposing a lift", AppealStatus.InReview);
+                AppealWorkflow.RequireStatus(appeal, "proposing a lift", RefusalCodes.StatusProposingLift, AppealStatus.InReview);
                 await RequireCloneAsync(appeal, cancellationToken);
                 appeal.Status = AppealStatus.AwaitingConfirmation;
                 Decided(appeal, actor, reason, now);
@@ -114,7 +114,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
                 break;
 
             case AppealDecision.Reject:
-                AppealWorkflow.RequireStatus(appeal, "rejecting", AppealStatus.InReview);
+                AppealWorkflow.RequireStatus(appeal, "rejecting", RefusalCodes.StatusRejecting, AppealStatus.InReview);
                 appeal.Status = AppealStatus.Rejected;
                 appeal.Outcome = AppealOutcome.Rejected;
                 Decided(appeal, actor, reason, now);
@@ -125,10 +125,10 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
 
             case AppealDecision.ConfirmLift:
             {
-                AppealWorkflow.RequireStatus(appeal, "confirming a lift", AppealStatus.AwaitingConfirmation);
+                AppealWorkflow.RequireStatus(appeal, "confirming a lift", RefusalCodes.StatusConfirmingLift, AppealStatus.AwaitingConfirmation);
                 if (appeal.DecidedById == actor.UserId)
                 {
-                    throw new AppealException(AppealProblem.Forbidden,
+                    throw new AppealException(AppealProblem.Forbidden, RefusalCodes.DecisionSecondPerson,
                         "the lift must be confirmed by a second person: you proposed it, another supervisor confirms it");
                 }
 
@@ -154,7 +154,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
             }
 
             case AppealDecision.ReturnLift:
-                AppealWorkflow.RequireStatus(appeal, "returning a lift", AppealStatus.AwaitingConfirmation);
+                AppealWorkflow.RequireStatus(appeal, "returning a lift", RefusalCodes.StatusReturningLift, AppealStatus.AwaitingConfirmation);
                 appeal.Status = AppealStatus.InReview;
                 appeal.DecidedById = null;
                 appeal.DecidedAt = null;
@@ -163,7 +163,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
                 break;
 
             default:
-                throw new AppealException(AppealProblem.Refused, $"unknown decision {request.Decision}");
+                throw new AppealException(AppealProblem.Refused, RefusalCodes.DecisionUnknown, $"unknown decision {request.Decision}");
         }
 
         await AppealWorkflow.SaveAsync(db, appeal, cancellationToken);
@@ -179,9 +179,10 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
             return;
         }
 
-        throw new AppealException(AppealProblem.Forbidden, reviewer
-            ? $"appeal {appeal.TrackingNumber} is not assigned to you; take it first"
-            : "decisions on appeals are taken by reviewers and supervisors");
+        throw reviewer
+            ? new AppealException(AppealProblem.Forbidden, RefusalCodes.DecisionNotAssigned,
+                $"appeal {appeal.TrackingNumber} is not assigned to you; take it first", appeal.TrackingNumber)
+            : new AppealException(AppealProblem.Forbidden, RefusalCodes.DecisionForbidden, "decisions on appeals are taken by reviewers and supervisors");
     }
 
     private static void Decided(Appeal appeal, StaffActor actor, string? reason, DateTime now)
@@ -196,7 +197,8 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
         var verdict = await db.Set<CloneStatus>().SingleOrDefaultAsync(s => s.Imei == appeal.Imei, ct);
         if (verdict is null || verdict.Status != CloneStatusValues.Clone)
         {
-            throw new AppealException(AppealProblem.Refused, $"the IMEI of appeal {appeal.TrackingNumber} no longer has a clone verdict to lift");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.DecisionNoCloneVerdict,
+                $"the IMEI of appeal {appeal.TrackingNumber} no longer has a clone verdict to lift", appeal.TrackingNumber);
         }
 
         return verdict;
@@ -208,7 +210,7 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
         var matched = await GetAppealHandler.MatchImsisAsync(db, appeal, ct);
         if (matched.Count == 0)
         {
-            throw new AppealException(AppealProblem.Refused,
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.PairNoSims,
                 "none of the applicant's numbers was seen on this IMEI, so there is no SIM to pair; propose a lift or reject");
         }
 
@@ -217,17 +219,18 @@ internal sealed class DecideAppealHandler(RegistryDbContext db, RegistryClock cl
         var foreign = chosen.Where(i => !known.Contains(i)).ToList();
         if (foreign.Count > 0)
         {
-            throw new AppealException(AppealProblem.Refused,
-                $"IMSI {string.Join(", ", foreign)} was not seen on this IMEI with the applicant's numbers; only their SIMs are paired");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.PairForeign,
+                $"IMSI {string.Join(", ", foreign)} was not seen on this IMEI with the applicant's numbers; only their SIMs are paired",
+                string.Join(", ", foreign));
         }
 
         var already = matched.Where(m => m.AlreadyAllowed).Select(m => m.Imsi).ToHashSet(StringComparer.Ordinal);
         var added = chosen.Where(i => !already.Contains(i)).Order(StringComparer.Ordinal).ToList();
         if (added.Count == 0)
         {
-            throw new AppealException(AppealProblem.Refused, chosen.Count == 0
-                ? "tick at least one IMSI to pair"
-                : "the ticked SIMs are already allowed on this IMEI; nothing to pair");
+            throw chosen.Count == 0
+                ? new AppealException(AppealProblem.Refused, RefusalCodes.PairNoneTicked, "tick at least one IMSI to pair")
+                : new AppealException(AppealProblem.Refused, RefusalCodes.PairAlreadyAllowed, "the ticked SIMs are already allowed on this IMEI; nothing to pair");
         }
 
         foreach (var imsi in added)

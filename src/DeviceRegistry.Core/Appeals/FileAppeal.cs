@@ -55,28 +55,31 @@ internal sealed class FileAppealValidator : AbstractValidator<FileAppeal>
         {
             if (!Identifiers.Imei.TryParseFromPerson(text ?? string.Empty, out _, out var problem))
             {
-                ctx.AddFailure(nameof(FileAppeal.Imei), Identifiers.Imei.Describe(problem));
+                ctx.AddFailure(RefusalCodes.Failure(nameof(FileAppeal.Imei), RefusalCodes.ForImei(problem), Identifiers.Imei.Describe(problem)));
             }
         });
-        RuleFor(x => x.DocumentType).IsInEnum().WithMessage("choose the type of the applicant's ID document")
-            .NotEqual(OwnerDocumentType.TaxId).WithMessage("an appeal is filed by a person: an ID card, passport or residence permit");
-        RuleFor(x => x.DocumentNumber).NotEmpty().WithMessage("the applicant's ID document number is required")
-            .Matches("^[A-Za-z0-9]{4,40}$").WithMessage("an ID document number is 4 to 40 letters and digits");
-        RuleFor(x => x.ApplicantName).NotEmpty().WithMessage("the applicant's name is required")
-            .MaximumLength(200).WithMessage("the applicant's name has at most 200 characters");
-        RuleFor(x => x.ContactNumber).Must(c => Msisdn.TryNormalize(c ?? string.Empty, out _))
+        RuleFor(x => x.DocumentType).IsInEnum().WithErrorCode(RefusalCodes.DocumentTypeRequired).WithMessage("choose the type of the applicant's ID document")
+            .NotEqual(OwnerDocumentType.TaxId).WithErrorCode(RefusalCodes.DocumentTypeNotPerson)
+            .WithMessage("an appeal is filed by a person: an ID card, passport or residence permit");
+        RuleFor(x => x.DocumentNumber).NotEmpty().WithErrorCode(RefusalCodes.DocumentNumberRequired).WithMessage("the applicant's ID document number is required")
+            .Matches("^[A-Za-z0-9]{4,40}$").WithErrorCode(RefusalCodes.DocumentNumberFormat).WithMessage("an ID document number is 4 to 40 letters and digits");
+        RuleFor(x => x.ApplicantName).NotEmpty().WithErrorCode(RefusalCodes.ApplicantNameRequired).WithMessage("the applicant's name is required")
+            .MaximumLength(200).WithErrorCode(RefusalCodes.ApplicantNameTooLong).WithMessage("the applicant's name has at most 200 characters");
+        RuleFor(x => x.ContactNumber).Must(c => Msisdn.TryNormalize(c ?? string.Empty, out _)).WithErrorCode(RefusalCodes.ContactNumberFormat)
             .WithMessage("the contact number must be a phone number (5 to 15 digits, e.g. +994 50 123 45 67)");
-        RuleFor(x => x.Numbers).Must(n => n is { Count: >= 1 and <= MaxNumbers })
+        RuleFor(x => x.Numbers).Must(n => n is { Count: >= 1 and <= MaxNumbers }).WithErrorCode(RefusalCodes.NumbersCount)
+            .WithState(_ => new RefusalArguments([MaxNumbers]))
             .WithMessage($"give 1 to {MaxNumbers} phone numbers the applicant uses in this phone");
-        RuleForEach(x => x.Numbers).Must(n => Msisdn.TryNormalize(n ?? string.Empty, out _))
+        RuleForEach(x => x.Numbers).Must(n => Msisdn.TryNormalize(n ?? string.Empty, out _)).WithErrorCode(RefusalCodes.NumbersFormat)
+            .WithState((_, n) => new RefusalArguments([n ?? string.Empty]))
             .WithMessage((_, n) => $"'{n}' is not a phone number (5 to 15 digits, e.g. +994 50 123 45 67)");
         RuleFor(x => x.Numbers).Must(n => n.Select(Normalized).Where(v => v is not null).Distinct().Count() == n.Count(v => Normalized(v) is not null))
-            .When(x => x.Numbers is not null).WithMessage("the same phone number is listed twice");
-        RuleFor(x => x.Reason).IsInEnum().WithMessage("choose the applicant's reason");
-        RuleFor(x => x.ReasonText).NotEmpty().When(x => x.Reason == AppealReason.Other)
+            .When(x => x.Numbers is not null).WithErrorCode(RefusalCodes.NumbersDuplicate).WithMessage("the same phone number is listed twice");
+        RuleFor(x => x.Reason).IsInEnum().WithErrorCode(RefusalCodes.ReasonRequired).WithMessage("choose the applicant's reason");
+        RuleFor(x => x.ReasonText).NotEmpty().When(x => x.Reason == AppealReason.Other).WithErrorCode(RefusalCodes.ReasonTextRequired)
             .WithMessage("describe the reason when it is Other");
-        RuleFor(x => x.ReasonText).MaximumLength(2000).WithMessage("the reason has at most 2000 characters");
-        RuleFor(x => x.Language).Must(l => l is not null && Languages.Contains(l))
+        RuleFor(x => x.ReasonText).MaximumLength(2000).WithErrorCode(RefusalCodes.ReasonTextTooLong).WithMessage("the reason has at most 2000 characters");
+        RuleFor(x => x.Language).Must(l => l is not null && Languages.Contains(l)).WithErrorCode(RefusalCodes.LanguageInvalid)
             .WithMessage("the SMS language is az, en or ru");
     }
 
@@ -91,15 +94,16 @@ internal sealed class FileAppealHandler(RegistryDbContext db, AppealSettings set
         var actor = request.Actor;
         if (!actor.IsIn(StaffRoles.Clerk) || string.IsNullOrEmpty(actor.Office))
         {
-            throw new AppealException(AppealProblem.Forbidden, "appeals are filed by a post-office clerk whose account names the office");
+            throw new AppealException(AppealProblem.Forbidden, RefusalCodes.FileForbidden,
+                "appeals are filed by a post-office clerk whose account names the office");
         }
 
         _ = Imei.TryParseFromPerson(request.Imei, out var imei, out _);
         var verdict = await db.Set<CloneStatus>().AsNoTracking().Where(s => s.Imei == imei.Key).Select(s => s.Status).SingleOrDefaultAsync(cancellationToken);
         if (verdict != CloneStatusValues.Clone)
         {
-            throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(FileAppeal.Imei),
-                $"IMEI {imei.WithCheckDigit}: this IMEI has no clone verdict to appeal")]);
+            throw new ValidationException([RefusalCodes.Failure(nameof(FileAppeal.Imei), RefusalCodes.NoCloneVerdict,
+                $"IMEI {imei.WithCheckDigit}: this IMEI has no clone verdict to appeal", imei.WithCheckDigit)]);
         }
 
         await RefuseSecondOpenAsync(imei, cancellationToken);
@@ -170,8 +174,8 @@ internal sealed class FileAppealHandler(RegistryDbContext db, AppealSettings set
             .Select(a => a.TrackingNumber).FirstOrDefaultAsync(ct);
         if (open is not null)
         {
-            throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(FileAppeal.Imei),
-                $"IMEI {imei.WithCheckDigit} already has an open appeal, {open}; follow that one")]);
+            throw new ValidationException([RefusalCodes.Failure(nameof(FileAppeal.Imei), RefusalCodes.AlreadyOpen,
+                $"IMEI {imei.WithCheckDigit} already has an open appeal, {open}; follow that one", imei.WithCheckDigit, open)]);
         }
     }
 

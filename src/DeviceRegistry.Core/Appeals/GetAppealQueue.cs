@@ -58,10 +58,10 @@ internal sealed class GetAppealQueueValidator : AbstractValidator<GetAppealQueue
 {
     public GetAppealQueueValidator()
     {
-        RuleFor(x => x.Page).InclusiveBetween(1, 100_000).WithMessage("the page is from 1");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithMessage("a page has 1 to 200 appeals");
+        RuleFor(x => x.Page).InclusiveBetween(1, 100_000).WithErrorCode(RefusalCodes.QueuePage).WithMessage("the page is from 1");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithErrorCode(RefusalCodes.QueuePageSize).WithMessage("a page has 1 to 200 appeals");
         RuleFor(x => x.OlderThanDays).InclusiveBetween(0, 3650).When(x => x.OlderThanDays is not null)
-            .WithMessage("the age is 0 to 3650 days");
+            .WithErrorCode(RefusalCodes.QueueAge).WithMessage("the age is 0 to 3650 days");
     }
 }
 

@@ -62,7 +62,8 @@ public sealed record AppealStatistics(
 
 internal sealed class GetAppealStatisticsValidator : AbstractValidator<GetAppealStatistics>
 {
-    public GetAppealStatisticsValidator() => RuleFor(x => x.Weeks).InclusiveBetween(1, 104);
+    public GetAppealStatisticsValidator() => RuleFor(x => x.Weeks).InclusiveBetween(1, 104).WithErrorCode(RefusalCodes.StatisticsWeeks)
+        .WithMessage("the statistics cover 1 to 104 weeks");
 }
 
 internal sealed class GetAppealStatisticsHandler(RegistryDbContext db, RegistryClock clock) : IRequestHandler<GetAppealStatistics, AppealStatistics>

@@ -19,7 +19,8 @@ internal sealed class OpenAttachmentHandler(RegistryDbContext db, RegistryClock 
         var appeal = await AppealWorkflow.LoadAsync(db, request.TrackingNumber, request.Actor, cancellationToken);
         var attachment = await db.Set<AppealAttachment>().AsNoTracking()
             .SingleOrDefaultAsync(a => a.Id == request.AttachmentId && a.AppealId == appeal.Id, cancellationToken)
-            ?? throw new AppealException(AppealProblem.NotFound, $"appeal {appeal.TrackingNumber} has no attachment {request.AttachmentId}");
+            ?? throw new AppealException(AppealProblem.NotFound, RefusalCodes.AttachmentNotFound,
+                $"appeal {appeal.TrackingNumber} has no attachment {request.AttachmentId}", appeal.TrackingNumber, request.AttachmentId);
         AuditLog.Record(db, request.Actor, AuditActions.AttachmentOpened, AppealWorkflow.Subject(appeal), clock.UtcNow.UtcDateTime, appeal.Imei,
             after: new { attachment.Id, attachment.FileName, attachment.Sha256 });
         await db.SaveChangesAsync(cancellationToken);

@@ -29,8 +29,8 @@ internal sealed class ProvideInformationValidator : AbstractValidator<ProvideInf
 {
     public ProvideInformationValidator()
     {
-        RuleFor(x => x.Answer).NotEmpty().WithMessage("write the applicant's answer")
-            .MaximumLength(4000).WithMessage("the answer has at most 4000 characters");
+        RuleFor(x => x.Answer).NotEmpty().WithErrorCode(RefusalCodes.AnswerRequired).WithMessage("write the applicant's answer")
+            .MaximumLength(4000).WithErrorCode(RefusalCodes.AnswerTooLong).WithMessage("the answer has at most 4000 characters");
     }
 }
 
@@ -41,11 +41,11 @@ internal sealed class ProvideInformationHandler(RegistryDbContext db, AppealSett
         var appeal = await AppealWorkflow.LoadAsync(db, request.TrackingNumber, request.Actor, cancellationToken);
         if (!AppealWorkflow.IsClerkOf(request.Actor, appeal))
         {
-            throw new AppealException(AppealProblem.Forbidden, "the answer is given by a clerk of the office that filed the appeal");
+            throw new AppealException(AppealProblem.Forbidden, RefusalCodes.AnswerForbidden, "the answer is given by a clerk of the office that filed the appeal");
         }
 
         AppealWorkflow.CheckVersion(appeal, request.Version);
-        AppealWorkflow.RequireStatus(appeal, "providing information", AppealStatus.InformationRequested);
+        AppealWorkflow.RequireStatus(appeal, "providing information", RefusalCodes.StatusProvidingInformation, AppealStatus.InformationRequested);
         var now = clock.UtcNow.UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         if (request.Content is { Length: > 0 } content)

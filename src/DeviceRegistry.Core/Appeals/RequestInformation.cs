@@ -26,8 +26,8 @@ internal sealed class RequestInformationValidator : AbstractValidator<RequestInf
 {
     public RequestInformationValidator()
     {
-        RuleFor(x => x.Message).NotEmpty().WithMessage("write what information is needed")
-            .MaximumLength(4000).WithMessage("the message has at most 4000 characters");
+        RuleFor(x => x.Message).NotEmpty().WithErrorCode(RefusalCodes.MessageRequired).WithMessage("write what information is needed")
+            .MaximumLength(4000).WithErrorCode(RefusalCodes.MessageTooLong).WithMessage("the message has at most 4000 characters");
     }
 }
 
@@ -38,7 +38,7 @@ internal sealed class RequestInformationHandler(RegistryDbContext db, RegistryCl
         var appeal = await AppealWorkflow.LoadAsync(db, request.TrackingNumber, request.Actor, cancellationToken);
         DecideAppealHandler.RequireDecider(appeal, request.Actor);
         AppealWorkflow.CheckVersion(appeal, request.Version);
-        AppealWorkflow.RequireStatus(appeal, "requesting information", AppealStatus.InReview);
+        AppealWorkflow.RequireStatus(appeal, "requesting information", RefusalCodes.StatusRequestingInformation, AppealStatus.InReview);
         var before = AppealWorkflow.Snapshot(appeal);
         var now = clock.UtcNow.UtcDateTime;
         appeal.Status = AppealStatus.InformationRequested;

@@ -109,14 +109,16 @@ internal sealed class GetImeiEvidenceValidator : AbstractValidator<GetImeiEviden
     {
         RuleFor(x => x.Imei).Custom((text, ctx) =>
         {
-            if (!GetImeiEvidenceHandler.TryParse(text, out _, out var problem))
+            if (!GetImeiEvidenceHandler.TryParse(text, out _, out var problem, out var code))
             {
-                ctx.AddFailure($"'{text}': {problem}");
+                ctx.AddFailure(RefusalCodes.Failure(ctx.PropertyPath, code, $"'{text}': {problem}", text ?? string.Empty));
             }
         });
         RuleFor(x => x.Actor).NotNull();
-        RuleForEach(x => x.HighlightMsisdns).Must(m => Msisdn.TryNormalize(m, out _)).WithMessage((_, m) => $"'{m}' is not a phone number");
-        RuleFor(x => x.AppealTracking).MaximumLength(20);
+        RuleForEach(x => x.HighlightMsisdns).Must(m => Msisdn.TryNormalize(m, out _)).WithErrorCode(RefusalCodes.EvidenceNumberFormat)
+            .WithState((_, m) => new RefusalArguments([m])).WithMessage((_, m) => $"'{m}' is not a phone number");
+        RuleFor(x => x.AppealTracking).MaximumLength(20).WithErrorCode(RefusalCodes.EvidenceTrackingTooLong)
+            .WithMessage("a tracking number has at most 20 characters");
     }
 }
 
@@ -126,7 +128,7 @@ internal sealed class GetImeiEvidenceHandler(
 {
     public async Task<ImeiEvidence> Handle(GetImeiEvidence request, CancellationToken ct)
     {
-        if (!TryParse(request.Imei, out var imei, out var problem))
+        if (!TryParse(request.Imei, out var imei, out var problem, out _))
         {
             throw new InvalidOperationException($"'{request.Imei}': {problem}");
         }
@@ -258,23 +260,26 @@ internal sealed class GetImeiEvidenceHandler(
     }
 
     /// <summary>An IMEI as 15 digits with a valid check digit (junk patterns included: clones carry them).</summary>
-    internal static bool TryParse(string? text, out Imei imei, out string problem)
+    internal static bool TryParse(string? text, out Imei imei, out string problem, out string code)
     {
         text = text?.Trim() ?? string.Empty;
         if (text.Length != 15 || !text.All(char.IsAsciiDigit))
         {
             imei = default;
             problem = "an IMEI here is 15 digits";
+            code = RefusalCodes.EvidenceImeiFormat;
             return false;
         }
 
         if (!GetImeiStatusHandler.TryParse(text, fromNetwork: false, out imei, out var p))
         {
             problem = Imei.Describe(p);
+            code = RefusalCodes.ForImei(p);
             return false;
         }
 
         problem = string.Empty;
+        code = string.Empty;
         return true;
     }
 }

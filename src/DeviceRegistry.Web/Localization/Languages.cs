@@ -76,11 +76,12 @@ public static class Languages
 
     /// <summary>
     /// Resource lookup (IStringLocalizer over .resx under Resources/), the request culture from <see cref="Resolve"/>,
-    /// and an HTML encoder that leaves Azerbaijani and Russian letters as they are (it still escapes markup).
+    /// the words of the core's refusals (<see cref="Refusals"/>), and an HTML encoder that leaves Azerbaijani and Russian letters as they are (it still escapes markup).
     /// </summary>
     public static IServiceCollection AddRegistryLocalization(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddSingleton<Refusals>();
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -39,10 +39,12 @@ public sealed record PublicImeiCheckResult(
 
 /// <summary>
 /// Reads a typed IMEI, asks the status source and words the answer for a citizen in the request's
-/// language (the UI culture <see cref="Languages.UseRegistryLocalization"/> set).
+/// language (the UI culture <see cref="Languages.UseRegistryLocalization"/> set). An IMEI problem is worded by
+/// <see cref="Refusals"/>, the same text the back office shows; only the unknown TAC, which is no refusal of
+/// the core, is a public text.
 /// </summary>
 public sealed class PublicImeiCheck(
-    IPublicStatusSource source, IStringLocalizer<PublicTexts> texts, DeviceRegistry.Registrations.RegistrationSettings registration)
+    IPublicStatusSource source, IStringLocalizer<PublicTexts> texts, Refusals refusals, DeviceRegistry.Registrations.RegistrationSettings registration)
 {
     public async Task<PublicImeiCheckResult> CheckAsync(string? typed, CancellationToken ct)
     {
@@ -52,14 +54,14 @@ public sealed class PublicImeiCheck(
         var readable = parsed || problem == ImeiProblem.Junk;
         if (!readable)
         {
-            var reason = ReasonCode(problem);
             return new PublicImeiCheckResult(
-                null, false, reason, texts["reason." + reason], null, null,
+                null, false, ReasonCode(problem), refusals.Imei(problem), null, null,
                 texts["invalid.title"], null, null, null, language);
         }
 
         var status = await source.GetStatusAsync(imei, ct);
         string? invalidReason = !parsed ? ReasonCode(problem) : status.Device is null ? "unknown_tac" : null;
+        string? invalidText = !parsed ? refusals.Imei(problem) : status.Device is null ? texts["reason.unknown_tac"].Value : null;
         var code = StatusCode(status.Kind);
         // Every status text takes the same arguments and uses those it needs: {0} deadline, {1} duty, {2} window days.
         var text = texts[
@@ -72,7 +74,7 @@ public sealed class PublicImeiCheck(
             imei.WithCheckDigit,
             invalidReason is null,
             invalidReason,
-            invalidReason is null ? null : texts["reason." + invalidReason].Value,
+            invalidText,
             device,
             code,
             texts[$"status.{code}.title"],

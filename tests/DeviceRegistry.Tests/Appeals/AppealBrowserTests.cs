@@ -109,7 +109,7 @@ public sealed class AppealBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
 
-        // The clerk files; a wrong check digit is shown beside the IMEI with the validator's reason.
+        // The clerk files; a wrong check digit is shown beside the IMEI with the validator's reason, in the page's language (Azerbaijani).
         var clerkPage = await SignInAsync(browser, root, "clerk");
         await clerkPage.GotoAsync(new Uri(root, "/backoffice/intake").ToString());
         await clerkPage.Locator("#Imei").FillAsync(AppealFixture.CloneImei + "0");
@@ -119,7 +119,7 @@ public sealed class AppealBrowserTests
         await clerkPage.Locator("#Numbers_0").FillAsync("050 111 22 33");
         await clerkPage.Locator("#Language").SelectOptionAsync("en");
         await clerkPage.Locator("#file-appeal").ClickAsync();
-        await Expect(clerkPage.Locator("#err-Imei")).ToHaveTextAsync("the last digit is not the Luhn check digit of the first 14");
+        await Expect(clerkPage.Locator("#err-Imei")).ToHaveTextAsync("Son rəqəm yoxlama rəqəminə uyğun gəlmir: nömrəni yenidən yoxlayın, yəqin ki, bir rəqəm səhv yazılıb.");
         await Expect(clerkPage.Locator("#ApplicantName")).ToHaveValueAsync("Leyla Mammadova");
         await ShotAsync(clerkPage, "intake-errors", provider);
         await clerkPage.Locator("#Imei").FillAsync(AppealFixture.Imei15);

@@ -1,6 +1,7 @@
 using DeviceRegistry.Appeals;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Staff;
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Staff;
 using FluentValidation;
 using MediatR;
@@ -12,7 +13,7 @@ namespace DeviceRegistry.Web.Pages.BackOffice;
 
 /// <summary>A clerk files a citizen's appeal (with its documents); the receipt shows the tracking number to hand over.</summary>
 [Authorize(Policy = StaffPolicies.Intake)]
-public sealed class IntakeModel(IMediator mediator) : PageModel
+public sealed class IntakeModel(IMediator mediator, Refusals refusals) : PageModel
 {
     public const string RefusedKey = "attachments-refused";
 
@@ -46,7 +47,7 @@ public sealed class IntakeModel(IMediator mediator) : PageModel
     [BindProperty]
     public List<IFormFile> Files { get; set; } = [];
 
-    /// <summary>The validator's messages by field.</summary>
+    /// <summary>The validator's messages by field, in the reader's language.</summary>
     public ILookup<string, string> Errors { get; private set; } = Array.Empty<string>().ToLookup(x => x);
 
     public string? Error { get; private set; }
@@ -77,13 +78,13 @@ public sealed class IntakeModel(IMediator mediator) : PageModel
         }
         catch (ValidationException ex)
         {
-            Errors = ex.Errors.ToLookup(e => FieldOf(e.PropertyName), e => e.ErrorMessage);
+            Errors = ex.Errors.ToLookup(e => FieldOf(e.PropertyName), refusals.Text);
             Error = "fix";
             return Page();
         }
         catch (AppealException ex)
         {
-            Error = ex.Message;
+            Error = refusals.Text(ex);
             return Page();
         }
 
@@ -101,7 +102,7 @@ public sealed class IntakeModel(IMediator mediator) : PageModel
             }
             catch (AppealException ex)
             {
-                refused.Add(ex.Message);
+                refused.Add(refusals.Text(ex));
             }
         }
 

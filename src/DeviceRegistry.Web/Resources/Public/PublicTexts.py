@@ -38,11 +38,6 @@ TEXTS = {
     "status.roaming_only.title": ("Yalnız xarici SIM kartlarla", "Used only with foreign SIM cards", "Только с иностранными SIM-картами"),
     "status.roaming_only.text": ("Bu cihaz yalnız xarici SIM kartlarla istifadə olunub. Azərbaycan SIM kartı ilə ilk istifadədən sonra {2} gün ərzində qeydiyyatdan keçirilməlidir.", "This device has been used only with foreign SIM cards. It must be registered within {2} days of its first use with an Azerbaijani SIM card.", "Это устройство использовалось только с иностранными SIM-картами. Его нужно зарегистрировать в течение {2} дней после первого использования с азербайджанской SIM-картой."),
     "invalid.title": ("Düzgün IMEI deyil", "Not a valid IMEI", "Неверный IMEI"),
-    "reason.empty": ("IMEI nömrəsini daxil edin.", "Please type an IMEI.", "Введите номер IMEI."),
-    "reason.not_digits": ("IMEI yalnız rəqəmlərdən ibarətdir.", "An IMEI has digits only.", "IMEI состоит только из цифр."),
-    "reason.wrong_length": ("IMEI 15 rəqəmdən ibarətdir (14 rəqəm yoxlama rəqəmi olmadan və 16 rəqəmli IMEISV də qəbul olunur).", "An IMEI has 15 digits (14 without the check digit, or a 16-digit IMEISV, are accepted too).", "IMEI состоит из 15 цифр (принимаются также 14 цифр без контрольной и 16-значный IMEISV)."),
-    "reason.check_digit": ("Son rəqəm yoxlama rəqəminə uyğun gəlmir: nömrəni yenidən yoxlayın, yəqin ki, bir rəqəm səhv yazılıb.", "The last digit does not match the check digit: please check the number, a digit was probably mistyped.", "Последняя цифра не совпадает с контрольной: проверьте номер, вероятно, одна цифра набрана с ошибкой."),
-    "reason.junk": ("Bu nömrə heç bir istehsalçıya verilməyib; saxta cihazlarda rast gəlinən nümunədir.", "No manufacturer was ever given this number; it is a pattern found on fake devices.", "Этот номер не выдавался ни одному производителю; такой шаблон встречается на поддельных устройствах."),
     "reason.unknown_tac": ("İlk 8 rəqəm (TAC) heç bir məlum cihaz modelinə uyğun gəlmir.", "The first 8 digits (the TAC) match no known device model.", "Первые 8 цифр (TAC) не соответствуют ни одной известной модели устройства."),
 
     "appealHeading": ("Müraciəti izləyin", "Follow an appeal", "Отследить обращение"),

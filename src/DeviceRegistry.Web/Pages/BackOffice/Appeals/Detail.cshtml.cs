@@ -1,5 +1,7 @@
 using DeviceRegistry.Appeals;
 using DeviceRegistry.Staff;
+using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Staff;
 using FluentValidation;
 using MediatR;
@@ -15,7 +17,7 @@ namespace DeviceRegistry.Web.Pages.BackOffice.Appeals;
 /// first and answers 403 when the role does not fit (a crafted POST included); the use case checks the person.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Staff)]
-public sealed class DetailModel(IMediator mediator, IAuthorizationService authorization) : PageModel
+public sealed class DetailModel(IMediator mediator, IAuthorizationService authorization, Refusals refusals) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Tracking { get; set; } = string.Empty;
@@ -86,7 +88,7 @@ public sealed class DetailModel(IMediator mediator, IAuthorizationService author
     {
         if (Upload is not { Length: > 0 })
         {
-            throw new AppealException(AppealProblem.Refused, "choose a file");
+            throw new AppealException(AppealProblem.Refused, RefusalCodes.AttachmentMissing, "choose a file");
         }
 
         using var stream = new MemoryStream();
@@ -127,7 +129,7 @@ public sealed class DetailModel(IMediator mediator, IAuthorizationService author
         }
         catch (ValidationException ex)
         {
-            Error = string.Join("; ", ex.Errors.Select(e => e.ErrorMessage));
+            Error = string.Join("; ", ex.Errors.Select(refusals.Text));
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         catch (AppealException ex)
@@ -137,7 +139,7 @@ public sealed class DetailModel(IMediator mediator, IAuthorizationService author
                 return NotFound();
             }
 
-            Error = ex.Message;
+            Error = refusals.Text(ex);
             Response.StatusCode = ex.Problem switch
             {
                 AppealProblem.Forbidden => StatusCodes.Status403Forbidden,

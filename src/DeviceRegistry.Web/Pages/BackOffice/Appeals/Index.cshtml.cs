@@ -1,5 +1,6 @@
 using DeviceRegistry.Appeals;
 using DeviceRegistry.Staff;
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Staff;
 using FluentValidation;
 using MediatR;
@@ -11,7 +12,7 @@ namespace DeviceRegistry.Web.Pages.BackOffice.Appeals;
 
 /// <summary>The appeals queue (GET filters, paging); a clerk sees their office's only.</summary>
 [Authorize(Policy = StaffPolicies.Staff)]
-public sealed class IndexModel(IMediator mediator) : PageModel
+public sealed class IndexModel(IMediator mediator, Refusals refusals) : PageModel
 {
     public const int PageSize = 50;
 
@@ -62,7 +63,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         }
         catch (ValidationException ex)
         {
-            Error = string.Join("; ", ex.Errors.Select(e => e.ErrorMessage));
+            Error = string.Join("; ", ex.Errors.Select(refusals.Text));
         }
     }
 

@@ -1,6 +1,7 @@
 using DeviceRegistry.Clones;
 using DeviceRegistry.Staff;
 using DeviceRegistry.Web.BackOffice;
+using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Staff;
 using FluentValidation;
 using MediatR;
@@ -15,7 +16,7 @@ namespace DeviceRegistry.Web.Pages.BackOffice.Evidence;
 /// appeal's numbers). Opening it is audited by the query.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Review)]
-public sealed class IndexModel(IMediator mediator) : PageModel
+public sealed class IndexModel(IMediator mediator, Refusals refusals) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Imei { get; set; } = string.Empty;
@@ -38,7 +39,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         }
         catch (ValidationException ex)
         {
-            Error = string.Join("; ", ex.Errors.Select(e => e.ErrorMessage));
+            Error = string.Join("; ", ex.Errors.Select(refusals.Text));
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
