@@ -71,9 +71,9 @@ public sealed class GetAuditEntriesValidator : AbstractValidator<GetAuditEntries
         RuleFor(x => x.Actor).NotNull();
         RuleFor(x => x.Imei).Custom((text, ctx) =>
         {
-            if (!string.IsNullOrWhiteSpace(text) && !GetImeiEvidenceHandler.TryParse(text, out _, out var problem))
+            if (!string.IsNullOrWhiteSpace(text) && !GetImeiEvidenceHandler.TryParse(text, out _, out var problem, out var code))
             {
-                ctx.AddFailure(nameof(GetAuditEntries.Imei), $"'{text.Trim()}': {problem}");
+                ctx.AddFailure(RefusalCodes.Failure(ctx.PropertyPath, code, $"'{text.Trim()}': {problem}", text.Trim()));
             }
         });
         RuleFor(x => x.ActorName).MaximumLength(256).WithMessage("a user name has at most 256 characters");
@@ -97,7 +97,7 @@ internal sealed class GetAuditEntriesHandler(RegistryDbContext db, RegistryClock
         long? imeiKey = null;
         if (!string.IsNullOrWhiteSpace(request.Imei))
         {
-            if (!GetImeiEvidenceHandler.TryParse(request.Imei, out var imei, out var problem))
+            if (!GetImeiEvidenceHandler.TryParse(request.Imei, out var imei, out var problem, out _))
             {
                 throw new InvalidOperationException($"'{request.Imei}': {problem}");
             }
