@@ -46,10 +46,10 @@ public static class DemoAppeals
         }
 
         var clones = await db.Set<CloneStatus>().AsNoTracking().Where(s => s.Status == CloneStatusValues.Clone)
-            .OrderBy(s => s.Imei).Select(s => s.Imei).Take(6).ToListAsync(ct);
-        if (clones.Count < 6)
+            .OrderBy(s => s.Imei).Select(s => s.Imei).Take(7).ToListAsync(ct);
+        if (clones.Count < 7)
         {
-            logger.LogInformation("Demo appeals skipped: {Count} clone IMEIs in the demo data, 6 needed", clones.Count);
+            logger.LogInformation("Demo appeals skipped: {Count} clone IMEIs in the demo data, 7 needed", clones.Count);
             return 0;
         }
 
@@ -60,13 +60,14 @@ public static class DemoAppeals
             ("Elvin Guliyev", "AZE4567890", "az"), ("Nigar Ismayilova", "AZE5678901", "en"), ("Tural Huseynov", "AZE6789012", "az"),
         };
         var filed = 0;
-        for (var i = 0; i < clones.Count; i++)
+        var today = provider.GetRequiredService<DeviceRegistry.Infrastructure.RegistryClock>().Today();
+        for (var i = 0; i < 6; i++)
         {
             var imei = clones[i];
             // The applicant's number: one seen on the IMEI with a SIM that is not allowed (a later SIM), when there is one.
             var allowed = db.Set<CloneAllowedPair>().Where(p => p.Imei == imei).Select(p => p.Imsi);
             var number = await db.Sightings.AsNoTracking().Where(s => s.Imei == imei && s.Msisdn != null && !allowed.Contains(s.Imsi))
-                .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? await AddRefusedNewSimAsync(db, imei, i, provider.GetRequiredService<DeviceRegistry.Infrastructure.RegistryClock>().Today().AddDays(-1), ct);
+                .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? await AddRefusedNewSimAsync(db, imei, i, today.AddDays(-1), ct);
             var (name, document, language) = people[i];
             var clerk = i % 2 == 0 ? actors["clerk"] : actors["clerk2"];
             var appeal = await mediator.Send(new FileAppeal
@@ -101,6 +102,7 @@ public static class DemoAppeals
                     }, ct);
                     break;
                 case 4:
+                    await RegisterForApplicantAsync(mediator, db, imei, document, name, number, ct);
                     try
                     {
                         await mediator.Send(new DecideAppeal { Actor = reviewer, TrackingNumber = tracking, Version = version, Decision = AppealDecision.Pair }, ct);
@@ -122,6 +124,16 @@ public static class DemoAppeals
         }
 
         logger.LogInformation("Demo appeals: {Count} filed (New, InReview, InformationRequested, AwaitingConfirmation, Approved, Rejected)", filed);
+
+        // One clone left without an appeal, for a newcomer to file one at the post-office desk and pair it.
+        var spare = clones[6];
+        var spareAllowed = db.Set<CloneAllowedPair>().Where(p => p.Imei == spare).Select(p => p.Imsi);
+        var spareNumber = await db.Sightings.AsNoTracking().Where(s => s.Imei == spare && s.Msisdn != null && !spareAllowed.Contains(s.Imsi))
+            .Select(s => s.Msisdn).FirstOrDefaultAsync(ct) ?? await AddRefusedNewSimAsync(db, spare, 6, today.AddDays(-1), ct);
+        await RegisterForApplicantAsync(mediator, db, spare, "AZE7000006", "Demo Applicant", spareNumber, ct);
+        logger.LogInformation(
+            "To walk an appeal yourself: sign in as clerk, file one for the clone IMEI {Imei} (registered by the applicant) with the applicant's number {Number} (refused by the EIR today: a SIM that came after the verdict); then sign in as reviewer, take it and pair: the EIR admits that SIM within seconds",
+            new Imei(spare).WithCheckDigit, spareNumber);
         return filed;
     }
 
@@ -141,5 +153,30 @@ public static class DemoAppeals
         });
         await db.SaveChangesAsync(ct);
         return msisdn;
+    }
+
+    /// <summary>
+    /// The applicant registered the phone within its window and paid the duty (as a genuine owner does), so an
+    /// approval by pairing shows in the EIR's answer; an unregistered device past its window stays blocked for
+    /// every SIM whatever the appeal decides.
+    /// </summary>
+    private static async Task RegisterForApplicantAsync(
+        IMediator mediator, RegistryDbContext db, long imei, string document, string name, string contact, CancellationToken ct)
+    {
+        var firstHome = await db.SeenImeis.AsNoTracking().Where(s => s.Imei == imei).Select(s => s.FirstHomeSeen ?? s.FirstSeen).FirstAsync(ct);
+        var result = await mediator.Send(new RegisterDevice
+        {
+            Imeis = [new Imei(imei).WithCheckDigit],
+            DocumentType = OwnerDocumentType.IdCard,
+            DocumentNumber = document,
+            OwnerName = name,
+            OwnerContact = contact,
+            Channel = RegistrationChannel.PostOffice,
+            RegisteredOn = firstHome.AddDays(3),
+        }, ct);
+        if (result.PaymentReference is { } reference)
+        {
+            await mediator.Send(new ConfirmPayment(reference, result.DutyAzn), ct);
+        }
     }
 }

@@ -173,7 +173,7 @@ public sealed class AppealBrowserTests
         await supervisor.GotoAsync(new Uri(root, $"/backoffice/appeals/{liftTracking}").ToString());
         await supervisor.Locator("#form-confirm-lift button").ClickAsync();
         await Expect(supervisor.Locator("#appeal-status")).ToHaveAttributeAsync("data-status", "Approved");
-        await Expect(supervisor.Locator("#clone-status")).ToHaveTextAsync(CloneStatusValues.Cleared);
+        await Expect(supervisor.Locator("#clone-status")).ToHaveAttributeAsync("data-status", CloneStatusValues.Cleared);
         await ShotAsync(supervisor, "detail-lifted", provider);
         Assert.NotEqual("BLACKLISTED", await EventuallyAsync(() => EirAsync(eir, LiftImei, AppealFixture.OtherImsi), s => s != "BLACKLISTED"));
     }

@@ -5,7 +5,11 @@ using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Tests.Staff;
 using DeviceRegistry.Tests.Web;
 using DeviceRegistry.Web.Demo;
+using DeviceRegistry.Devices;
+using DeviceRegistry.Eir;
+using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace DeviceRegistry.Tests.Appeals;
@@ -47,6 +51,20 @@ public sealed partial class DemoAppealsTests
             var queue = await client.GetStringAsync(new Uri("/backoffice/appeals?lang=en", UriKind.Relative));
             var shown = TrackingNumbers().Matches(queue).Select(m => m.Value).Distinct().ToHashSet();
             Assert.All(appeals.Where(a => Appeal.IsOpen(a.Status)), a => Assert.Contains(a.Tracking, shown));
+
+            // The demo's approved appeal paired the applicant's SIM on a device the applicant registered: the one
+            // decision now admits that SIM, while a SIM never seen on the IMEI stays refused.
+            await using (var scope = web.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+                var approved = await db.Set<Appeal>().AsNoTracking().Include(a => a.Numbers).SingleAsync(a => a.Status == AppealStatus.Approved);
+                var number = approved.Numbers.Single().Msisdn;
+                var imsi = await db.Sightings.AsNoTracking().Where(x => x.Imei == approved.Imei && x.Msisdn == number).Select(x => x.Imsi).FirstAsync();
+                var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+                var imei15 = new DeviceRegistry.Identifiers.Imei(approved.Imei).WithCheckDigit;
+                Assert.Equal(EquipmentStatus.Whitelisted, (await mediator.Send(new GetImeiStatus(imei15, imsi))).Decision);
+                Assert.Equal(EquipmentStatus.Blacklisted, (await mediator.Send(new GetImeiStatus(imei15, "400019999999999"))).Decision);
+            }
 
             // A rejection and a request for information each queue an SMS naming the tracking number; the loop sends them.
             var texted = appeals.Where(a => a.Status is AppealStatus.Rejected or AppealStatus.InformationRequested).Select(a => a.Tracking).ToList();

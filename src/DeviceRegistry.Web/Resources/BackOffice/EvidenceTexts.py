@@ -53,8 +53,6 @@ TEXTS = {
     "verdict.maxDaily": ("Bir gündə ən çox SIM kart", "Most SIMs on one day", "Больше всего SIM-карт за день"),
     "verdict.period": ("Dövr", "Period", "Период"),
     "verdict.genuineImsi": ("Əsl IMSI", "Genuine IMSI", "IMSI владельца"),
-    "cloneStatus.Clone": ("Klon", "Clone", "Клон"),
-    "cloneStatus.Cleared": ("Götürülüb", "Cleared", "Снят"),
     "history.title": ("Hökmün tarixçəsi", "History of the verdict", "История решения"),
     "history.asOf": ("Tarix", "As of", "На дату"),
     "history.changedAt": ("Dəyişib", "Changed at", "Изменено"),

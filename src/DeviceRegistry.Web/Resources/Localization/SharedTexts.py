@@ -36,6 +36,8 @@ TEXTS = {
     "appealOutcome.Paired": ("SIM kartlar cütləşdirildi", "SIMs paired", "SIM-карты привязаны"),
     "appealOutcome.Lifted": ("Klon statusu götürüldü", "Clone status lifted", "Статус клона снят"),
     "appealOutcome.Rejected": ("Əsassız", "Unfounded", "Необоснованно"),
+    "cloneStatus.Clone": ("Klon", "Clone", "Клон"),
+    "cloneStatus.Cleared": ("Götürülüb", "Cleared", "Снят"),
     "documentType.IdCard": ("Şəxsiyyət vəsiqəsi", "ID card", "Удостоверение личности"),
     "documentType.Passport": ("Pasport", "Passport", "Паспорт"),
     "documentType.ResidencePermit": ("Yaşamaq icazəsi", "Residence permit", "Вид на жительство"),
