@@ -20,8 +20,8 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             {
                 var root = address.TrimEnd('/');
                 logger.LogInformation(
-                    "DeviceRegistry is listening on {Address}: public IMEI check page {Page} , API {Api} , health {Health} , OpenAPI {OpenApi}",
-                    root, root + "/", root + "/api/v1/imei/{imei}", root + "/health/ready", root + "/openapi/v1.json");
+                    "DeviceRegistry is listening on {Address}: public IMEI check page {Page} , API {Api} , back office {BackOffice} , health {Health} , OpenAPI {OpenApi}",
+                    root, root + "/", root + "/api/v1/imei/{imei}", root + "/backoffice", root + "/health/ready", root + "/openapi/v1.json");
             }
         });
         return Task.CompletedTask;
