@@ -59,6 +59,10 @@ if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Ena
     builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 }
 
+// The back office's jobs page reads this host's scheduler, or says there is none (Jobs:Enabled false).
+builder.Services.AddScoped(sp => new DeviceRegistry.Web.BackOffice.JobsBoard(
+    sp.GetService<ISchedulerFactory>(), sp.GetRequiredService<RegistryClock>()));
+
 // Decision SMS go out within seconds when an SMS sender is configured (Registration:SmsOutboxFile or a host's own).
 builder.Services.AddAppealMessageDelivery();
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeviceRegistry.Operators;
+using DeviceRegistry.Staff;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +21,7 @@ internal sealed class OperatorVerb : ICliVerb
             await using var services = context.BuildServices();
             await using var scope = services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<IMediator>()
-                .Send(new AddOperator(parse.GetValue(name)!), ct);
+                .Send(new AddOperator(parse.GetValue(name)!, StaffActor.Console(Environment.UserName)), ct);
             await context.Out.WriteLineAsync(result.Created
                 ? $"operator {result.Name} created (id {result.OperatorId})"
                 : $"operator {result.Name} (id {result.OperatorId}) has a new secret; the previous one no longer works");

@@ -66,12 +66,22 @@ public static class AuditActions
     /// <summary>A supervisor or administrator read the audit log (the filters in <c>after</c>).</summary>
     public const string AuditViewed = "audit.viewed";
 
+    /// <summary>An administrator ran a scheduled job now from the back office (subject "job:GROUP.NAME").</summary>
+    public const string JobTriggered = "job.triggered";
+
+    /// <summary>An operator was created with its first API credential (subject "operator:NAME"; never the secret).</summary>
+    public const string OperatorAdded = "operator.added";
+
+    /// <summary>An existing operator was issued a new API credential; the previous one stopped working (never the secret).</summary>
+    public const string OperatorSecretReissued = "operator.secret_reissued";
+
     /// <summary>Every action, in the order above (the audit viewer's choice list).</summary>
     public static readonly IReadOnlyList<string> All =
     [
         AppealFiled, AppealAssigned, AppealInformationRequested, AppealInformationProvided, AppealPaired, AppealLiftProposed,
         AppealLiftConfirmed, AppealLiftReturned, AppealRejected, AppealClosed, AttachmentAdded, AttachmentOpened, EvidenceViewed,
         UserAdded, UserDisabled, SignedIn, SignInFailed, SignedOut, TwoFactorEnabled, PasswordChanged, AuditViewed,
+        JobTriggered, OperatorAdded, OperatorSecretReissued,
     ];
 }
 

@@ -50,12 +50,14 @@ public static class ScheduledJobs
                     store.UseSqlite(database.ConnectionString);
                 }
             });
-            q.AddJob<RegistrationEnforcementJob>(j => j.WithIdentity(RegistrationEnforcementJob.Key).StoreDurably());
+            q.AddJob<RegistrationEnforcementJob>(j => j.WithIdentity(RegistrationEnforcementJob.Key).StoreDurably()
+                .WithDescription("Registration window: warnings due, blocks due and lifted; then the appeal decision SMS"));
             q.AddTrigger(t => t
                 .ForJob(RegistrationEnforcementJob.Key)
                 .WithIdentity("registration-enforcement-daily", "registrations")
                 .WithCronSchedule(registration.EnforcementCron, c => c.InTimeZone(zone)));
-            q.AddJob<SightingsRetentionJob>(j => j.WithIdentity(SightingsRetentionJob.Key).StoreDurably());
+            q.AddJob<SightingsRetentionJob>(j => j.WithIdentity(SightingsRetentionJob.Key).StoreDurably()
+                .WithDescription("Sightings retention: drops the months older than Sightings:RetentionMonths"));
             q.AddTrigger(t => t
                 .ForJob(SightingsRetentionJob.Key)
                 .WithIdentity("sightings-retention", "sightings")

@@ -1,4 +1,6 @@
+using DeviceRegistry.Audit;
 using DeviceRegistry.Data;
+using DeviceRegistry.Staff;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +9,11 @@ namespace DeviceRegistry.Operators;
 
 /// <summary>
 /// Creates an operator, or gives an existing one a new API secret (the old one stops working).
-/// The secret is returned once and only its hash is stored.
+/// The secret is returned once and only its hash is stored. With an <paramref name="Actor"/> the change is
+/// audited (<see cref="AuditActions.OperatorAdded"/> or <see cref="AuditActions.OperatorSecretReissued"/>) in the
+/// same transaction; the audit entry names the operator, never the secret or its hash.
 /// </summary>
-public sealed record AddOperator(string Name) : IRequest<AddOperatorResult>;
+public sealed record AddOperator(string Name, StaffActor? Actor = null) : IRequest<AddOperatorResult>;
 
 public sealed record AddOperatorResult(int OperatorId, string Name, string Secret, bool Created);
 
@@ -39,8 +43,17 @@ internal sealed class AddOperatorHandler(RegistryDbContext db, TimeProvider cloc
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        var hadSecret = entity.SecretHash is not null;
         var secret = OperatorSecret.Generate(entity.Id);
         entity.SecretHash = OperatorSecret.Hash(secret);
+        if (request.Actor is { } actor)
+        {
+            AuditLog.Record(db, actor, created ? AuditActions.OperatorAdded : AuditActions.OperatorSecretReissued,
+                "operator:" + entity.Name, clock.GetUtcNow().UtcDateTime,
+                before: created ? null : new { entity.Id, entity.Name, CredentialSet = hadSecret },
+                after: new { entity.Id, entity.Name, CredentialSet = true });
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new AddOperatorResult(entity.Id, entity.Name, secret, created);

@@ -13,6 +13,8 @@ TEXTS = {
     "nav.statistics": ("Statistika", "Statistics", "Статистика"),
     "nav.audit": ("Audit jurnalı", "Audit log", "Журнал аудита"),
     "nav.staff": ("Əməkdaşlar", "Staff", "Сотрудники"),
+    "nav.operators": ("Operatorlar", "Operators", "Операторы"),
+    "nav.jobs": ("Planlı işlər", "Jobs", "Задания"),
     "nav.security": ("Təhlükəsizlik", "Security", "Безопасность"),
     "nav.signOut": ("Çıxış", "Sign out", "Выйти"),
     "signedInAs": ("Daxil olub: {0}", "Signed in as {0}", "Вы вошли как {0}"),

@@ -1,0 +1,65 @@
+using DeviceRegistry.Data;
+using DeviceRegistry.Staff;
+using DeviceRegistry.Web.BackOffice;
+using DeviceRegistry.Web.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DeviceRegistry.Web.Pages.BackOffice.Jobs;
+
+/// <summary>
+/// The scheduled jobs for administrators (/backoffice/jobs): every job and trigger of this host's Quartz scheduler
+/// with its schedule, previous and next fire time in the registry's zone and its state, or a plain statement that
+/// no scheduler runs here (<c>Jobs:Enabled</c> false). "Run now" fires a job once, refused while a one-at-a-time
+/// job is running, audited with the administrator as actor; the notice after it comes through TempData.
+/// The POST handler checks the policy itself, as the staff page does.
+/// </summary>
+[Authorize(Policy = StaffPolicies.Administer)]
+public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthorizationService authorization) : PageModel
+{
+    [BindProperty]
+    public string? Group { get; set; }
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    public JobsOverview Overview { get; private set; } = null!;
+
+    /// <summary>"Triggered", "AlreadyRunning" or "NoSuchJob" with the job's id, after a "run now".</summary>
+    public (RunNowOutcome Outcome, string Job)? Notice { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (TempData["job-run"] is string job && TempData["job-outcome"] is string outcome && Enum.TryParse<RunNowOutcome>(outcome, out var o))
+        {
+            Notice = (o, job);
+        }
+
+        Overview = await board.ReadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRunAsync(CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, StaffPolicies.Administer)).Succeeded)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var group = Group?.Trim() ?? string.Empty;
+        var name = Name?.Trim() ?? string.Empty;
+        var outcome = await board.RunNowAsync(group, name, User.Actor(), db, ct);
+        if (outcome == RunNowOutcome.Triggered)
+        {
+            TempData["job-run"] = group + "." + name;
+            TempData["job-outcome"] = outcome.ToString();
+            return RedirectToPage();
+        }
+
+        // Refused: the same page with the reason, and a status that says nothing was done.
+        Notice = (outcome, group + "." + name);
+        Response.StatusCode = outcome == RunNowOutcome.AlreadyRunning ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound;
+        Overview = await board.ReadAsync(ct);
+        return Page();
+    }
+}
