@@ -31,7 +31,7 @@ public sealed partial class AdminPagesTests
     }
 
     /// <summary>A refusal: the host sends the wrong role to the access-denied page, which answers 403.</summary>
-    private static async Task AssertRefusedAsync(HttpClient client, HttpResponseMessage response, string what)
+    internal static async Task AssertRefusedAsync(HttpClient client, HttpResponseMessage response, string what)
     {
         if (response.StatusCode == HttpStatusCode.Forbidden)
         {

@@ -51,6 +51,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
     /// <summary>When set before the host starts, the host's clock (for tests that move through days).</summary>
     public TimeProvider? Clock { get; set; }
 
+    /// <summary>When set before the host starts, receives every log line of the host at every level (for tests of what is never logged).</summary>
+    public CapturedLogs? Logs { get; set; }
+
     /// <summary>
     /// A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above,
     /// <paramref name="environment"/> is the host's (Testing: not Development, so errors look as they do in service).
@@ -80,6 +83,11 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (Logs is { } logs)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
+        }
+
         if (Clock is { } clock)
         {
             builder.ConfigureServices(services => services.AddSingleton(clock));
