@@ -67,4 +67,44 @@ public sealed class AdminBrowserTests
         await ShotAsync(page, "audit", provider);
         await Expect(rejected.Locator("a")).ToHaveAttributeAsync("href", "/backoffice/appeals/AP-7K3Q-9X2M");
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_admin_reads_the_scheduled_jobs_runs_one_now_and_adds_an_operator(DatabaseProvider provider)
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(provider, StaffTestKit.WithoutTwoFactor);
+        var root = web.StartKestrel();
+        await StaffTestKit.CreateUserAsync(web, "admin", StaffRoles.Admin);
+        await using (var db = web.Database.CreateContext())
+        {
+            db.Operators.Add(new Operator { Name = "Azercell", CreatedAt = DateTime.UtcNow.AddDays(-3) });
+            await db.SaveChangesAsync();
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(root, "/backoffice/account/signin?lang=en").ToString());
+        await page.Locator("#UserName").FillAsync("admin");
+        await page.Locator("#Password").FillAsync(StaffTestKit.Password);
+        await page.Locator("#sign-in button[type=submit]").ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("signin"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
+        var enforcement = page.Locator("[data-job='registrations.registration-enforcement']");
+        await Expect(enforcement).ToContainTextAsync("0 30 0 * * ?");
+        await enforcement.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(page.Locator("#jobs-notice")).ToContainTextAsync("registrations.registration-enforcement was started");
+        await ShotAsync(page, "jobs", provider);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Operators", Exact = true }).ClickAsync();
+        await page.Locator("#operator-add input[name=Name]").FillAsync("Bakcell");
+        await page.Locator("#operator-add button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#new-secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^eir_[0-9]+_[A-Za-z0-9_-]{43}$"));
+        await Expect(page.Locator("#operators tr[data-operator=Bakcell]")).ToContainTextAsync("set");
+        await Expect(page.Locator("#operators tr[data-operator=Azercell]")).ToContainTextAsync("none");
+        await page.Locator("#operators tr[data-operator=Azercell] summary").ClickAsync();
+        await ShotAsync(page, "operators", provider);
+    }
 }
