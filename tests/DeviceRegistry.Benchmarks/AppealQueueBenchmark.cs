@@ -107,7 +107,8 @@ internal sealed class AppealQueueBenchmark : IBenchmark
     }
 
     /// <summary>Appeals over the last 90 days in mixed states and offices; a third of the open ones assigned.</summary>
-    private static async Task<StaffActor> FillAsync(RegistryDatabase database, int count)
+    /// <remarks>Shared with <see cref="BackOfficePagesBenchmark"/>; the schema must exist. Returns a reviewer among the five it adds.</remarks>
+    internal static async Task<StaffActor> FillAsync(RegistryDatabase database, int count)
     {
         await using var db = database.CreateContext();
         var reviewers = Enumerable.Range(1, 5).Select(i => new StaffUser

@@ -330,7 +330,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return new WrkResult(rps, Ms("50%"), Ms("90%"), Ms("99%"), non2xx, cpu.TotalMicroseconds / Math.Max(1, total));
     }
 
-    private static async Task<string> DevRegAsync(string[] args, Dictionary<string, string?> settings)
+    internal static async Task<string> DevRegAsync(string[] args, Dictionary<string, string?> settings)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -343,7 +343,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return output.ToString();
     }
 
-    private static Process Start(string program, string arguments, string workingDirectory, Dictionary<string, string> environment)
+    internal static Process Start(string program, string arguments, string workingDirectory, Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(program, arguments)
         {
@@ -373,7 +373,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(int port, TimeSpan limit)
+    internal static async Task WaitReadyAsync(int port, TimeSpan limit)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var until = Stopwatch.StartNew();
@@ -400,7 +400,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         throw new TimeoutException($"the server on port {port} was not ready within {limit.TotalSeconds} s");
     }
 
-    private static void StopGracefully(Process process)
+    internal static void StopGracefully(Process process)
     {
         // SIGTERM: the host stops cleanly and the sighting writer drains its queue first.
         using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
@@ -414,7 +414,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         }
     }
 
-    private static void Kill(Process? process)
+    internal static void Kill(Process? process)
     {
         if (process is { HasExited: false })
         {
@@ -423,7 +423,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         }
     }
 
-    private static double ResidentMegabytes(Process process)
+    internal static double ResidentMegabytes(Process process)
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
@@ -436,7 +436,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -445,7 +445,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return port;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "tests/DeviceRegistry.Benchmarks/wrk/eir-http.lua")))

@@ -23,8 +23,10 @@ namespace DeviceRegistry.Benchmarks;
 /// </summary>
 internal sealed partial class EvidenceBenchmark : IBenchmark
 {
-    private const long Key = 86_754_300_000_017;
-    private const int Sims = 150;
+    /// <summary>The IMEI key (14 digits) that <see cref="FillAsync"/> gives 150 SIMs.</summary>
+    internal const long Key = 86_754_300_000_017;
+
+    internal const int Sims = 150;
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
     private static readonly int[] Months = [202606, 202607, 202608, 202609, 202610, 202611];
 
@@ -122,7 +124,8 @@ internal sealed partial class EvidenceBenchmark : IBenchmark
     }
 
     /// <summary>150 SIMs on the IMEI (each on stretches of days in each month), a clone verdict, and noise: other IMEIs with one or two SIMs.</summary>
-    private static async Task<long> FillAsync(RegistryDatabase database, int noise)
+    /// <remarks>Shared with <see cref="BackOfficePagesBenchmark"/>; the schema must exist. Returns the sighting rows written.</remarks>
+    internal static async Task<long> FillAsync(RegistryDatabase database, int noise)
     {
         await using var connection = await database.OpenConnectionAsync();
         await using (var op = connection.CreateCommand())
