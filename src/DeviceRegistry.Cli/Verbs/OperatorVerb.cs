@@ -14,7 +14,7 @@ internal sealed class OperatorVerb : ICliVerb
         var name = new Argument<string>("NAME") { Description = "The operator's name, e.g. Azercell" };
         var add = new Command("add",
             "Create the operator if new and issue its API secret, printed once (send it as 'Authorization: Bearer SECRET'). "
-            + "Only a PBKDF2 hash is stored; running it again for the same operator issues a new secret and the old one stops working.");
+            + "Only a keyed hash (HMAC-SHA-256 with the server's credential key) is stored; running it again for the same operator issues a new secret and the old one stops working.");
         add.Arguments.Add(name);
         add.SetAction(async (parse, ct) =>
         {
@@ -30,6 +30,32 @@ internal sealed class OperatorVerb : ICliVerb
             return ExitCodes.Ok;
         });
         command.Subcommands.Add(add);
+
+        var rotateName = new Argument<string>("NAME") { Description = "An existing operator's name" };
+        var rotate = new Command("rotate",
+            "Issue an existing operator a new API secret, printed once; the old one stops working within seconds. "
+            + "The new secret is stored as HMAC-SHA-256: rotating is how an operator still on a PBKDF2 hash (slow to check) is upgraded.");
+        rotate.Arguments.Add(rotateName);
+        rotate.SetAction(async (parse, ct) =>
+        {
+            var operatorName = parse.GetValue(rotateName)!;
+            await using var services = context.BuildServices();
+            await using var scope = services.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            var known = await mediator.Send(new ListOperators(), ct);
+            if (!known.Any(o => o.Name == operatorName))
+            {
+                await context.Error.WriteLineAsync($"devreg: no operator is named {operatorName}; 'devreg operator add {operatorName}' creates one");
+                return ExitCodes.Rejected;
+            }
+
+            var result = await mediator.Send(new AddOperator(operatorName, StaffActor.Console(Environment.UserName)), ct);
+            await context.Out.WriteLineAsync($"operator {result.Name} (id {result.OperatorId}) has a new secret; the previous one no longer works");
+            await context.Out.WriteLineAsync($"secret: {result.Secret}");
+            await context.Out.WriteLineAsync("Store it now: it is not shown again and cannot be recovered.");
+            return ExitCodes.Ok;
+        });
+        command.Subcommands.Add(rotate);
         return command;
     }
 }

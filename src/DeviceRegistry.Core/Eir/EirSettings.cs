@@ -1,4 +1,5 @@
 using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Operators;
 
 namespace DeviceRegistry.Eir;
 
@@ -58,6 +59,18 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Most checks in one batch request.</summary>
     public int MaxBatchChecks { get; set; } = 1000;
 
+    /// <summary>The server key operators' secrets are hashed with: at least 32 random bytes in base64 (e.g. from an environment variable).</summary>
+    public string? CredentialKey { get; set; }
+
+    /// <summary>A file holding the server key in base64 (instead of <see cref="CredentialKey"/>).</summary>
+    public string? CredentialKeyFile { get; set; }
+
+    /// <summary>Failed operator authentications from one address in a minute before it is answered 429 without checking.</summary>
+    public int MaxFailedAuthenticationsPerMinute { get; set; } = 30;
+
+    /// <summary>The key resolved when the host starts (see <see cref="OperatorCredentialKey.Resolve"/>); not a setting.</summary>
+    internal OperatorCredentialKey? ResolvedCredentialKey { get; set; }
+
     public IEnumerable<string> Validate(string section)
     {
         if (PollIntervalMilliseconds < 10)
@@ -93,6 +106,16 @@ public sealed class EirSettings : ISettingsSection
         if (MaxBatchChecks < 1)
         {
             yield return $"{section}:MaxBatchChecks is {MaxBatchChecks}; it must be at least 1";
+        }
+
+        if (MaxFailedAuthenticationsPerMinute < 1)
+        {
+            yield return $"{section}:MaxFailedAuthenticationsPerMinute is {MaxFailedAuthenticationsPerMinute}; it must be at least 1";
+        }
+
+        foreach (var problem in OperatorCredentialKey.Problems(CredentialKey, CredentialKeyFile))
+        {
+            yield return problem;
         }
     }
 }

@@ -3,6 +3,7 @@ using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
+using DeviceRegistry.Operators;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Sightings;
 using DeviceRegistry.Staff;
@@ -47,6 +48,9 @@ public static class ServiceCollectionExtensions
         services.AddSettings<SightingsSettings>(configuration, SightingsSettings.Section);
         services.AddSettings<CloneDetectionSettings>(configuration, CloneDetectionSettings.Section);
         services.AddSettings<EirSettings>(configuration, EirSettings.Section);
+        // The operators' credential key is resolved (and, for a SQLite file, generated) when the settings are validated at start.
+        services.Configure<EirSettings>(eir => eir.ResolvedCredentialKey = OperatorCredentialKey.Resolve(eir.CredentialKey, eir.CredentialKeyFile, options));
+        services.AddSingleton(provider => provider.GetRequiredService<EirSettings>().ResolvedCredentialKey!);
         services.AddRegistrations(configuration);
         services.AddSettings<AppealSettings>(configuration, AppealSettings.Section);
         services.AddSettings<StaffSettings>(configuration, StaffSettings.Section);

@@ -9,7 +9,8 @@ namespace DeviceRegistry.Operators;
 
 /// <summary>
 /// Creates an operator, or gives an existing one a new API secret (the old one stops working).
-/// The secret is returned once and only its hash is stored. With an <paramref name="Actor"/> the change is
+/// The secret is returned once and only its keyed hash (HMAC-SHA-256 with the server's <see cref="OperatorCredentialKey"/>) is stored;
+/// re-issuing is also how a legacy PBKDF2 hash is upgraded (<c>devreg operator rotate</c>). With an <paramref name="Actor"/> the change is
 /// audited (<see cref="AuditActions.OperatorAdded"/> or <see cref="AuditActions.OperatorSecretReissued"/>) in the
 /// same transaction; the audit entry names the operator, never the secret or its hash.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class AddOperatorValidator : AbstractValidator<AddOperator>
     }
 }
 
-internal sealed class AddOperatorHandler(RegistryDbContext db, TimeProvider clock) : IRequestHandler<AddOperator, AddOperatorResult>
+internal sealed class AddOperatorHandler(RegistryDbContext db, TimeProvider clock, OperatorCredentialKey key) : IRequestHandler<AddOperator, AddOperatorResult>
 {
     public async Task<AddOperatorResult> Handle(AddOperator request, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ internal sealed class AddOperatorHandler(RegistryDbContext db, TimeProvider cloc
 
         var hadSecret = entity.SecretHash is not null;
         var secret = OperatorSecret.Generate(entity.Id);
-        entity.SecretHash = OperatorSecret.Hash(secret);
+        entity.SecretHash = OperatorSecret.HashHmac(secret, key);
         if (request.Actor is { } actor)
         {
             AuditLog.Record(db, actor, created ? AuditActions.OperatorAdded : AuditActions.OperatorSecretReissued,

@@ -9,14 +9,15 @@ namespace DeviceRegistry.Operators;
 public sealed record AuthenticatedOperator(int Id, string Name);
 
 /// <summary>
-/// Verifies operators' bearer secrets. PBKDF2 is deliberately slow, so a verified secret is remembered,
-/// keyed by its SHA-256, together with the stored hash it matched; the entry only counts while the
-/// operator still has that hash, so <c>devreg operator add</c> (a new secret) revokes the old one
-/// within <see cref="RefreshInterval"/>. Unknown secrets cost at most one PBKDF2 each: the secret
-/// names the operator whose hash to try. Only successes are cached, so the cache holds at most one
-/// entry per valid secret.
+/// Verifies operators' bearer secrets against the stored hashes, reloaded every <see cref="RefreshInterval"/>
+/// (so <c>devreg operator add</c> or <c>rotate</c> revokes the old secret within it). The secret names the
+/// operator whose hash to try. An <c>hmac-sha256</c> hash costs one HMAC-SHA-256 (about a microsecond) for
+/// every answer, right or wrong; so does a secret naming no operator, so failures all cost the same.
+/// A legacy PBKDF2 hash is deliberately slow: a secret verified against one is remembered, keyed by its
+/// SHA-256, together with the stored hash it matched, and only counts while the operator still has that hash;
+/// a wrong secret for such an operator still costs one PBKDF2 until the secret is rotated (docs/eir.md).
 /// </summary>
-public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvider clock)
+public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvider clock, OperatorCredentialKey key)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
@@ -30,17 +31,28 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         var claimedId = OperatorSecret.ClaimedOperatorId(secret);
         if (claimedId is null)
         {
-            return null;
+            return Fail(secret);
         }
 
         await RefreshIfStaleAsync(claimedId.Value, ct);
         if (!operators.TryGetValue(claimedId.Value, out var stored))
         {
-            return null;
+            return Fail(secret);
         }
 
-        var key = Sha256Key.Of(secret);
-        if (verified.TryGetValue(key, out var cached) && ReferenceEquals(cached.Stored, stored))
+        if (stored.Mac is { } mac)
+        {
+            return OperatorSecret.VerifyHmac(secret, mac, key) ? stored.Operator : null;
+        }
+
+        if (!OperatorSecret.IsPbkdf2(stored.SecretHash))
+        {
+            // Made with another server key, or malformed: it cannot match until the secret is rotated.
+            return Fail(secret);
+        }
+
+        var cacheKey = Sha256Key.Of(secret);
+        if (verified.TryGetValue(cacheKey, out var cached) && ReferenceEquals(cached.Stored, stored))
         {
             return cached.Operator;
         }
@@ -50,9 +62,16 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
             return null;
         }
 
-        var result = new AuthenticatedOperator(stored.Id, stored.Name);
-        verified[key] = new CachedCredential(stored, result);
-        return result;
+        verified[cacheKey] = new CachedCredential(stored, stored.Operator);
+        return stored.Operator;
+    }
+
+    /// <summary>A failure costs one HMAC like a wrong secret for a real operator, so timing does not tell them apart.</summary>
+    private AuthenticatedOperator? Fail(string secret)
+    {
+        Span<byte> mac = stackalloc byte[OperatorSecret.MacBytes];
+        key.Compute(secret.AsSpan(0, Math.Min(secret.Length, 256)), mac);
+        return null;
     }
 
     private async ValueTask RefreshIfStaleAsync(int claimedId, CancellationToken ct)
@@ -100,7 +119,7 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
                     // Keep the same object for an unchanged credential so cached verifications stay valid.
                     fresh[id] = operators.TryGetValue(id, out var old) && old.SecretHash == hash && old.Name == name
                         ? old
-                        : new StoredCredential(id, name, hash);
+                        : new StoredCredential(id, name, hash, OperatorSecret.HmacOf(hash, key));
                 }
             }
 
@@ -124,7 +143,10 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         }
     }
 
-    private sealed record StoredCredential(int Id, string Name, string SecretHash);
+    private sealed record StoredCredential(int Id, string Name, string SecretHash, byte[]? Mac)
+    {
+        public AuthenticatedOperator Operator { get; } = new(Id, Name);
+    }
 
     private sealed record CachedCredential(StoredCredential Stored, AuthenticatedOperator Operator);
 

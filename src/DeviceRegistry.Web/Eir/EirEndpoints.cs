@@ -62,9 +62,22 @@ public static class EirEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    /// <summary>The calling operator, or null after writing the 401 (no or an invalid bearer credential).</summary>
+    /// <summary>
+    /// The calling operator, or null after writing the 401 (no or an invalid bearer credential) or the 429
+    /// (too many failed credentials from this address this minute: answered without checking the credential).
+    /// </summary>
     private static async ValueTask<AuthenticatedOperator?> AuthenticateOperatorAsync(HttpContext http, OperatorAuthenticator authenticator)
     {
+        var limiter = http.RequestServices.GetRequiredService<AuthenticationFailureLimiter>();
+        var address = http.Connection.RemoteIpAddress;
+        if (limiter.RetryAfterSeconds(address) is var retryAfter and > 0)
+        {
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status429TooManyRequests,
+                "Too many failed operator credentials from this address; try again after Retry-After seconds.", http.Request.Path, "TOO_MANY_REQUESTS"));
+            return null;
+        }
+
         var header = http.Request.Headers.Authorization;
         string detail;
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -80,6 +93,7 @@ public static class EirEndpoints
                 return authenticated;
             }
 
+            limiter.RecordFailure(address);
             detail = "The operator credential is not valid (unknown, malformed or replaced).";
         }
 

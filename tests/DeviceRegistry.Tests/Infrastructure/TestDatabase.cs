@@ -25,12 +25,22 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public RegistryDatabase Database { get; }
 
-    /// <summary>The configuration keys that point the CLI or the web host at this database.</summary>
-    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Database:Provider"] = Provider.ToString(),
-        ["ConnectionStrings:Registry"] = ConnectionString,
-    };
+    /// <summary>A fixed operator credential key for PostgreSQL test databases (a SQLite one generates its own beside the file).</summary>
+    public const string PostgresCredentialKey = "dGVzdC1vbmx5IGNyZWRlbnRpYWwga2V5IGZvciBQb3N0Z3JlU1FMIHRlc3Rz";
+
+    /// <summary>The configuration keys that point the CLI or the web host at this database (and, for PostgreSQL, its credential key).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => Provider == DatabaseProvider.Postgres
+        ? new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Provider.ToString(),
+            ["ConnectionStrings:Registry"] = ConnectionString,
+            ["Eir:CredentialKey"] = PostgresCredentialKey,
+        }
+        : new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Provider.ToString(),
+            ["ConnectionStrings:Registry"] = ConnectionString,
+        };
 
     /// <summary>Both providers, for [Theory] [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))].</summary>
     public static TheoryData<DatabaseProvider> Providers => new() { DatabaseProvider.Sqlite, DatabaseProvider.Postgres };
