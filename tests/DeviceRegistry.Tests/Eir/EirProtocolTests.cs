@@ -103,10 +103,10 @@ public sealed class EirProtocolTests
             Assert.Equal(401, json.RootElement.GetProperty("status").GetInt32());
         }
 
-        // The stored credential is a PBKDF2 hash, never the secret.
+        // The stored credential is a keyed hash (HMAC-SHA-256), never the secret.
         var stored = await Sql.QueryAsync(db.Database, "SELECT secret_hash FROM operators");
         var hash = Assert.IsType<string>(Assert.Single(stored)[0]);
-        Assert.StartsWith("pbkdf2-sha256$", hash, StringComparison.Ordinal);
+        Assert.StartsWith("hmac-sha256$", hash, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Secret, hash, StringComparison.Ordinal);
 
         using var allowed = await host.CheckAsync(Pei(Clone), "imsi-400011234567890");
