@@ -68,6 +68,7 @@ internal sealed class AppealQueueBenchmark : IBenchmark
         {
             ["Database:Provider"] = provider.ToString(),
             ["ConnectionStrings:Registry"] = connection,
+            ["Eir:CredentialKey"] = "YmVuY2htYXJrIGNyZWRlbnRpYWwga2V5LCBub3QgYSBzZWNyZXQh",
         }).Build();
         var collection = new ServiceCollection();
         collection.AddLogging();

@@ -117,6 +117,7 @@ internal sealed partial class BackOfficePagesBenchmark : IBenchmark
         {
             ["Database:Provider"] = provider.ToString(),
             ["ConnectionStrings:Registry"] = connectionString,
+            ["Eir:CredentialKey"] = "YmVuY2htYXJrIGNyZWRlbnRpYWwga2V5LCBub3QgYSBzZWNyZXQh",
         };
         await EirHttpBenchmark.DevRegAsync(["user", "add", ReviewerName, "--role", StaffRoles.Reviewer, "--password", ReviewerPassword], settings);
 

@@ -62,6 +62,7 @@ internal sealed class DetectionBenchmark : IBenchmark
             {
                 ["Database:Provider"] = provider.ToString(),
                 ["ConnectionStrings:Registry"] = connection,
+                ["Eir:CredentialKey"] = "YmVuY2htYXJrIGNyZWRlbnRpYWwga2V5LCBub3QgYSBzZWNyZXQh",
             };
             var detect = Stopwatch.StartNew();
             var code = await DevReg.RunAsync(["detect", "--as-of", AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)], Console.Error, Console.Error, settings);

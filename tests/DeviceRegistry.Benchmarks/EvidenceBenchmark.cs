@@ -95,6 +95,7 @@ internal sealed partial class EvidenceBenchmark : IBenchmark
         {
             ["Database:Provider"] = database.Provider.ToString(),
             ["ConnectionStrings:Registry"] = database.ConnectionString,
+            ["Eir:CredentialKey"] = "YmVuY2htYXJrIGNyZWRlbnRpYWwga2V5LCBub3QgYSBzZWNyZXQh",
         };
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(new FixedTime(Now));

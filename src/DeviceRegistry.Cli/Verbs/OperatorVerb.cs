@@ -19,6 +19,8 @@ internal sealed class OperatorVerb : ICliVerb
         add.SetAction(async (parse, ct) =>
         {
             await using var services = context.BuildServices();
+            // The credential key first: a missing one is reported as the setting it is.
+            services.GetRequiredService<OperatorCredentialKey>();
             await using var scope = services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<IMediator>()
                 .Send(new AddOperator(parse.GetValue(name)!, StaffActor.Console(Environment.UserName)), ct);
@@ -40,6 +42,8 @@ internal sealed class OperatorVerb : ICliVerb
         {
             var operatorName = parse.GetValue(rotateName)!;
             await using var services = context.BuildServices();
+            // The credential key first: a missing one is reported as the setting it is.
+            services.GetRequiredService<OperatorCredentialKey>();
             await using var scope = services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var known = await mediator.Send(new ListOperators(), ct);

@@ -68,9 +68,6 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Failed operator authentications from one address in a minute before it is answered 429 without checking.</summary>
     public int MaxFailedAuthenticationsPerMinute { get; set; } = 30;
 
-    /// <summary>The key resolved when the host starts (see <see cref="OperatorCredentialKey.Resolve"/>); not a setting.</summary>
-    internal OperatorCredentialKey? ResolvedCredentialKey { get; set; }
-
     public IEnumerable<string> Validate(string section)
     {
         if (PollIntervalMilliseconds < 10)

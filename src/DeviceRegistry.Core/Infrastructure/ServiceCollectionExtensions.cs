@@ -48,9 +48,14 @@ public static class ServiceCollectionExtensions
         services.AddSettings<SightingsSettings>(configuration, SightingsSettings.Section);
         services.AddSettings<CloneDetectionSettings>(configuration, CloneDetectionSettings.Section);
         services.AddSettings<EirSettings>(configuration, EirSettings.Section);
-        // The operators' credential key is resolved (and, for a SQLite file, generated) when the settings are validated at start.
-        services.Configure<EirSettings>(eir => eir.ResolvedCredentialKey = OperatorCredentialKey.Resolve(eir.CredentialKey, eir.CredentialKeyFile, options));
-        services.AddSingleton(provider => provider.GetRequiredService<EirSettings>().ResolvedCredentialKey!);
+        // The key settings' form is checked with the Eir section at start; the key itself is resolved (for a SQLite
+        // file generated) when first needed, so verbs that never touch credentials run without one on PostgreSQL.
+        // AddEir resolves it at the web host's start.
+        services.AddSingleton(provider =>
+        {
+            var eir = provider.GetRequiredService<EirSettings>();
+            return OperatorCredentialKey.Resolve(eir.CredentialKey, eir.CredentialKeyFile, options);
+        });
         services.AddRegistrations(configuration);
         services.AddSettings<AppealSettings>(configuration, AppealSettings.Section);
         services.AddSettings<StaffSettings>(configuration, StaffSettings.Section);

@@ -25,7 +25,14 @@ public static class EirServiceCollectionExtensions
         services.AddSingleton<EirChecker>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<AuthenticationFailureLimiter>();
+        // The operators' credential key is needed on every check: a missing or bad key stops the host at start.
+        services.AddOptions<CredentialKeyAtStart>()
+            .Configure<IServiceProvider>((_, provider) => provider.GetRequiredService<OperatorCredentialKey>())
+            .ValidateOnStart();
         services.AddHealthChecks().AddCheck<EirIndexHealthCheck>(EirIndexHealthCheck.Name, tags: ["ready"]);
         return services;
     }
 }
+
+/// <summary>Resolves the <see cref="OperatorCredentialKey"/> when the web host starts (an options type with nothing in it).</summary>
+internal sealed class CredentialKeyAtStart;
