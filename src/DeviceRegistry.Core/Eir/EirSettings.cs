@@ -58,6 +58,70 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Most checks in one batch request.</summary>
     public int MaxBatchChecks { get; set; } = 1000;
 
+    /// <summary>The SBA listener's address when none is set and Kestrel:Endpoints is not configured.</summary>
+    public const string DefaultSbaListen = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// The dedicated SBA listener of the web host (HTTP/2 only: h2c with prior knowledge over http://):
+    /// http://IP:PORT, http://localhost:PORT or http://*:PORT; port 0 takes a free one. Unset: <see cref="DefaultSbaListen"/>,
+    /// unless Kestrel:Endpoints is configured (then no SBA listener is added); empty: no SBA listener.
+    /// </summary>
+    public string? SbaListen { get; set; }
+
+    /// <summary>Whether <see cref="SbaListen"/> was given at all (empty counts: it turns the listener off).</summary>
+    public bool SbaListenSet => SbaListen is not null;
+
+    /// <summary>The SBA listener's host and port, or null when there is none; <paramref name="kestrelEndpointsConfigured"/> as in <see cref="SbaListen"/>.</summary>
+    public (string Host, int Port)? SbaEndpoint(bool kestrelEndpointsConfigured)
+    {
+        var text = SbaListen ?? (kestrelEndpointsConfigured ? "" : DefaultSbaListen);
+        return text.Trim().Length == 0 ? null : ParseSbaListen(text.Trim(), out var endpoint) is null ? endpoint : null;
+    }
+
+    /// <summary>Null when <paramref name="text"/> is a usable SBA listener address, else what is wrong with it.</summary>
+    private static string? ParseSbaListen(string text, out (string Host, int Port)? endpoint)
+    {
+        endpoint = null;
+        const string form = "http://IP:PORT, http://localhost:PORT or http://*:PORT (port 0 takes a free one), or empty for no SBA listener";
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return form;
+        }
+
+        var scheme = text[..schemeEnd];
+        if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
+        {
+            return scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
+                ? "HTTP/2 over TLS on the SBA listener is not available yet; give " + form
+                : form;
+        }
+
+        var rest = text[(schemeEnd + 3)..].TrimEnd('/');
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || rest.Contains('/', StringComparison.Ordinal)
+            || !int.TryParse(rest[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port > 65535)
+        {
+            return form;
+        }
+
+        var host = rest[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        if (host is not ("*" or "+") && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            && !System.Net.IPAddress.TryParse(host, out _))
+        {
+            return form;
+        }
+
+        endpoint = (host, port);
+        return null;
+    }
+
     public IEnumerable<string> Validate(string section)
     {
         if (PollIntervalMilliseconds < 10)
@@ -93,6 +157,11 @@ public sealed class EirSettings : ISettingsSection
         if (MaxBatchChecks < 1)
         {
             yield return $"{section}:MaxBatchChecks is {MaxBatchChecks}; it must be at least 1";
+        }
+
+        if (SbaListen is { } sba && sba.Trim().Length > 0 && ParseSbaListen(sba.Trim(), out _) is { } wrong)
+        {
+            yield return $"{section}:SbaListen is '{sba}'; it must be {wrong}";
         }
     }
 }
