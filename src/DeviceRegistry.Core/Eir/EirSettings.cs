@@ -14,6 +14,19 @@ public enum EirPolicyAnswer
     Unknown,
 }
 
+/// <summary>Whether the SBA listener over TLS asks the calling NFs for a client certificate (mutual TLS).</summary>
+public enum SbaClientCertificates
+{
+    /// <summary>No client certificate is asked for.</summary>
+    None,
+
+    /// <summary>Asked for; a connection without one is accepted, one with an untrusted certificate is refused.</summary>
+    Allow,
+
+    /// <summary>A trusted client certificate is required for the TLS handshake to succeed.</summary>
+    Require,
+}
+
 /// <summary>The <c>Eir</c> section (documented in docs/eir.md): the attach-check policy and the index's tuning.</summary>
 public sealed class EirSettings : ISettingsSection
 {
@@ -68,6 +81,27 @@ public sealed class EirSettings : ISettingsSection
     /// </summary>
     public string? SbaListen { get; set; }
 
+    /// <summary>For an https:// <see cref="SbaListen"/>: the server certificate, a PKCS#12 (.pfx) file, or a PEM certificate with <see cref="SbaCertificateKeyPath"/>.</summary>
+    public string? SbaCertificatePath { get; set; }
+
+    /// <summary>The password of the PKCS#12 file (or of an encrypted PEM key).</summary>
+    public string? SbaCertificatePassword { get; set; }
+
+    /// <summary>The PEM private key of a PEM <see cref="SbaCertificatePath"/>; unset for a PKCS#12 file.</summary>
+    public string? SbaCertificateKeyPath { get; set; }
+
+    /// <summary>Mutual TLS on an https:// SBA listener: the operators' NFs' client certificates.</summary>
+    public SbaClientCertificates SbaClientCertificates { get; set; } = SbaClientCertificates.None;
+
+    /// <summary>
+    /// PEM file of the certificate authorities that issue the NFs' client certificates; unset: the machine's trusted
+    /// roots. Only with <see cref="SbaClientCertificates"/> Allow or Require.
+    /// </summary>
+    public string? SbaClientCertificateAuthorityPath { get; set; }
+
+    /// <summary>Whether the SBA listener speaks TLS (an https:// <see cref="SbaListen"/>).</summary>
+    public bool SbaTls => SbaListen?.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>Whether <see cref="SbaListen"/> was given at all (empty counts: it turns the listener off).</summary>
     public bool SbaListenSet => SbaListen is not null;
 
@@ -82,7 +116,7 @@ public sealed class EirSettings : ISettingsSection
     private static string? ParseSbaListen(string text, out (string Host, int Port)? endpoint)
     {
         endpoint = null;
-        const string form = "http://IP:PORT, http://localhost:PORT or http://*:PORT (port 0 takes a free one), or empty for no SBA listener";
+        const string form = "http(s)://IP:PORT, http(s)://localhost:PORT or http(s)://*:PORT (port 0 takes a free one), or empty for no SBA listener";
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
         {
@@ -90,11 +124,9 @@ public sealed class EirSettings : ISettingsSection
         }
 
         var scheme = text[..schemeEnd];
-        if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
+        if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
         {
-            return scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
-                ? "HTTP/2 over TLS on the SBA listener is not available yet; give " + form
-                : form;
+            return form;
         }
 
         var rest = text[(schemeEnd + 3)..].TrimEnd('/');
@@ -162,6 +194,42 @@ public sealed class EirSettings : ISettingsSection
         if (SbaListen is { } sba && sba.Trim().Length > 0 && ParseSbaListen(sba.Trim(), out _) is { } wrong)
         {
             yield return $"{section}:SbaListen is '{sba}'; it must be {wrong}";
+        }
+
+        foreach (var problem in ValidateSbaTls(section))
+        {
+            yield return problem;
+        }
+    }
+
+    private IEnumerable<string> ValidateSbaTls(string section)
+    {
+        if (SbaTls && string.IsNullOrWhiteSpace(SbaCertificatePath))
+        {
+            yield return $"{section}:SbaListen '{SbaListen}' is https: give the server certificate in {section}:SbaCertificatePath (a .pfx, or a PEM certificate with {section}:SbaCertificateKeyPath)";
+        }
+
+        if (!SbaTls && (!string.IsNullOrWhiteSpace(SbaCertificatePath) || SbaClientCertificates != SbaClientCertificates.None))
+        {
+            yield return $"{section}:SbaCertificatePath and {section}:SbaClientCertificates need an https:// {section}:SbaListen (it is '{SbaListen}')";
+        }
+
+        foreach (var (key, path) in new[]
+        {
+            ("SbaCertificatePath", SbaCertificatePath),
+            ("SbaCertificateKeyPath", SbaCertificateKeyPath),
+            ("SbaClientCertificateAuthorityPath", SbaClientCertificateAuthorityPath),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                yield return $"{section}:{key} is '{path}'; no such file";
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(SbaClientCertificateAuthorityPath) && SbaClientCertificates == SbaClientCertificates.None)
+        {
+            yield return $"{section}:SbaClientCertificateAuthorityPath is set but {section}:SbaClientCertificates is None; set it to Allow or Require";
         }
     }
 }

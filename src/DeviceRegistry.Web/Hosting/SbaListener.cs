@@ -5,18 +5,23 @@ using DeviceRegistry.Web.Eir;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace DeviceRegistry.Web.Hosting;
 
 /// <summary>
 /// The dedicated SBA listener (<c>Eir:SbaListen</c>, docs/eir.md "HTTP/2"): HTTP/2 only, so that 5G core peers
-/// speak cleartext HTTP/2 with prior knowledge (h2c) to the EIR; Kestrel answers h2c prior knowledge only on an
-/// endpoint whose protocols are Http2 alone. It serves the EIR's paths only.
+/// speak cleartext HTTP/2 with prior knowledge (h2c) to the EIR, or HTTP/2 over TLS (ALPN h2, optionally mutual TLS)
+/// on an https:// address; Kestrel answers h2c prior knowledge only on an endpoint whose protocols are Http2 alone.
+/// It serves the EIR's paths only.
 /// </summary>
 public sealed class SbaListener
 {
     private ListenOptions? listen;
+    private bool tlsOn;
 
     /// <summary>Whether the host has an SBA listener.</summary>
     public bool Enabled => listen is not null;
@@ -29,7 +34,7 @@ public sealed class SbaListener
 
     /// <summary>The SBA listener's address once the server has started, e.g. http://127.0.0.1:5081, or null.</summary>
     public Uri? Address => listen?.EndPoint is IPEndPoint { Port: > 0 } endpoint
-        ? new Uri("http://" + (endpoint.Address.Equals(IPAddress.Any) ? "0.0.0.0"
+        ? new Uri((tlsOn ? "https://" : "http://") + (endpoint.Address.Equals(IPAddress.Any) ? "0.0.0.0"
             : endpoint.Address.Equals(IPAddress.IPv6Any) ? "[::]"
             : endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]"
             : endpoint.Address.ToString()) + ":" + endpoint.Port)
@@ -70,9 +75,17 @@ public sealed class SbaListener
             }
         }
 
+        var tls = settings.SbaTls ? Tls(settings) : null;
         void Http2Only(ListenOptions options)
         {
             options.Protocols = HttpProtocols.Http2;
+            if (tls is not null)
+            {
+                // ALPN offers h2 alone, as the protocols above say.
+                options.UseHttps(tls);
+                tlsOn = true;
+            }
+
             listen = options;
         }
 
@@ -88,6 +101,48 @@ public sealed class SbaListener
         {
             kestrel.Listen(IPAddress.Parse(sba.Host), sba.Port, Http2Only);
         }
+    }
+
+    /// <summary>The SBA listener's TLS: its certificate and, for mutual TLS, which client certificates it trusts.</summary>
+    private static HttpsConnectionAdapterOptions Tls(EirSettings settings)
+    {
+        var path = settings.SbaCertificatePath!;
+        var certificate = string.IsNullOrWhiteSpace(settings.SbaCertificateKeyPath)
+            ? X509CertificateLoader.LoadPkcs12FromFile(path, settings.SbaCertificatePassword)
+            : string.IsNullOrEmpty(settings.SbaCertificatePassword)
+                ? X509Certificate2.CreateFromPemFile(path, settings.SbaCertificateKeyPath)
+                : X509Certificate2.CreateFromEncryptedPemFile(path, settings.SbaCertificatePassword, settings.SbaCertificateKeyPath);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new SettingsException([$"{EirSettings.Section}:SbaCertificatePath '{path}' has no private key (for a PEM certificate give {EirSettings.Section}:SbaCertificateKeyPath)"]);
+        }
+
+        var options = new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateMode = settings.SbaClientCertificates switch
+            {
+                SbaClientCertificates.Require => ClientCertificateMode.RequireCertificate,
+                SbaClientCertificates.Allow => ClientCertificateMode.AllowCertificate,
+                _ => ClientCertificateMode.NoCertificate,
+            },
+        };
+        if (!string.IsNullOrWhiteSpace(settings.SbaClientCertificateAuthorityPath))
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(settings.SbaClientCertificateAuthorityPath);
+            options.ClientCertificateValidation = (client, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // TLS client authentication
+                return chain.Build(client);
+            };
+        }
+
+        return options;
     }
 
     /// <summary>Whether the <c>Urls</c> addresses were turned into Kestrel endpoints (so the hosting layer's copy is dropped).</summary>

@@ -181,7 +181,7 @@ public sealed class EirHttp2Tests
 
     [Theory]
     [InlineData("5081")]
-    [InlineData("https://127.0.0.1:5081")]
+    [InlineData("ftp://127.0.0.1:5081")]
     [InlineData("http://eir.example:5081")]
     [InlineData("http://127.0.0.1")]
     [InlineData("http://127.0.0.1:70000")]
@@ -191,6 +191,22 @@ public sealed class EirHttp2Tests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Eir:SbaListen"] = value }).Build();
         var error = Assert.Throws<SettingsException>(() => DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section));
         Assert.Contains($"Eir:SbaListen is '{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:5081", null, null, "Eir:SbaListen 'https://127.0.0.1:5081' is https: give the server certificate in Eir:SbaCertificatePath")]
+    [InlineData("https://127.0.0.1:5081", "/nonexistent/eir.pfx", null, "Eir:SbaCertificatePath is '/nonexistent/eir.pfx'; no such file")]
+    [InlineData("http://127.0.0.1:5081", null, "Require", "Eir:SbaCertificatePath and Eir:SbaClientCertificates need an https:// Eir:SbaListen")]
+    public void Tls_settings_are_checked_together(string listen, string? certificate, string? clientCertificates, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Eir:SbaListen"] = listen,
+            ["Eir:SbaCertificatePath"] = certificate,
+            ["Eir:SbaClientCertificates"] = clientCertificates,
+        }.Where(pair => pair.Value is not null)).Build();
+        var error = Assert.Throws<SettingsException>(() => DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
