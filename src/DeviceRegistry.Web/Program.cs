@@ -14,6 +14,10 @@ using DeviceRegistry.Web.Staff;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseStaticWebAssets();
 
+// The EIR's SBA listener (HTTP/2 only, h2c for 5G core peers) beside the standard endpoints: Eir:SbaListen, docs/eir.md.
+builder.AddSbaListener();
+builder.Services.WrapServerForSbaListener();
+
 // Readable lines for a developer's console; JSON lines for the log collectors everywhere else.
 builder.Logging.ClearProviders();
 if (builder.Environment.IsDevelopment())
@@ -70,6 +74,7 @@ builder.Services.AddStartupBanner();
 
 var app = builder.Build();
 
+app.UseSbaListenerPaths();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();

@@ -11,7 +11,7 @@ namespace DeviceRegistry.Benchmarks;
 /// The reference the eir-http benchmark compares against: Kestrel with its defaults (as the web host uses
 /// them) answering the equipment-status path with a constant body of the same bytes as a real answer,
 /// no authentication, no logging, no work. eir-http starts it as a child process.
-/// Usage: eir-http-bare --port N
+/// Usage: eir-http-bare --port N [--http2] (--http2: HTTP/2 only, for h2c with prior knowledge as the SBA listener)
 /// </summary>
 internal sealed class EirHttpBareServer : IBenchmark
 {
@@ -23,10 +23,15 @@ internal sealed class EirHttpBareServer : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        var port = args.Length == 2 && args[0] == "--port" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5099;
+        var port = args.Length >= 2 && args[0] == "--port" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5099;
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        if (args.Contains("--http2"))
+        {
+            builder.WebHost.ConfigureKestrel(o => o.ConfigureEndpointDefaults(e => e.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        }
+
         var app = builder.Build();
         app.MapGet("/n5g-eir-eic/v1/equipment-status", (HttpContext http) =>
         {

@@ -15,6 +15,19 @@ public enum EirPolicyAnswer
     Unknown,
 }
 
+/// <summary>Whether the SBA listener over TLS asks the calling NFs for a client certificate (mutual TLS).</summary>
+public enum SbaClientCertificates
+{
+    /// <summary>No client certificate is asked for.</summary>
+    None,
+
+    /// <summary>Asked for; a connection without one is accepted, one with an untrusted certificate is refused.</summary>
+    Allow,
+
+    /// <summary>A trusted client certificate is required for the TLS handshake to succeed.</summary>
+    Require,
+}
+
 /// <summary>The <c>Eir</c> section (documented in docs/eir.md): the attach-check policy and the index's tuning.</summary>
 public sealed class EirSettings : ISettingsSection
 {
@@ -68,6 +81,89 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Failed operator authentications from one address in a minute before it is answered 429 without checking.</summary>
     public int MaxFailedAuthenticationsPerMinute { get; set; } = 30;
 
+    /// <summary>The SBA listener's address when none is set and Kestrel:Endpoints is not configured.</summary>
+    public const string DefaultSbaListen = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// The dedicated SBA listener of the web host (HTTP/2 only: h2c with prior knowledge over http://):
+    /// http://IP:PORT, http://localhost:PORT or http://*:PORT; port 0 takes a free one. Unset: <see cref="DefaultSbaListen"/>,
+    /// unless Kestrel:Endpoints is configured (then no SBA listener is added); empty: no SBA listener.
+    /// </summary>
+    public string? SbaListen { get; set; }
+
+    /// <summary>For an https:// <see cref="SbaListen"/>: the server certificate, a PKCS#12 (.pfx) file, or a PEM certificate with <see cref="SbaCertificateKeyPath"/>.</summary>
+    public string? SbaCertificatePath { get; set; }
+
+    /// <summary>The password of the PKCS#12 file (or of an encrypted PEM key).</summary>
+    public string? SbaCertificatePassword { get; set; }
+
+    /// <summary>The PEM private key of a PEM <see cref="SbaCertificatePath"/>; unset for a PKCS#12 file.</summary>
+    public string? SbaCertificateKeyPath { get; set; }
+
+    /// <summary>Mutual TLS on an https:// SBA listener: the operators' NFs' client certificates.</summary>
+    public SbaClientCertificates SbaClientCertificates { get; set; } = SbaClientCertificates.None;
+
+    /// <summary>
+    /// PEM file of the certificate authorities that issue the NFs' client certificates; unset: the machine's trusted
+    /// roots. Only with <see cref="SbaClientCertificates"/> Allow or Require.
+    /// </summary>
+    public string? SbaClientCertificateAuthorityPath { get; set; }
+
+    /// <summary>Whether the SBA listener speaks TLS (an https:// <see cref="SbaListen"/>).</summary>
+    public bool SbaTls => SbaListen?.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Whether <see cref="SbaListen"/> was given at all (empty counts: it turns the listener off).</summary>
+    public bool SbaListenSet => SbaListen is not null;
+
+    /// <summary>The SBA listener's host and port, or null when there is none; <paramref name="kestrelEndpointsConfigured"/> as in <see cref="SbaListen"/>.</summary>
+    public (string Host, int Port)? SbaEndpoint(bool kestrelEndpointsConfigured)
+    {
+        var text = SbaListen ?? (kestrelEndpointsConfigured ? "" : DefaultSbaListen);
+        return text.Trim().Length == 0 ? null : ParseSbaListen(text.Trim(), out var endpoint) is null ? endpoint : null;
+    }
+
+    /// <summary>Null when <paramref name="text"/> is a usable SBA listener address, else what is wrong with it.</summary>
+    private static string? ParseSbaListen(string text, out (string Host, int Port)? endpoint)
+    {
+        endpoint = null;
+        const string form = "http(s)://IP:PORT, http(s)://localhost:PORT or http(s)://*:PORT (port 0 takes a free one), or empty for no SBA listener";
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return form;
+        }
+
+        var scheme = text[..schemeEnd];
+        if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+        {
+            return form;
+        }
+
+        var rest = text[(schemeEnd + 3)..].TrimEnd('/');
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || rest.Contains('/', StringComparison.Ordinal)
+            || !int.TryParse(rest[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port > 65535)
+        {
+            return form;
+        }
+
+        var host = rest[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        if (host is not ("*" or "+") && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            && !System.Net.IPAddress.TryParse(host, out _))
+        {
+            return form;
+        }
+
+        endpoint = (host, port);
+        return null;
+    }
+
     public IEnumerable<string> Validate(string section)
     {
         if (PollIntervalMilliseconds < 10)
@@ -113,6 +209,47 @@ public sealed class EirSettings : ISettingsSection
         foreach (var problem in OperatorCredentialKey.Problems(CredentialKey, CredentialKeyFile))
         {
             yield return problem;
+        }
+
+        if (SbaListen is { } sba && sba.Trim().Length > 0 && ParseSbaListen(sba.Trim(), out _) is { } wrong)
+        {
+            yield return $"{section}:SbaListen is '{sba}'; it must be {wrong}";
+        }
+
+        foreach (var problem in ValidateSbaTls(section))
+        {
+            yield return problem;
+        }
+    }
+
+    private IEnumerable<string> ValidateSbaTls(string section)
+    {
+        if (SbaTls && string.IsNullOrWhiteSpace(SbaCertificatePath))
+        {
+            yield return $"{section}:SbaListen '{SbaListen}' is https: give the server certificate in {section}:SbaCertificatePath (a .pfx, or a PEM certificate with {section}:SbaCertificateKeyPath)";
+        }
+
+        if (!SbaTls && (!string.IsNullOrWhiteSpace(SbaCertificatePath) || SbaClientCertificates != SbaClientCertificates.None))
+        {
+            yield return $"{section}:SbaCertificatePath and {section}:SbaClientCertificates need an https:// {section}:SbaListen (it is '{SbaListen}')";
+        }
+
+        foreach (var (key, path) in new[]
+        {
+            ("SbaCertificatePath", SbaCertificatePath),
+            ("SbaCertificateKeyPath", SbaCertificateKeyPath),
+            ("SbaClientCertificateAuthorityPath", SbaClientCertificateAuthorityPath),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                yield return $"{section}:{key} is '{path}'; no such file";
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(SbaClientCertificateAuthorityPath) && SbaClientCertificates == SbaClientCertificates.None)
+        {
+            yield return $"{section}:SbaClientCertificateAuthorityPath is set but {section}:SbaClientCertificates is None; set it to Allow or Require";
         }
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using DeviceRegistry.Web.Eir;
 
 namespace DeviceRegistry.Web.Hosting;
 
 /// <summary>Tells a newcomer where to point a browser once Kestrel listens.</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : IHostedService
+internal sealed class StartupBanner(IServer server, SbaListener sba, IHostApplicationLifetime lifetime, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -16,9 +17,18 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
                 return;
             }
 
+            var sbaAddress = sba.Address;
             foreach (var address in addresses)
             {
                 var root = address.TrimEnd('/');
+                if (sbaAddress is not null && Uri.TryCreate(root, UriKind.Absolute, out var uri) && uri.Port == sbaAddress.Port)
+                {
+                    logger.LogInformation(
+                        "DeviceRegistry's EIR SBA listener (HTTP/2 only, h2c prior knowledge) is on {Address}: N5g-eir {Eir}",
+                        root, root + EirEndpoints.ApiRoot + "/equipment-status");
+                    continue;
+                }
+
                 logger.LogInformation(
                     "DeviceRegistry is listening on {Address}: public IMEI check page {Page} , API {Api} , back office {BackOffice} , health {Health} , OpenAPI {OpenApi}",
                     root, root + "/", root + "/api/v1/imei/{imei}", root + "/backoffice", root + "/health/ready", root + "/openapi/v1.json");

@@ -1,6 +1,7 @@
 using System.Net;
 using DeviceRegistry.Data;
 using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,6 +35,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["PublicCheck:PermitPerMinute"] = "100000",
+
+            // The EIR's SBA listener on a free port, so parallel hosts never meet on 5081 (it exists only under StartKestrel).
+            ["Eir:SbaListen"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in database.Settings)
         {
@@ -63,16 +67,23 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         new(await TestDatabase.CreateAsync(provider), settings, environment);
 
     /// <summary>
-    /// Starts the host on a real Kestrel socket on 127.0.0.1 with a free port (for a browser) and
-    /// returns its address; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> then talks to that socket.
+    /// Starts the host on real Kestrel sockets on 127.0.0.1 with free ports (for a browser, curl, h2load) and
+    /// returns the main listener's address; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> then talks to that socket.
+    /// The main listener comes from the <c>Urls</c> setting, as in service; the EIR's SBA listener is <see cref="SbaAddress"/>.
     /// </summary>
     public Uri StartKestrel()
     {
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        settings["Urls"] = "http://127.0.0.1:0";
+        UseKestrel(_ => { });
         StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var sba = SbaAddress;
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => sba is null || new Uri(a).Port != sba.Port);
         return new Uri(address.EndsWith('/') ? address : address + "/");
     }
+
+    /// <summary>After <see cref="StartKestrel"/>: the EIR's SBA listener (HTTP/2 only, h2c), or null when Eir:SbaListen is empty.</summary>
+    public Uri? SbaAddress => Services.GetRequiredService<SbaListener>().Address;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
