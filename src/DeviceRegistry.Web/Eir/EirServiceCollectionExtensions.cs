@@ -24,6 +24,7 @@ public static class EirServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EirAnswerCounter>());
         services.AddSingleton<EirChecker>();
         services.AddSingleton<OperatorAuthenticator>();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(EirProtocolMiddleware.RaiseRequestLineLimit);
         services.AddHealthChecks().AddCheck<EirIndexHealthCheck>(EirIndexHealthCheck.Name, tags: ["ready"]);
         return services;
     }
