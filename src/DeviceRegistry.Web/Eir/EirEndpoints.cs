@@ -236,7 +236,7 @@ public static class EirEndpoints
 
     private static byte[] StatusBody(string word) => Encoding.UTF8.GetBytes($"{{\"status\":\"{word}\"}}");
 
-    private static Task WriteNotReadyAsync(HttpContext http)
+    internal static Task WriteNotReadyAsync(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "1";
         return EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status503ServiceUnavailable,
