@@ -24,9 +24,21 @@ public static class EirProtocolMiddleware
             ? InvokeAsync(context, next)
             : next(context));
 
-    /// <summary>AddEir: Kestrel passes request lines up to <see cref="KestrelRequestLineBytes"/> to the EIR's 414.</summary>
-    internal static void RaiseRequestLineLimit(KestrelServerOptions options) =>
-        options.Limits.MaxRequestLineSize = Math.Max(options.Limits.MaxRequestLineSize, KestrelRequestLineBytes);
+    /// <summary>
+    /// AddEir: Kestrel passes URIs up to <see cref="KestrelRequestLineBytes"/> to the EIR's 414: the HTTP/1.1
+    /// request line, and over HTTP/2 the :path header field (HPACK-decoded, counted in the headers' total).
+    /// Limits are only raised, never lowered.
+    /// </summary>
+    internal static void RaiseRequestLineLimit(KestrelServerOptions options)
+    {
+        var limits = options.Limits;
+        limits.MaxRequestLineSize = Math.Max(limits.MaxRequestLineSize, KestrelRequestLineBytes);
+        limits.Http2.MaxRequestHeaderFieldSize = Math.Max(limits.Http2.MaxRequestHeaderFieldSize, KestrelRequestLineBytes);
+        if (limits.MaxRequestHeadersTotalSize < KestrelRequestLineBytes + (32 * 1024))
+        {
+            limits.MaxRequestHeadersTotalSize = KestrelRequestLineBytes + (32 * 1024);
+        }
+    }
 
     private static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {

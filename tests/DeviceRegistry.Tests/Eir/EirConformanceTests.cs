@@ -192,6 +192,30 @@ public sealed class EirConformanceTests
     }
 
     [Fact]
+    public async Task A_long_uri_over_h2c_gets_the_eirs_414()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.Configure<KestrelServerOptions>(EirProtocolMiddleware.RaiseRequestLineLimit);
+        await using var app = builder.Build();
+        app.UseEirProtocol();
+        app.MapGet(Path, () => Results.Text("{\"status\":\"WHITELISTED\"}", "application/json"));
+        await app.StartAsync();
+        var address = new Uri(app.Urls.Single());
+
+        using var client = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var ok = await client.GetAsync(new Uri(address, $"{Path}?pei={Imei}"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(HttpVersion.Version20, ok.Version);
+        using var tooLong = await client.GetAsync(new Uri(address, $"{Path}?pei={Imei}&gpsi={new string('9', 20_000)}"));
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, tooLong.StatusCode);
+        Assert.Equal("application/problem+json", tooLong.Content.Headers.ContentType?.MediaType);
+        AssertProblem(await tooLong.Content.ReadAsStringAsync(), 414, "UNSPECIFIED_MSG_FAILURE");
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task The_index_loading_answer_is_503_nf_congestion_with_retry_after()
     {
         var context = new DefaultHttpContext();
