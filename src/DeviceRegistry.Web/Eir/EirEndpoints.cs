@@ -33,7 +33,7 @@ public static class EirEndpoints
                 operation.Parameters ??= [];
                 operation.Parameters.Add(QueryParameter("pei", required: true, "imei-<15 digits> or imeisv-<16 digits>, keyed on the first 14 digits; mac-/eui- PEIs are unknown equipment"));
                 operation.Parameters.Add(QueryParameter("supi", required: false, "imsi-<5 to 15 digits>: the subscriber asking to attach (nai-/gci-/gli-: no IMSI)"));
-                operation.Parameters.Add(QueryParameter("gpsi", required: false, "msisdn-<5 to 15 digits>"));
+                operation.Parameters.Add(QueryParameter("gpsi", required: false, "msisdn-<5 to 15 digits> (extid-local@domain: no MSISDN)"));
                 operation.Parameters.Add(QueryParameter("supported-features", required: false, "hexadecimal feature bitmask (TS 29.571 SupportedFeatures)"));
                 return Task.CompletedTask;
             })
