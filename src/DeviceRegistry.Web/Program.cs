@@ -77,6 +77,8 @@ var app = builder.Build();
 app.UseSbaListenerPaths();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Every EIR error is a 3GPP ProblemDetails, including over-long URIs, unknown paths and exceptions (docs/eir.md).
+app.UseEirProtocol();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();

@@ -31,15 +31,18 @@ public static class EirEndpoints
             {
                 // The handler reads the raw query string (the hot path), so the parameters are described here.
                 operation.Parameters ??= [];
-                operation.Parameters.Add(QueryParameter("pei", required: true, "imei-<15 digits> or imeisv-<16 digits>; keyed on the first 14 digits"));
-                operation.Parameters.Add(QueryParameter("supi", required: false, "imsi-<5 to 15 digits>: the subscriber asking to attach"));
-                operation.Parameters.Add(QueryParameter("gpsi", required: false, "msisdn-<5 to 15 digits>"));
+                operation.Parameters.Add(QueryParameter("pei", required: true, "imei-<15 digits> or imeisv-<16 digits>, keyed on the first 14 digits; mac-/eui- PEIs are unknown equipment"));
+                operation.Parameters.Add(QueryParameter("supi", required: false, "imsi-<5 to 15 digits>: the subscriber asking to attach (nai-/gci-/gli-: no IMSI)"));
+                operation.Parameters.Add(QueryParameter("gpsi", required: false, "msisdn-<5 to 15 digits> (extid-local@domain: no MSISDN)"));
+                operation.Parameters.Add(QueryParameter("supported-features", required: false, "hexadecimal feature bitmask (TS 29.571 SupportedFeatures)"));
                 return Task.CompletedTask;
             })
             .Produces<EirResponseData>(StatusCodes.Status200OK)
             .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status404NotFound, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status414UriTooLong, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status500InternalServerError, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
 
         group.MapPost("/equipment-status:batch", PostBatchAsync)
@@ -115,25 +118,16 @@ public static class EirEndpoints
             return;
         }
 
-        if (!EirQueryString.TryRead(http.Request, out var pei, out var supi, out var gpsi, out var repeated, out var repeatedSupi, out var repeatedGpsi))
+        if (!EirQueryString.TryRead(http.Request.QueryString.Value, out var eirQuery, out var isImei, out var error))
         {
-            var invalid = new List<InvalidParam>();
-            foreach (var (name, isRepeated) in new[] { ("pei", repeated), ("supi", repeatedSupi), ("gpsi", repeatedGpsi) })
-            {
-                if (isRepeated)
-                {
-                    invalid.Add(new InvalidParam(name, "given more than once"));
-                }
-            }
-
-            var cause = repeated ? EirCause.MandatoryIeIncorrect : EirCause.InvalidQueryParam;
-            await EirProblem.WriteAsync(http, EirProblem.Create(400, "A query parameter is given more than once.", EirProblem.InstanceOf(http.Request), cause, invalid));
+            await EirProblem.WriteAsync(http, EirProblem.FromError(error!, EirProblem.InstanceOf(http.Request)));
             return;
         }
 
-        if (!N5gEirParameters.TryParse(pei, supi, gpsi, string.Empty, out var eirQuery, out var error))
+        if (!isImei)
         {
-            await EirProblem.WriteAsync(http, EirProblem.FromError(error!, EirProblem.InstanceOf(http.Request)));
+            // A MAC or EUI-64 PEI is well formed but no equipment this registry (of IMEIs) holds.
+            await EirProblem.WriteAsync(http, EirProblem.Unknown(EirProblem.InstanceOf(http.Request)));
             return;
         }
 
@@ -224,11 +218,15 @@ public static class EirEndpoints
                 {
                     var invalid = new[] { badType, badSupi, badGpsi }.OfType<InvalidParam>().ToList();
                     result = new EirBatchResult(i, null, EirProblem.Create(400, "Parameters of a check must be strings.", null,
-                        badType is not null ? EirCause.MandatoryIeIncorrect : EirCause.InvalidQueryParam, invalid));
+                        badType is not null ? EirCause.MandatoryIeIncorrect : EirCause.OptionalIeIncorrect, invalid));
                 }
-                else if (!N5gEirParameters.TryParse(pei, supi, gpsi, prefix, out var query, out var error))
+                else if (!N5gEirParameters.TryParse(pei, supi, gpsi, prefix, out var query, out var isImei, out var error))
                 {
                     result = new EirBatchResult(i, null, EirProblem.FromError(error!, null));
+                }
+                else if (!isImei)
+                {
+                    result = new EirBatchResult(i, null, EirProblem.Unknown(null));
                 }
                 else
                 {
@@ -252,11 +250,11 @@ public static class EirEndpoints
 
     private static byte[] StatusBody(string word) => Encoding.UTF8.GetBytes($"{{\"status\":\"{word}\"}}");
 
-    private static Task WriteNotReadyAsync(HttpContext http)
+    internal static Task WriteNotReadyAsync(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "1";
         return EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status503ServiceUnavailable,
-            "The EIR decision index is still loading.", http.Request.Path, EirCause.SystemFailure));
+            "The EIR decision index is still loading.", http.Request.Path, EirCause.NfCongestion));
     }
 
     private static bool TryString(JsonElement item, string name, string prefix, out string? value, out InvalidParam? invalid)

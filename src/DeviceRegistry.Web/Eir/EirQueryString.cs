@@ -1,31 +1,33 @@
+using DeviceRegistry.Eir;
+
 namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
-/// Reads pei, supi and gpsi from the equipment-status query string. Every attach check passes here, so
-/// the usual form (no percent-encoding, no '+') is read straight from the raw query without building
-/// the request's query dictionary; anything else goes through <see cref="HttpRequest.Query"/>.
-/// Both ways give the same answer: names match case-insensitively, a name without '=' has an empty
-/// value, and a parameter given more than once is reported as repeated.
+/// Reads and checks the equipment-status query string (TS 29.511: pei, supi, gpsi, supported-features).
+/// Every attach check passes here, so the raw query is read in place, without building the request's query
+/// dictionary; only a name or value holding '%' or '+' is decoded. Names are case-sensitive (<c>PEI</c> is
+/// not <c>pei</c>), a name the API does not define is refused, a name without '=' has an empty value, and
+/// a parameter given more than once is incorrect (each is a single string in the API).
 /// </summary>
 internal static class EirQueryString
 {
-    public static bool TryRead(HttpRequest request, out string? pei, out string? supi, out string? gpsi,
-        out bool repeatedPei, out bool repeatedSupi, out bool repeatedGpsi)
+    private const string QueryPrefix = "query ";
+
+    /// <summary>
+    /// The parsed check, or the error to answer with. <paramref name="isImei"/> is false for a well-formed
+    /// PEI of another kind (mac-, eui-), which this registry cannot hold.
+    /// </summary>
+    public static bool TryRead(string? raw, out EirQuery query, out bool isImei, out EirParameterError? error)
     {
-        var raw = request.QueryString.Value;
-        if (raw is null || raw.AsSpan().IndexOfAny('%', '+') >= 0)
+        EirFaults? faults = null;
+        string? pei = null, supi = null, gpsi = null, features = null;
+        int peiCount = 0, supiCount = 0, gpsiCount = 0, featuresCount = 0;
+        var text = (raw ?? string.Empty).AsSpan();
+        if (text.StartsWith('?'))
         {
-            var query = request.Query;
-            Single(query, "pei", out pei, out repeatedPei);
-            Single(query, "supi", out supi, out repeatedSupi);
-            Single(query, "gpsi", out gpsi, out repeatedGpsi);
-            return !(repeatedPei || repeatedSupi || repeatedGpsi);
+            text = text[1..];
         }
 
-        var text = raw.AsSpan(raw.StartsWith('?') ? 1 : 0);
-        int peiCount = 0, supiCount = 0, gpsiCount = 0;
-        Range peiValue = default, supiValue = default, gpsiValue = default;
-        var offset = raw.Length - text.Length;
         while (!text.IsEmpty)
         {
             var end = text.IndexOf('&');
@@ -33,22 +35,30 @@ internal static class EirQueryString
             if (!segment.IsEmpty)
             {
                 var equals = segment.IndexOf('=');
-                var name = equals < 0 ? segment : segment[..equals];
-                var value = equals < 0 ? new Range(offset + segment.Length, offset + segment.Length) : new Range(offset + equals + 1, offset + segment.Length);
-                if (name.Equals("pei", StringComparison.OrdinalIgnoreCase))
+                var rawName = equals < 0 ? segment : segment[..equals];
+                var rawValue = equals < 0 ? ReadOnlySpan<char>.Empty : segment[(equals + 1)..];
+                var decodedName = NeedsDecoding(rawName) ? Decode(rawName) : null;
+                var name = decodedName is null ? rawName : decodedName.AsSpan();
+                if (name.SequenceEqual(N5gEirParameters.Pei))
                 {
-                    peiCount++;
-                    peiValue = value;
+                    pei = peiCount++ == 0 ? Value(rawValue) : null;
                 }
-                else if (name.Equals("supi", StringComparison.OrdinalIgnoreCase))
+                else if (name.SequenceEqual(N5gEirParameters.Supi))
                 {
-                    supiCount++;
-                    supiValue = value;
+                    supi = supiCount++ == 0 ? Value(rawValue) : null;
                 }
-                else if (name.Equals("gpsi", StringComparison.OrdinalIgnoreCase))
+                else if (name.SequenceEqual(N5gEirParameters.Gpsi))
                 {
-                    gpsiCount++;
-                    gpsiValue = value;
+                    gpsi = gpsiCount++ == 0 ? Value(rawValue) : null;
+                }
+                else if (name.SequenceEqual(N5gEirParameters.SupportedFeatures))
+                {
+                    features = featuresCount++ == 0 ? Value(rawValue) : null;
+                }
+                else
+                {
+                    EirFaults.Add(ref faults, true, EirFaultKind.Unsupported, QueryPrefix + name.ToString(),
+                        "not a parameter of this API (names are case-sensitive)");
                 }
             }
 
@@ -57,23 +67,59 @@ internal static class EirQueryString
                 break;
             }
 
-            offset += end + 1;
             text = text[(end + 1)..];
         }
 
-        pei = peiCount == 1 ? raw[peiValue] : null;
-        supi = supiCount == 1 ? raw[supiValue] : null;
-        gpsi = gpsiCount == 1 ? raw[gpsiValue] : null;
-        repeatedPei = peiCount > 1;
-        repeatedSupi = supiCount > 1;
-        repeatedGpsi = gpsiCount > 1;
-        return !(repeatedPei || repeatedSupi || repeatedGpsi);
+        long imeiKey = 0;
+        isImei = false;
+        if (peiCount > 1)
+        {
+            EirFaults.Add(ref faults, true, EirFaultKind.MandatoryIncorrect, QueryPrefix + N5gEirParameters.Pei, "given more than once");
+        }
+        else
+        {
+            N5gEirParameters.CheckPei(pei, QueryPrefix + N5gEirParameters.Pei, true, ref faults, out imeiKey, out isImei);
+        }
+
+        string? imsi = null, msisdn = null;
+        if (supiCount > 1)
+        {
+            Repeated(ref faults, N5gEirParameters.Supi);
+        }
+        else
+        {
+            N5gEirParameters.CheckSupi(supi, QueryPrefix + N5gEirParameters.Supi, true, ref faults, out imsi);
+        }
+
+        if (gpsiCount > 1)
+        {
+            Repeated(ref faults, N5gEirParameters.Gpsi);
+        }
+        else
+        {
+            N5gEirParameters.CheckGpsi(gpsi, QueryPrefix + N5gEirParameters.Gpsi, true, ref faults, out msisdn);
+        }
+
+        if (featuresCount > 1)
+        {
+            Repeated(ref faults, N5gEirParameters.SupportedFeatures);
+        }
+        else
+        {
+            N5gEirParameters.CheckSupportedFeatures(features, QueryPrefix + N5gEirParameters.SupportedFeatures, ref faults);
+        }
+
+        query = new EirQuery(imeiKey, imsi, msisdn);
+        error = faults?.ToError();
+        return faults is null;
     }
 
-    private static void Single(IQueryCollection query, string name, out string? value, out bool repeated)
-    {
-        var values = query[name];
-        repeated = values.Count > 1;
-        value = values.Count == 1 ? values[0] : null;
-    }
+    private static void Repeated(ref EirFaults? faults, string name) =>
+        EirFaults.Add(ref faults, true, EirFaultKind.OptionalIncorrect, QueryPrefix + name, "given more than once");
+
+    private static string Value(ReadOnlySpan<char> raw) => NeedsDecoding(raw) ? Decode(raw) : raw.ToString();
+
+    private static bool NeedsDecoding(ReadOnlySpan<char> s) => s.IndexOfAny('%', '+') >= 0;
+
+    private static string Decode(ReadOnlySpan<char> s) => Uri.UnescapeDataString(s.ToString().Replace('+', ' '));
 }
