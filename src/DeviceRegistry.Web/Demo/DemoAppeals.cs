@@ -164,19 +164,6 @@ public static class DemoAppeals
         IMediator mediator, RegistryDbContext db, long imei, string document, string name, string contact, CancellationToken ct)
     {
         var firstHome = await db.SeenImeis.AsNoTracking().Where(s => s.Imei == imei).Select(s => s.FirstHomeSeen ?? s.FirstSeen).FirstAsync(ct);
-        var result = await mediator.Send(new RegisterDevice
-        {
-            Imeis = [new Imei(imei).WithCheckDigit],
-            DocumentType = OwnerDocumentType.IdCard,
-            DocumentNumber = document,
-            OwnerName = name,
-            OwnerContact = contact,
-            Channel = RegistrationChannel.PostOffice,
-            RegisteredOn = firstHome.AddDays(3),
-        }, ct);
-        if (result.PaymentReference is { } reference)
-        {
-            await mediator.Send(new ConfirmPayment(reference, result.DutyAzn), ct);
-        }
+        await GeneratedDemoDataLoader.RegisterAndPayAsync(mediator, imei, document, name, contact, firstHome.AddDays(3), ct);
     }
 }

@@ -145,21 +145,29 @@ internal sealed class GeneratedDemoDataLoader(
             .ToListAsync(ct);
         foreach (var device in candidates.Where(c => honest.Contains(c.Imei) && c.Imei % 5 != 0).OrderBy(c => c.Imei))
         {
-            var imei = new Imei(device.Imei);
-            var result = await mediator.Send(new RegisterDevice
-            {
-                Imeis = [imei.WithCheckDigit],
-                DocumentType = OwnerDocumentType.IdCard,
-                DocumentNumber = "AZE" + (device.Imei % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture),
-                OwnerName = "Demo Owner",
-                OwnerContact = "+994 50 000 00 00",
-                Channel = RegistrationChannel.PostOffice,
-                RegisteredOn = device.FirstHomeSeen!.Value.AddDays((int)(device.Imei % 20)),
-            }, ct);
-            if (result.PaymentReference is { } reference)
-            {
-                await mediator.Send(new ConfirmPayment(reference, result.DutyAzn), ct);
-            }
+            await RegisterAndPayAsync(
+                mediator, device.Imei, "AZE" + (device.Imei % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture),
+                "Demo Owner", "+994 50 000 00 00", device.FirstHomeSeen!.Value.AddDays((int)(device.Imei % 20)), ct);
+        }
+    }
+
+    /// <summary>A post-office registration of one IMEI with its duty paid in full: how the demo's owners register.</summary>
+    internal static async Task RegisterAndPayAsync(
+        IMediator mediator, long imei, string document, string name, string contact, DateOnly registeredOn, CancellationToken ct)
+    {
+        var result = await mediator.Send(new RegisterDevice
+        {
+            Imeis = [new Imei(imei).WithCheckDigit],
+            DocumentType = OwnerDocumentType.IdCard,
+            DocumentNumber = document,
+            OwnerName = name,
+            OwnerContact = contact,
+            Channel = RegistrationChannel.PostOffice,
+            RegisteredOn = registeredOn,
+        }, ct);
+        if (result.PaymentReference is { } reference)
+        {
+            await mediator.Send(new ConfirmPayment(reference, result.DutyAzn), ct);
         }
     }
 }
