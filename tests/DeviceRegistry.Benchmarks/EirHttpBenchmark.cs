@@ -43,54 +43,28 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         var rate = Option(args, "--rate", 25_000);
         var rateConnections = Option(args, "--rate-connections", 64);
 
-        var root = RepositoryRoot();
-        var webDll = Path.Combine(root, "src/DeviceRegistry.Web/bin/Release/net10.0/DeviceRegistry.Web.dll");
-        if (!File.Exists(webDll))
+        using var registry = await EirBenchRegistry.CreateAsync("eir-http", imeis);
+        if (registry is null)
         {
-            Console.Error.WriteLine($"eir-http: {webDll} is missing; build it first: dotnet build -c Release src/DeviceRegistry.Web");
             return 2;
         }
 
-        var script = Path.Combine(root, "tests/DeviceRegistry.Benchmarks/wrk/eir-http.lua");
-        var folder = Directory.CreateTempSubdirectory("devreg-bench-eir-http-").FullName;
-        var database = Path.Combine(folder, "registry.db");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Registry"] = $"Data Source={database}",
-        };
+        var script = Path.Combine(RepositoryRoot(), "tests/DeviceRegistry.Benchmarks/wrk/eir-http.lua");
+        var (folder, database, secret) = (registry.Folder, registry.Database, registry.Secret);
         var report = new StringBuilder();
         Process? web = null;
         Process? bare = null;
         try
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            await DevRegAsync(["migrate"], settings);
-            var seed = Stopwatch.StartNew();
-            Seed(database, imeis, today);
-            Console.Error.WriteLine($"seeded {imeis:N0} IMEIs in {seed.Elapsed.TotalSeconds:0.0} s");
-            var secret = SecretPattern().Match(await DevRegAsync(["operator", "add", "BenchOperator"], settings)).Groups[1].Value;
             var checksFile = Path.Combine(folder, "checks.txt");
             var checks = WriteChecks(checksFile, checkCount, imeis);
 
             var webPort = FreePort();
             var barePort = FreePort();
             var startWeb = Stopwatch.StartNew();
-            var webEnvironment = new Dictionary<string, string>
-            {
-                ["Urls"] = $"http://127.0.0.1:{webPort}",
-                ["Database__Provider"] = "Sqlite",
-                ["ConnectionStrings__Registry"] = $"Data Source={database}",
-                ["Demo__LoadOnEmptyDatabase"] = "false",
-            };
-            // Diagnostics only (e.g. DOTNET_PerfMapEnabled=1 for perf): --web-env KEY=VALUE, repeatable.
-            for (var i = Array.IndexOf(args, "--web-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--web-env", i + 1))
-            {
-                var pair = args[i + 1].Split('=', 2);
-                webEnvironment[pair[0]] = pair[1];
-            }
-
-            web = Start("dotnet", $"\"{webDll}\"", folder, webEnvironment);
+            // The SBA listener is off: this benchmark is HTTP/1.1 (eir-h2 measures HTTP/2).
+            var webEnvironment = registry.WebEnvironment($"http://127.0.0.1:{webPort}", "", args);
+            web = Start("dotnet", $"\"{registry.WebDll}\"", folder, webEnvironment);
             Console.Error.WriteLine($"web host pid {web.Id}");
             bare = Start("dotnet", $"\"{typeof(EirHttpBenchmark).Assembly.Location}\" eir-http-bare --port {barePort}", folder, []);
             Console.Error.WriteLine($"bare server pid {bare.Id}");
@@ -180,20 +154,18 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         {
             Kill(web);
             Kill(bare);
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
         }
 
         Console.WriteLine(report);
         return 0;
     }
 
-    private sealed record Check(string Pei, string Supi);
+    internal sealed record Check(string Pei, string Supi);
 
     private sealed record WrkResult(double RequestsPerSecond, double P50, double P90, double P99, long Non2xx, double CpuMicrosPerRequest);
 
     /// <summary>Seeds seen_imeis, registrations and blocks with set-based SQL (one statement each).</summary>
-    private static void Seed(string database, int imeis, DateOnly today)
+    internal static void Seed(string database, int imeis, DateOnly today)
     {
         using var connection = new SqliteConnection($"Data Source={database}");
         connection.Open();
@@ -233,10 +205,10 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         tx.Commit();
     }
 
-    /// <summary>The checks the load rotates through, one "pei supi" line each.</summary>
-    private static List<Check> WriteChecks(string file, int count, int imeis)
+    /// <summary>The checks the load rotates through, one "pei supi" line each; another <paramref name="seed"/> gives other SIMs.</summary>
+    internal static List<Check> WriteChecks(string file, int count, int imeis, int seed = 2026)
     {
-        var random = new Random(2026);
+        var random = new Random(seed);
         var checks = new List<Check>(count);
         using var writer = new StreamWriter(file);
         for (var i = 0; i < count; i++)
@@ -429,7 +401,7 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static long Scalar(SqliteConnection connection, string sql)
+    internal static long Scalar(SqliteConnection connection, string sql)
     {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
@@ -456,12 +428,12 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
         return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository (wrk/eir-http.lua not found)");
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     [GeneratedRegex(@"secret: (\S+)")]
-    private static partial Regex SecretPattern();
+    internal static partial Regex SecretPattern();
 }

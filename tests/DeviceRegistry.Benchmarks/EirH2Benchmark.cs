@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace DeviceRegistry.Benchmarks;
+
+/// <summary>
+/// The N5g-eir endpoint over HTTP/2 (h2c with prior knowledge on the web host's SBA listener, Release build, SQLite,
+/// operator credential, every check recorded as a sighting) against a bare Kestrel h2c endpoint returning a constant
+/// (<see cref="EirHttpBareServer"/> --http2), with h2load (Debian nghttp2-client), in one run:
+/// <list type="number">
+/// <item>throughput: each round sends --checks distinct IMEI/SIM pairs, new to the host in every round (so every
+/// check is authenticated, decided and written as a new sighting), to both servers, alternating which goes first;</item>
+/// <item>latency at half the bare endpoint's measured saturation rate (h2load --rps per client, per-request log),
+/// again with pairs new to the host.</item>
+/// </list>
+/// The database is seeded as in <see cref="EirHttpBenchmark"/>. Needs <c>dotnet build -c Release src/DeviceRegistry.Web</c>.
+/// Usage: eir-h2 [--imeis N] [--checks N] [--clients N] [--streams N] [--rounds N] [--rate-seconds N] [--web-env KEY=VALUE]...
+/// </summary>
+internal sealed partial class EirH2Benchmark : IBenchmark
+{
+    private const string EquipmentStatusPath = "/n5g-eir-eic/v1/equipment-status";
+
+    public string Name => "eir-h2";
+
+    public string Description => "N5g-eir GET over h2c (auth + new sightings) vs bare Kestrel h2c, h2load throughput + p99 at half saturation";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var imeis = EirHttpBenchmark.Option(args, "--imeis", 1_000_000);
+        var checkCount = EirHttpBenchmark.Option(args, "--checks", 250_000);
+        var clients = EirHttpBenchmark.Option(args, "--clients", 32);
+        var streams = EirHttpBenchmark.Option(args, "--streams", 10);
+        var rounds = EirHttpBenchmark.Option(args, "--rounds", 3);
+        var rateSeconds = EirHttpBenchmark.Option(args, "--rate-seconds", 10);
+
+        using var registry = await EirBenchRegistry.CreateAsync("eir-h2", imeis);
+        if (registry is null)
+        {
+            return 2;
+        }
+
+        var (folder, database, secret) = (registry.Folder, registry.Database, registry.Secret);
+        var report = new StringBuilder();
+        Process? web = null;
+        Process? bare = null;
+        try
+        {
+            var webPort = EirHttpBenchmark.FreePort();
+            var sbaPort = EirHttpBenchmark.FreePort();
+            var barePort = EirHttpBenchmark.FreePort();
+            var webEnvironment = registry.WebEnvironment($"http://127.0.0.1:{webPort}", $"http://127.0.0.1:{sbaPort}", args);
+            web = EirHttpBenchmark.Start("dotnet", $"\"{registry.WebDll}\"", folder, webEnvironment);
+            bare = EirHttpBenchmark.Start("dotnet", $"\"{typeof(EirH2Benchmark).Assembly.Location}\" eir-http-bare --port {barePort} --http2", folder, []);
+            await WaitReadyH2Async(barePort, TimeSpan.FromSeconds(60));
+            await EirHttpBenchmark.WaitReadyAsync(webPort, TimeSpan.FromSeconds(300));
+
+            var targets = new Dictionary<string, (int Port, Process Process, string? Secret)>
+            {
+                ["bare Kestrel h2c"] = (barePort, bare, null),
+                ["N5g-eir (SBA listener)"] = (sbaPort, web, secret),
+            };
+            var uriSet = 0;
+            string[] Uris(int count)
+            {
+                // h2load gives every client the same URI list from its start, so each client is an h2load process of its
+                // own with its own slice. Seeds 3000+: pairs no earlier set (nor eir-http's 2026) holds: each is a new sighting.
+                var checksFile = Path.Combine(folder, $"checks-{uriSet}.txt");
+                var checks = EirHttpBenchmark.WriteChecks(checksFile, count, imeis, seed: 3000 + uriSet);
+                var files = new string[clients];
+                for (var c = 0; c < clients; c++)
+                {
+                    files[c] = Path.Combine(folder, $"uris-{uriSet}-{c}.txt");
+                    File.WriteAllLines(files[c], checks.Where((_, i) => i % clients == c)
+                        .Select(x => $"http://127.0.0.1:{barePort}{EquipmentStatusPath}?pei={x.Pei}&supi={x.Supi}"));
+                }
+
+                uriSet++;
+                return files;
+            }
+
+            string H2LoadArgs(string target, string uris, string extra) =>
+                $"-c 1 -m {streams} -t 1 {extra} -B http://127.0.0.1:{targets[target].Port} -i \"{uris}\""
+                + (targets[target].Secret is { } s ? $" -H \"Authorization: Bearer {s}\"" : "");
+
+            Console.Error.WriteLine("warm-up: 20,000 requests each");
+            var warmUp = Uris(20_000);
+            foreach (var t in targets.Keys)
+            {
+                RunH2Load(warmUp.Select(u => H2LoadArgs(t, u, $"-n {20_000 / clients}")), targets[t].Process);
+            }
+
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"h2load: {clients} processes of 1 client each (own slice of the pairs), {streams} concurrent streams each, {checkCount:N0} distinct checks per round, new to the host in every round");
+            report.AppendLine();
+            report.AppendLine("| round | endpoint | requests/s | answered | 2xx | mean ms | server CPU µs/request |");
+            report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+            var totals = targets.Keys.ToDictionary(k => k, _ => new List<double>());
+            for (var round = 1; round <= rounds; round++)
+            {
+                var uris = Uris(checkCount);
+                var order = round % 2 == 1 ? targets.Keys.ToArray() : targets.Keys.Reverse().ToArray();
+                foreach (var t in order)
+                {
+                    var r = RunH2Load(uris.Select(u => H2LoadArgs(t, u, $"-n {checkCount / clients}")), targets[t].Process);
+                    totals[t].Add(r.RequestsPerSecond);
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {round} | {t} | {r.RequestsPerSecond:N0} | {r.Answered:N0} | {r.Status2xx:N0} | {r.MeanMs:0.00} | {r.CpuMicrosPerRequest:0.0} |");
+                    Console.Error.WriteLine($"round {round} {t}: {r.RequestsPerSecond:N0}/s");
+                }
+            }
+
+            var bareKey = targets.Keys.First();
+            var eirKey = targets.Keys.Last();
+            var bareMean = totals[bareKey].Average();
+            var eirMean = totals[eirKey].Average();
+            var perRound = string.Join(", ", Enumerable.Range(0, rounds).Select(i => (totals[eirKey][i] / totals[bareKey][i]).ToString("0.00x", CultureInfo.InvariantCulture)));
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Mean: bare {bareMean:N0}/s, N5g-eir {eirMean:N0}/s: **{eirMean / bareMean:0.00}x**; per round: {perRound}");
+            report.AppendLine();
+
+            // Half the bare endpoint's saturation rate, spread over the clients; h2load logs each request's latency.
+            var rate = (int)(bareMean / 2);
+            var perClient = Math.Max(1, rate / clients);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"At half the bare saturation rate: {perClient * clients:N0} requests/s ({clients} clients x {perClient:N0}/s, h2load --rps), {rateSeconds} s after 2 s discarded; latency from send to end of response, ms");
+            report.AppendLine();
+            report.AppendLine("| endpoint | requests | achieved/s | non-2xx | p50 | p90 | p99 | p99.9 | max |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var t in targets.Keys)
+            {
+                var uris = Uris(perClient * clients * (rateSeconds + 3));
+                var logs = uris.Select((_, c) => Path.Combine(folder, $"latency-{uriSet}-{c}.tsv")).ToArray();
+                RunH2Load(uris.Select((u, c) => H2LoadArgs(t, u, $"-D {rateSeconds + 2} --rps {perClient} --log-file \"{logs[c]}\"")), targets[t].Process);
+                var l = Latency(logs, TimeSpan.FromSeconds(2));
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {t} | {l.Count:N0} | {l.AchievedPerSecond:N0} | {l.Non2xx:N0} | {l.P50:0.00} | {l.P90:0.00} | **{l.P99:0.00}** | {l.P999:0.00} | {l.Max:0.00} |");
+                Console.Error.WriteLine($"rate {t}: p99 {l.P99:0.00} ms");
+            }
+
+            var rssMb = EirHttpBenchmark.ResidentMegabytes(web);
+            var stopped = Stopwatch.StartNew();
+            EirHttpBenchmark.StopGracefully(web);
+            EirHttpBenchmark.StopGracefully(bare);
+            using var connection = new SqliteConnection($"Data Source={database}");
+            connection.Open();
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"Web host: resident memory {rssMb:N0} MB after the runs; clean stop (sightings drained) in {stopped.Elapsed.TotalSeconds:0.0} s; "
+                + $"then `sightings` holds {EirHttpBenchmark.Scalar(connection, "SELECT COUNT(*) FROM sightings"):N0} rows.");
+        }
+        finally
+        {
+            EirHttpBenchmark.Kill(web);
+            EirHttpBenchmark.Kill(bare);
+        }
+
+        Console.WriteLine(report);
+        return 0;
+    }
+
+    private sealed record H2LoadResult(double RequestsPerSecond, long Answered, long Status2xx, double MeanMs, double CpuMicrosPerRequest);
+
+    private sealed record LatencyResult(int Count, double AchievedPerSecond, int Non2xx, double P50, double P90, double P99, double P999, double Max);
+
+    /// <summary>Runs the h2load processes side by side; requests/s is all answers over the wall time of the whole set.</summary>
+    private static H2LoadResult RunH2Load(IEnumerable<string> argumentSets, Process server)
+    {
+        server.Refresh();
+        var cpuBefore = server.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        // One thread per process (not the thread pool's slow ramp-up), so all start together.
+        var runs = argumentSets.Select(a => Task.Factory.StartNew(() => (Arguments: a, Result: BenchPostgres.Run("h2load", a, false)),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        Task.WaitAll(runs);
+        wall.Stop();
+        server.Refresh();
+        var cpu = server.TotalProcessorTime - cpuBefore;
+        long answered = 0, ok = 0;
+        double meanWeighted = 0;
+        foreach (var run in runs.Select(r => r.Result))
+        {
+            var (exit, output) = run.Result;
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"h2load failed ({exit}): {output}");
+            }
+
+            var requests = RequestsPattern().Match(output);
+            long Count(int group) => long.Parse(requests.Groups[group].Value, CultureInfo.InvariantCulture);
+            var (total, done, errored, timedOut) = (Count(1), Count(2), Count(3), Count(4));
+            var status = StatusPattern().Match(output);
+            var status2xx = long.Parse(status.Groups[1].Value, CultureInfo.InvariantCulture);
+            var status5xx = long.Parse(status.Groups[2].Value, CultureInfo.InvariantCulture);
+            // A 404 (equipment unknown: a never-seen IMEI on a roaming SIM) is an answer; a broken stream or a 5xx is not.
+            // A timed run (-D) reports as total what it meant to send; only -n runs must finish every request.
+            if ((!run.Arguments.Contains("-D ", StringComparison.Ordinal) && done != total) || errored > 0 || timedOut > 0 || status5xx > 0)
+            {
+                throw new InvalidOperationException($"h2load: {total - done} not done, {errored} errored, {timedOut} timed out, {status5xx} 5xx: {output}");
+            }
+
+            answered += done;
+            ok += status2xx;
+            if (MeanPattern().Match(output) is { Success: true } m)
+            {
+                meanWeighted += Micros(m.Groups[1].Value, m.Groups[2].Value) / 1000 * done;
+            }
+        }
+
+        return new H2LoadResult(answered / wall.Elapsed.TotalSeconds, answered, ok, meanWeighted / Math.Max(1, answered), cpu.TotalMicroseconds / Math.Max(1, answered));
+    }
+
+    private static double Micros(string value, string unit)
+    {
+        var v = double.Parse(value, CultureInfo.InvariantCulture);
+        return unit switch { "us" => v, "ms" => v * 1000, _ => v * 1_000_000 };
+    }
+
+    /// <summary>Percentiles of h2load's per-request logs (start µs since epoch, status, µs to end of response), without the first <paramref name="discard"/>.</summary>
+    private static LatencyResult Latency(IEnumerable<string> logs, TimeSpan discard)
+    {
+        var rows = logs.SelectMany(File.ReadLines)
+            .Select(line => line.Split('\t'))
+            .Where(p => p.Length >= 3)
+            .Select(p => (Start: long.Parse(p[0], CultureInfo.InvariantCulture), Status: int.Parse(p[1], CultureInfo.InvariantCulture), Micros: long.Parse(p[2], CultureInfo.InvariantCulture)))
+            .ToList();
+        var first = rows.Min(r => r.Start) + (long)discard.TotalMicroseconds;
+        var kept = rows.Where(r => r.Start >= first).ToList();
+        var span = (kept.Max(r => r.Start) - kept.Min(r => r.Start)) / 1e6;
+        var sorted = kept.Select(r => r.Micros / 1000.0).Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return new LatencyResult(kept.Count, kept.Count / Math.Max(span, 1e-9), kept.Count(r => r.Status is < 200 or > 299),
+            At(0.50), At(0.90), At(0.99), At(0.999), sorted[^1]);
+    }
+
+    /// <summary>The bare h2c server speaks HTTP/2 only: readiness is asked with prior knowledge.</summary>
+    private static async Task WaitReadyH2Async(int port, TimeSpan limit)
+    {
+        using var client = new HttpClient
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < limit)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"the h2c server on port {port} was not ready within {limit.TotalSeconds} s");
+    }
+
+    [GeneratedRegex(@"finished in [\d.]+\w+, ([\d.]+) req/s")]
+    private static partial Regex RequestsPerSecondPattern();
+
+    [GeneratedRegex(@"requests: (\d+) total, \d+ started, (\d+) done, \d+ succeeded, \d+ failed, (\d+) errored, (\d+) timeout")]
+    private static partial Regex RequestsPattern();
+
+    [GeneratedRegex(@"status codes: (\d+) 2xx, \d+ 3xx, \d+ 4xx, (\d+) 5xx")]
+    private static partial Regex StatusPattern();
+
+    [GeneratedRegex(@"time for request:\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s")]
+    private static partial Regex MeanPattern();
+}
