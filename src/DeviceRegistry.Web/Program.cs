@@ -75,27 +75,23 @@ builder.Services.AddStartupBanner();
 var app = builder.Build();
 
 app.UseSbaListenerPaths();
+// Attach checks take their own short pipeline (protocol answers, routing, the endpoint): every EIR error is a 3GPP
+// ProblemDetails (docs/eir.md), and nothing below (pages, sign-in, localisation) runs on them.
+app.UseEirPipeline();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-// Every EIR error is a 3GPP ProblemDetails, including over-long URIs, unknown paths and exceptions (docs/eir.md).
-app.UseEirProtocol();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
-// The EIR's attach checks authenticate operators themselves and speak no language: the page machinery stays off their path.
-app.UseWhen(context => !context.Request.Path.StartsWithSegments(EirEndpoints.ApiRoot), pages =>
-{
-    pages.UseRegistryLocalization();
-    pages.UseAuthentication();
-    pages.UseStaffTwoFactorEnrolment();
-    pages.UseAuthorization();
-});
+app.UseRegistryLocalization();
+app.UseAuthentication();
+app.UseStaffTwoFactorEnrolment();
+app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapRegistryHealthChecks();
 app.MapPublicCheck();
 
-app.MapEir();
 app.MapRazorPages();
 
 await app.RunAsync();

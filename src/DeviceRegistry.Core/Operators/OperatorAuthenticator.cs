@@ -16,18 +16,29 @@ public sealed record AuthenticatedOperator(int Id, string Name);
 /// A legacy PBKDF2 hash is deliberately slow: a secret verified against one is remembered, keyed by its
 /// SHA-256, together with the stored hash it matched, and only counts while the operator still has that hash;
 /// a wrong secret for such an operator still costs one PBKDF2 until the secret is rotated (docs/eir.md).
+/// A right HMAC secret is remembered too (an NF presents the same secret on every request), so its repeats cost a
+/// hash-table lookup with a constant-time comparison; only right secrets enter, at most one per operator and stored
+/// credential, and an entry counts only while the operator still has the credential it matched.
 /// </summary>
 public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvider clock, OperatorCredentialKey key)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<Sha256Key, CachedCredential> verified = new();
+    private readonly ConcurrentDictionary<string, StoredCredential> rightSecrets = new(ConstantTimeOrdinal.Instance);
     private int refreshing;
     private volatile IReadOnlyDictionary<int, StoredCredential> operators = new Dictionary<int, StoredCredential>();
     private long refreshedAtTicks;
 
     public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
     {
+        if (rightSecrets.TryGetValue(secret, out var remembered)
+            && operators.TryGetValue(remembered.Id, out var current) && ReferenceEquals(current, remembered))
+        {
+            await RefreshIfStaleAsync(remembered.Id, ct);
+            return remembered.Operator;
+        }
+
         var claimedId = OperatorSecret.ClaimedOperatorId(secret);
         if (claimedId is null)
         {
@@ -42,7 +53,13 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
 
         if (stored.Mac is { } mac)
         {
-            return OperatorSecret.VerifyHmac(secret, mac, key) ? stored.Operator : null;
+            if (!OperatorSecret.VerifyHmac(secret, mac, key))
+            {
+                return null;
+            }
+
+            rightSecrets[secret] = stored;
+            return stored.Operator;
         }
 
         if (!OperatorSecret.IsPbkdf2(stored.SecretHash))
@@ -124,6 +141,14 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
             }
 
             operators = fresh;
+            foreach (var entry in rightSecrets)
+            {
+                if (!fresh.TryGetValue(entry.Value.Id, out var current) || !ReferenceEquals(current, entry.Value))
+                {
+                    rightSecrets.TryRemove(entry.Key, out _);
+                }
+            }
+
             foreach (var entry in verified)
             {
                 if (!fresh.TryGetValue(entry.Value.Stored.Id, out var current) || !ReferenceEquals(current, entry.Value.Stored))
@@ -146,6 +171,19 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
     private sealed record StoredCredential(int Id, string Name, string SecretHash, byte[]? Mac)
     {
         public AuthenticatedOperator Operator { get; } = new(Id, Name);
+    }
+
+    /// <summary>Ordinal string keys compared in constant time (for equal lengths), hashed with the runtime's randomized hash.</summary>
+    private sealed class ConstantTimeOrdinal : IEqualityComparer<string>
+    {
+        public static readonly ConstantTimeOrdinal Instance = new();
+
+        public bool Equals(string? x, string? y) => x is not null && y is not null
+            && CryptographicOperations.FixedTimeEquals(
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()),
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()));
+
+        public int GetHashCode(string value) => string.GetHashCode(value.AsSpan());
     }
 
     private sealed record CachedCredential(StoredCredential Stored, AuthenticatedOperator Operator);

@@ -98,6 +98,29 @@ public sealed class OperatorCredentialTests
         Assert.NotEqual(StatusCodes.Status401Unauthorized, (await SendAsync(host, newSecret, IPAddress.Loopback)).Response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_remembered_right_hmac_secret_stops_working_after_rotate_and_a_near_copy_never_matches_it()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var host = await EirTestHost.StartAsync(db);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotEqual(StatusCodes.Status401Unauthorized, (await SendAsync(host, host.Secret, IPAddress.Loopback)).Response.StatusCode);
+        }
+
+        // Same length, one character off: the remembered secret must not answer for it.
+        var nearCopy = host.Secret[..^1] + (host.Secret[^1] == 'A' ? 'B' : 'A');
+        Assert.Equal(StatusCodes.Status401Unauthorized, (await SendAsync(host, nearCopy, IPAddress.Parse("10.0.0.8"))).Response.StatusCode);
+
+        var rotated = await Infrastructure.Cli.RunAsync(db, "operator", "rotate", "Azercell");
+        Assert.True(rotated.ExitCode == 0, rotated.Error);
+        var newSecret = rotated.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+
+        await WaitForAsync(async () => (await SendAsync(host, host.Secret, IPAddress.Loopback)).Response.StatusCode == StatusCodes.Status401Unauthorized);
+        Assert.NotEqual(StatusCodes.Status401Unauthorized, (await SendAsync(host, newSecret, IPAddress.Loopback)).Response.StatusCode);
+        Assert.Equal(StatusCodes.Status401Unauthorized, (await SendAsync(host, host.Secret, IPAddress.Loopback)).Response.StatusCode);
+    }
+
     [Theory]
     [InlineData("Eir:CredentialKey", "not base64 at all!", "is not base64")]
     [InlineData("Eir:CredentialKey", "c2hvcnQ=", "is 5 bytes")]

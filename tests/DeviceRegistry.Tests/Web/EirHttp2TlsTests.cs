@@ -42,7 +42,8 @@ public sealed class EirHttp2TlsTests : IDisposable
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var certificate = issuer is null
             ? request.CreateSelfSigned(notBefore, notBefore.AddDays(1))
-            : request.Create(issuer, notBefore, notBefore.AddDays(1), RandomNumberGenerator.GetBytes(8)).CopyWithPrivateKey(key);
+            // An issued certificate may not outlive its issuer (made a moment earlier).
+            : request.Create(issuer, notBefore, new DateTimeOffset(issuer.NotAfter.ToUniversalTime()).AddMinutes(-1), RandomNumberGenerator.GetBytes(8)).CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12, "pw"), "pw");
     }
 
