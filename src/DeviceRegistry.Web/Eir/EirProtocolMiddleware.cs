@@ -66,7 +66,7 @@ public static class EirProtocolMiddleware
 
     /// <summary>
     /// Whether an Accept header admits application/json (also as application/* or */*, with q above 0). No Accept
-    /// header admits anything. Errors are application/problem+json whatever Accept says (TS 29.500 clause 5.4:
+    /// header (or an empty one) admits anything. Errors are application/problem+json whatever Accept says (TS 29.500 clause 5.4:
     /// every NF supports it); only a success answer the client cannot take becomes 406.
     /// </summary>
     internal static bool AcceptsJson(Microsoft.Extensions.Primitives.StringValues accept)
@@ -76,9 +76,11 @@ public static class EirProtocolMiddleware
             return true;
         }
 
+        var empty = true;
         foreach (var value in accept)
         {
             var rest = (value ?? string.Empty).AsSpan();
+            empty &= rest.IsWhiteSpace();
             while (!rest.IsEmpty)
             {
                 var comma = rest.IndexOf(',');
@@ -96,7 +98,8 @@ public static class EirProtocolMiddleware
             }
         }
 
-        return false;
+        // An empty Accept is read as none: RFC 9110 lets a server disregard Accept, and so it does here.
+        return empty;
     }
 
     private static bool IsQualityZero(ReadOnlySpan<char> parameters)
