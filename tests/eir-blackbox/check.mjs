@@ -40,6 +40,7 @@ function parseArgs(argv) {
             case '--home-supi': args.homeSupi = value(); break;
             case '--roaming-supi': args.roamingSupi = value(); break;
             case '--timeout-ms': args.timeoutMs = Number(value()); break;
+            case '--skip-flood': args.skipFlood = true; break;
             case '-h': case '--help': usage(); break;
             default: usage(`unknown argument ${name}`);
         }
@@ -53,12 +54,14 @@ function parseArgs(argv) {
 function usage(error) {
     const text = `usage: node check.mjs --http http://127.0.0.1:5080 --h2c http://127.0.0.1:5081 --secret SECRET
          [--registered imei-…] [--stolen imei-…] [--greylisted imei-…]
-         [--home-supi imsi-400…] [--roaming-supi imsi-310…] [--bundles DIR] [--timeout-ms N]
+         [--home-supi imsi-400…] [--roaming-supi imsi-310…] [--bundles DIR] [--timeout-ms N] [--skip-flood]
   --http      the host's HTTP/1.1 listener (the API root /n5g-eir-eic/v1 is appended)
   --h2c       its cleartext HTTP/2 (prior knowledge) listener
   --secret    an operator's bearer credential (or the environment variable EIR_SECRET)
   --registered, --stolen, --greylisted  PEIs whose answer is known to be WHITELISTED, BLACKLISTED, GREYLISTED
               (with --home-supi); without them the states come from PEIs any EIR with default policy answers so
+  --skip-flood  leave out the last probe: up to 200 forged credentials until the EIR answers 429 (which may
+              keep this address out for a minute)
   --bundles   folder holding n5g-eir.Rel-18.bundle.json and n5g-eir.Rel-17.bundle.json
 exit code: 0 every answer conforms, 1 a non-conforming answer, 2 usage or set-up error`;
     if (error) {
@@ -471,6 +474,22 @@ async function main() {
         // An HTTP/1.1 request sent to the HTTP/2-only listener.
         const http1There = { name: 'HTTP/1.1 request to the h2c listener', expect: { status: [400, 505] } };
         report('h2c', http1There, await viaSocket(base, `GET ${root}/equipment-status?pei=imei-${withCheckDigit(randomImei())} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${args.secret}\r\n\r\n`, args.timeoutMs));
+    }
+
+    if (!args.skipFlood) {
+        // Last, as it may lock this address out for a while: forged credentials until the EIR limits them
+        // (a limit is not required; its 429 must conform).
+        const probe = { name: 'failed-credential flood', target: `${root}/equipment-status?pei=imei-${withCheckDigit(randomImei())}`,
+            headers: { Authorization: `Bearer eir_1_${'B'.repeat(43)}` }, expect: { status: [401, 429] } };
+        const viaFlood = args.http ? (p) => viaHttp1(args.http.replace(/\/$/, ''), p, args.timeoutMs) : null;
+        let answer;
+        if (viaFlood) {
+            for (let i = 0; i < 200; i++) {
+                answer = await viaFlood(probe);
+                if (answer.error || answer.status !== 401) break;
+            }
+            report('http/1.1', probe, answer);
+        }
     }
 
     console.log(`eir-blackbox: ${passed + failed} probes, ${passed} conforming, ${failed} not conforming`);

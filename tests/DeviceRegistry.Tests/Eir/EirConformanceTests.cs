@@ -318,6 +318,31 @@ public sealed class EirConformanceTests
     }
 
     [Fact]
+    public async Task The_failed_credential_limit_answers_429_with_the_tables_429_cause()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var host = await EirTestHost.StartAsync(db, new Dictionary<string, string?> { ["Eir:MaxFailedAuthenticationsPerMinute"] = "1" });
+        HttpContext? refused = null;
+        for (var i = 0; i < 6 && refused is null; i++)
+        {
+            var context = await host.App.GetTestServer().SendAsync(c =>
+            {
+                c.Request.Method = HttpMethods.Get;
+                c.Request.Path = Path;
+                c.Request.QueryString = new QueryString($"?pei={Imei}");
+                c.Request.Headers.Authorization = $"Bearer eir_{host.OperatorId}_{new string('A', 43)}";
+                c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.66");
+            });
+            refused = context.Response.StatusCode == StatusCodes.Status429TooManyRequests ? context : null;
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal("application/problem+json", refused.Response.ContentType);
+        using var reader = new StreamReader(refused.Response.Body);
+        AssertProblem(await reader.ReadToEndAsync(), 429, "NF_CONGESTION_RISK");
+    }
+
+    [Fact]
     public void The_schema_check_refuses_bodies_the_3gpp_schema_refuses()
     {
         using var wrong = JsonDocument.Parse("""{"status":"400","cause":1,"invalidParams":[],"extra":true}""");
