@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using DeviceRegistry.Data;
 using DeviceRegistry.Identifiers;
@@ -42,46 +41,18 @@ public sealed class EirBlackBoxTests
         var sba = web.SbaAddress;
         Assert.NotNull(sba);
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["EIR_SECRET"] = secret;
-        foreach (var arg in new[]
-        {
-            script, "--http", main.ToString(), "--h2c", sba.ToString(),
-            "--registered", Pei(registered), "--stolen", Pei(stolen), "--greylisted", Pei(greylisted), "--home-supi", HomeSupi,
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"node is not installed ({e.Message}); .ci/run installs it (Debian: nodejs, npm)");
-            throw;
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
-            var report = await output + await error;
-            Assert.True(process.ExitCode == 0, $"the black-box check exited with {process.ExitCode}:{Environment.NewLine}{report}");
-            var summary = report.Split('\n').Single(l => l.StartsWith("eir-blackbox: ", StringComparison.Ordinal));
-            var probes = int.Parse(summary.Split(' ')[1], CultureInfo.InvariantCulture);
-            Assert.True(probes >= 120, $"expected at least 60 probes on each transport: {summary}");
-            Assert.EndsWith("0 not conforming", summary.Trim(), StringComparison.Ordinal);
-        }
+        var run = await ExternalTool.RunAsync("node",
+            [
+                script, "--http", main.ToString(), "--h2c", sba.ToString(),
+                "--registered", Pei(registered), "--stolen", Pei(stolen), "--greylisted", Pei(greylisted), "--home-supi", HomeSupi,
+            ],
+            ".ci/run installs it (Debian: nodejs, npm)", TimeSpan.FromMinutes(3), folder, new Dictionary<string, string> { ["EIR_SECRET"] = secret });
+        var report = run.Out + run.Error;
+        Assert.True(run.ExitCode == 0, $"the black-box check exited with {run.ExitCode}:{Environment.NewLine}{report}");
+        var summary = report.Split('\n').Single(l => l.StartsWith("eir-blackbox: ", StringComparison.Ordinal));
+        var probes = int.Parse(summary.Split(' ')[1], CultureInfo.InvariantCulture);
+        Assert.True(probes >= 120, $"expected at least 60 probes on each transport: {summary}");
+        Assert.EndsWith("0 not conforming", summary.Trim(), StringComparison.Ordinal);
     }
 
     private static string Pei(long imei) => "imei-" + new Imei(imei).WithCheckDigit;
