@@ -3,7 +3,8 @@
 // It knows nothing of the server but its addresses and an operator credential: it sends probes over
 // HTTP/1.1 and over cleartext HTTP/2 with prior knowledge (h2c), and validates every answer against the
 // operation's responses in the official OpenAPI documents (Rel-18 and Rel-17, bundled with TS 29.571) with
-// openapi-response-validator, plus TS 29.500 rules a schema cannot express. Usage: see README.md.
+// openapi-response-validator, plus TS 29.500 rules a schema cannot express. Usage: node check.mjs --help
+// (docs/eir.md, "The black-box check").
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -413,8 +414,8 @@ function check(answer, probe, bundles) {
             for (const name of expect.params ?? []) {
                 if (!names.includes(name)) faults.push(`invalidParams lacks ${JSON.stringify(name)} (has ${JSON.stringify(names)})`);
             }
-            if (status === 400 && body.cause?.endsWith('_QUERY_PARAM') === false && body.cause?.includes('QUERY_PARAM') && names.length === 0) {
-                faults.push('a query-parameter cause without invalidParams');
+            if (String(body.cause ?? '').includes('QUERY_PARAM') && names.length === 0) {
+                faults.push(`${body.cause} without invalidParams naming the parameter`);
             }
         } else if (!body) {
             faults.push('error without a ProblemDetails body');
