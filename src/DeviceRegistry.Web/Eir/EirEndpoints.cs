@@ -77,7 +77,7 @@ public static class EirEndpoints
         {
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status429TooManyRequests,
-                "Too many failed operator credentials from this address; try again after Retry-After seconds.", http.Request.Path, "TOO_MANY_REQUESTS"));
+                "Too many failed operator credentials from this address; try again after Retry-After seconds.", http.Request.Path, EirCause.NfCongestionRisk));
             return null;
         }
 

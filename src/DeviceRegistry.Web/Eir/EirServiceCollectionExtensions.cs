@@ -29,7 +29,7 @@ public static class EirServiceCollectionExtensions
         services.AddOptions<CredentialKeyAtStart>()
             .Configure<IServiceProvider>((_, provider) => provider.GetRequiredService<OperatorCredentialKey>())
             .ValidateOnStart();
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(EirProtocolMiddleware.RaiseRequestLineLimit);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(EirProtocolMiddleware.ConfigureKestrel);
         services.AddHealthChecks().AddCheck<EirIndexHealthCheck>(EirIndexHealthCheck.Name, tags: ["ready"]);
         return services;
     }

@@ -85,6 +85,11 @@ public sealed class SbaListener
                 options.UseHttps(tls);
                 tlsOn = true;
             }
+            else
+            {
+                // An HTTP/1.x request here gets Kestrel's text/plain 400: made a ProblemDetails.
+                options.UseErrorProblemDetails();
+            }
 
             listen = options;
         }

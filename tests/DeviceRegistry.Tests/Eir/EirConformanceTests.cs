@@ -141,19 +141,48 @@ public sealed class EirConformanceTests
             }
         }
 
-        // Errors around the endpoint: no credential, an over-long URI, no such resource, no such method.
+        // Errors around the endpoint: no credential, an over-long URI, no such resource, no such method. TS 29.500
+        // Table 5.2.7.2-1 has no cause for 401, 405, 406 or 414: none is sent.
         using var anonymous = host.App.GetTestClient();
         await Expect(anonymous.GetAsync($"{Path}?pei={Imei}"), 401, null);
-        await Expect(host.Client.GetAsync($"{Path}?pei={Imei}&supi={Sim}&gpsi=msisdn-{new string('9', 20_000)}"), 414, "UNSPECIFIED_MSG_FAILURE");
+        await Expect(host.Client.GetAsync($"{Path}?pei={Imei}&supi={Sim}&gpsi=msisdn-{new string('9', 20_000)}"), 414, null);
         await Expect(host.Client.GetAsync("/n5g-eir-eic/v1/nothing-here"), 404, "RESOURCE_URI_STRUCTURE_NOT_FOUND");
         await Expect(host.Client.DeleteAsync($"{Path}?pei={Imei}"), 405, null);
+
+        // Accept: a success answer the client cannot take is 406; an error is problem+json whatever Accept says.
+        foreach (var (accept, query, status, cause) in new[]
+        {
+            ("text/html", $"?pei={Imei}&supi={Sim}", 406, null),
+            ("application/xml, text/plain", $"?pei={Imei}&supi={Sim}", 406, null),
+            ("application/problem+json", $"?pei={Imei}&supi={Sim}", 406, null),
+            ("application/json;q=0, text/html", $"?pei={Imei}&supi={Sim}", 406, null),
+            ("text/html", "?pei=imei-1", 400, "MANDATORY_QUERY_PARAM_INCORRECT"),
+            ("text/html", "?pei=mac-00-11-22-AA-bb-55", 404, "ERROR_EQUIPMENT_UNKNOWN"),
+            ("*/*", $"?pei={Imei}&supi={Sim}", 200, null),
+            ("text/html, application/*;q=0.1", $"?pei={Imei}&supi={Sim}", 200, null),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Path + query);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            await Expect(host.Client.SendAsync(request), status, cause, $"Accept {accept}");
+        }
+
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
 
-        async Task Expect(Task<HttpResponseMessage> send, int status, string? cause)
+        async Task Expect(Task<HttpResponseMessage> send, int status, string? cause, string? what = null)
         {
             using var response = await send;
             var body = await response.Content.ReadAsStringAsync();
-            var problems = Conformance(response, body, status, cause ?? string.Empty, string.Empty, checkCause: cause is not null);
+            var problems = Conformance(response, body, status, cause ?? string.Empty, status == 400 ? "query pei" : string.Empty, checkCause: cause is not null);
+            if (status >= 400 && cause is null && body.Contains("\"cause\"", StringComparison.Ordinal))
+            {
+                problems.Add("a cause where the table has none");
+            }
+
+            if (what is not null && problems.Count > 0)
+            {
+                problems.Insert(0, what);
+            }
             if (problems.Count > 0)
             {
                 failures.Add($"{status}: {string.Join("; ", problems)} — got {(int)response.StatusCode} {response.Content.Headers.ContentType} {body}");
@@ -167,7 +196,7 @@ public sealed class EirConformanceTests
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.Configure<KestrelServerOptions>(EirProtocolMiddleware.RaiseRequestLineLimit);
+        builder.Services.Configure<KestrelServerOptions>(EirProtocolMiddleware.ConfigureKestrel);
         await using var app = builder.Build();
         app.UseEirProtocol();
         app.MapGet(Path, () => Results.Text("{\"status\":\"WHITELISTED\"}", "application/json"));
@@ -179,7 +208,22 @@ public sealed class EirConformanceTests
         var (status, contentType, body) = await RawGetAsync(address, $"{Path}?pei={Imei}&gpsi={new string('9', 20_000)}");
         Assert.Equal(414, status);
         Assert.Equal("application/problem+json", contentType);
-        AssertProblem(body, 414, "UNSPECIFIED_MSG_FAILURE");
+        AssertProblem(body, 414, null);
+
+        // Requests Kestrel cannot parse never reach the middleware: Kestrel's bodiless answer becomes a ProblemDetails.
+        foreach (var (raw, expected, cause) in new[]
+        {
+            ("GARBAGE\r\n\r\n", 400, "INVALID_MSG_FORMAT"),
+            ($"GET {Path}?pei=imei 1 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "INVALID_MSG_FORMAT"),
+            ($"GET {Path}?pei={Imei} HTTP/1.1\r\n\r\n", 400, "INVALID_MSG_FORMAT"),
+            ($"GET {Path}?pei={Imei} HTTP/1.7\r\nHost: x\r\n\r\n", 505, null),
+        })
+        {
+            (status, contentType, body) = await RawAsync(address, raw);
+            Assert.Equal(expected, status);
+            Assert.Equal("application/problem+json", contentType);
+            AssertProblem(body, expected, cause);
+        }
 
         (status, contentType, body) = await RawGetAsync(address, EirEndpoints.ApiRoot + "/fails");
         Assert.Equal(500, status);
@@ -211,7 +255,7 @@ public sealed class EirConformanceTests
         using var tooLong = await client.GetAsync(new Uri(address, $"{Path}?pei={Imei}&gpsi={new string('9', 20_000)}"));
         Assert.Equal(HttpStatusCode.RequestUriTooLong, tooLong.StatusCode);
         Assert.Equal("application/problem+json", tooLong.Content.Headers.ContentType?.MediaType);
-        AssertProblem(await tooLong.Content.ReadAsStringAsync(), 414, "UNSPECIFIED_MSG_FAILURE");
+        AssertProblem(await tooLong.Content.ReadAsStringAsync(), 414, null);
         await app.StopAsync();
     }
 
@@ -228,6 +272,76 @@ public sealed class EirConformanceTests
         AssertProblem(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()), 503, "NF_CONGESTION");
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("application/json", true)]
+    [InlineData("*/*", true)]
+    [InlineData("application/*", true)]
+    [InlineData("Application/JSON", true)]
+    [InlineData("text/html, application/json;q=0.5", true)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("application/json;q=0.001", true)]
+    [InlineData("text/html", false)]
+    [InlineData("application/problem+json", false)]
+    [InlineData("application/json;q=0", false)]
+    [InlineData("application/json; q=0.0, text/plain", false)]
+    [InlineData("application/jsonx, text/*", false)]
+    [InlineData("", true)]
+    public void An_accept_header_admits_the_json_answer_only_with_a_matching_range_and_q_above_zero(string? accept, bool admits) =>
+        Assert.Equal(admits, EirProtocolMiddleware.AcceptsJson(accept is null ? default : new Microsoft.Extensions.Primitives.StringValues(accept)));
+
+    [Fact]
+    public void Only_kestrels_own_error_answers_are_rewritten_as_problem_details()
+    {
+        var kestrel400 = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nDate: Tue, 01 Dec 2026 15:52:08 GMT\r\nServer: Kestrel\r\n\r\n"u8;
+        var replaced = Encoding.ASCII.GetString(KestrelErrorResponses.Replacement(kestrel400)!);
+        var head = replaced[..replaced.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        var body = replaced[(head.Length + 4)..];
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nConnection: close", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nDate: Tue, 01 Dec 2026 15:52:08 GMT", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: application/problem+json", head, StringComparison.Ordinal);
+        Assert.Contains($"\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("Content-Length: 0", head, StringComparison.Ordinal);
+        AssertProblem(body, 400, "INVALID_MSG_FORMAT");
+
+        var http1OnHttp2 = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 56\r\n\r\nAn HTTP/1.x request was sent to an HTTP/2 only endpoint."u8;
+        replaced = Encoding.ASCII.GetString(KestrelErrorResponses.Replacement(http1OnHttp2)!);
+        Assert.DoesNotContain("text/plain", replaced, StringComparison.Ordinal);
+        AssertProblem(replaced[(replaced.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..], 400, "INVALID_MSG_FORMAT");
+
+        // The application's own answers pass untouched: a success, an error with a body, one that keeps the connection.
+        Assert.Null(KestrelErrorResponses.Replacement("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8));
+        Assert.Null(KestrelErrorResponses.Replacement("HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"u8));
+        Assert.Null(KestrelErrorResponses.Replacement("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8));
+        Assert.Null(KestrelErrorResponses.Replacement("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n"u8));
+    }
+
+    [Fact]
+    public async Task The_failed_credential_limit_answers_429_with_the_tables_429_cause()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var host = await EirTestHost.StartAsync(db, new Dictionary<string, string?> { ["Eir:MaxFailedAuthenticationsPerMinute"] = "1" });
+        HttpContext? refused = null;
+        for (var i = 0; i < 6 && refused is null; i++)
+        {
+            var context = await host.App.GetTestServer().SendAsync(c =>
+            {
+                c.Request.Method = HttpMethods.Get;
+                c.Request.Path = Path;
+                c.Request.QueryString = new QueryString($"?pei={Imei}");
+                c.Request.Headers.Authorization = $"Bearer eir_{host.OperatorId}_{new string('A', 43)}";
+                c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.66");
+            });
+            refused = context.Response.StatusCode == StatusCodes.Status429TooManyRequests ? context : null;
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal("application/problem+json", refused.Response.ContentType);
+        using var reader = new StreamReader(refused.Response.Body);
+        AssertProblem(await reader.ReadToEndAsync(), 429, "NF_CONGESTION_RISK");
+    }
+
     [Fact]
     public void The_schema_check_refuses_bodies_the_3gpp_schema_refuses()
     {
@@ -241,12 +355,12 @@ public sealed class EirConformanceTests
         Assert.Contains(ThreeGppSchema.Validate(noParam.RootElement, ThreeGppSchema.ProblemDetails), e => e.Contains("param is missing", StringComparison.Ordinal));
     }
 
-    private static void AssertProblem(string body, int status, string cause)
+    private static void AssertProblem(string body, int status, string? cause)
     {
         using var json = JsonDocument.Parse(body);
         Assert.Empty(ThreeGppSchema.Validate(json.RootElement, ThreeGppSchema.ProblemDetails));
         Assert.Equal(status, json.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal(cause, json.RootElement.GetProperty("cause").GetString());
+        Assert.Equal(cause, json.RootElement.TryGetProperty("cause", out var c) ? c.GetString() : null);
     }
 
     private static List<string> Conformance(HttpResponseMessage response, string body, int status, string cause, string invalidParams, bool checkCause = true)
@@ -291,12 +405,16 @@ public sealed class EirConformanceTests
         return problems;
     }
 
-    private static async Task<(int Status, string? ContentType, string Body)> RawGetAsync(Uri address, string target)
+    private static Task<(int Status, string? ContentType, string Body)> RawGetAsync(Uri address, string target) =>
+        RawAsync(address, $"GET {target} HTTP/1.1\r\nHost: {address.Authority}\r\nConnection: close\r\n\r\n");
+
+    /// <summary>Sends the bytes as they are and reads the answer until the server closes the connection.</summary>
+    private static async Task<(int Status, string? ContentType, string Body)> RawAsync(Uri address, string raw)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         await using var stream = tcp.GetStream();
-        var request = Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {address.Authority}\r\nConnection: close\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes(raw);
         await stream.WriteAsync(request);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();

@@ -40,7 +40,13 @@ public static class ThreeGppSchema
             response = Bundle.Value.RootElement.GetProperty("components").GetProperty("responses").GetProperty(reference.GetString()!.Split('/')[^1]);
         }
 
-        var content = response.GetProperty("content").EnumerateObject().Single();
+        if (!response.TryGetProperty("content", out var contents))
+        {
+            // 406 has no content in TS 29.571: an error answer is ProblemDetails all the same (TS 29.500 clause 5.2.7.1).
+            return ("application/problem+json", ProblemDetails);
+        }
+
+        var content = contents.EnumerateObject().Single();
         return (content.Name, content.Value.GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1]);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -53,36 +52,11 @@ public sealed class EirHttp2Tests
         return client;
     }
 
-    private static async Task<(ProcessResult Result, string Out)> RunToolAsync(string tool, params string[] args)
+    private static async Task<(ExternalToolResult Result, string Out)> RunToolAsync(string tool, params string[] args)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"{tool} is not installed ({e.Message}); .ci/run installs it (Debian: curl, nghttp2-client)");
-            throw;
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (new ProcessResult(process.ExitCode, await error), await output);
-        }
+        var result = await ExternalTool.RunAsync(tool, args, ".ci/run installs it (Debian: curl, nghttp2-client)", TimeSpan.FromSeconds(60));
+        return (result, result.Out);
     }
-
-    private sealed record ProcessResult(int ExitCode, string Error);
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
