@@ -78,6 +78,13 @@ public static class Settings
         }
     }
 
+    /// <summary>Binds a nested section (e.g. Eir:Nrf) into its own settings class, for a parent's <see cref="ISettingsSection.BindOther"/>; the parent validates it.</summary>
+    public static void BindNested(IConfigurationSection section, ISettingsSection target, List<string> problems)
+    {
+        Bind(section, target, problems);
+        target.BindOther(section, problems);
+    }
+
     private static void Bind(IConfigurationSection section, object target, List<string> problems)
     {
         var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
