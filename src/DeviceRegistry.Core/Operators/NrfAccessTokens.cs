@@ -260,7 +260,7 @@ public sealed partial class NrfAccessTokens
 
     private string Describe(Exception? exception, string token) => exception switch
     {
-        SecurityTokenMalformedException => "The access token is not a well-formed JWT.",
+        SecurityTokenMalformedException or ArgumentException => "The access token is not a well-formed JWT.",
         SecurityTokenInvalidIssuerException => "The access token was not issued by this EIR's NRF (iss).",
         SecurityTokenInvalidAudienceException => "The access token is not meant for this EIR (aud).",
         SecurityTokenSignatureKeyNotFoundException => "No signing key of the NRF has the access token's key id (kid).",
