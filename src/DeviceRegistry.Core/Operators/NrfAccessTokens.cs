@@ -175,22 +175,21 @@ public sealed partial class NrfAccessTokens
             return Invalid("The access token has no sub claim (the consumer NF instance id).");
         }
 
-        var mapping = OperatorNameOf(claims);
+        var (name, refusal) = OperatorNameOf(claims);
         TokenCheck check;
         if (!HasScope(claims.Scope))
         {
             check = new TokenCheck(TokenOutcome.InsufficientScope, null, $"The access token's scope does not include {NrfSettings.Scope}.");
         }
-        else if (mapping.Outcome == TokenOutcome.UnknownConsumer)
+        else if (refusal is { } unknown)
         {
-            check = mapping;
+            check = unknown;
         }
         else
         {
-            var name = mapping.Description;
-            if (await operators.FindByNameAsync(name, ct) is not { } found)
+            if (await operators.FindByNameAsync(name!, ct) is not { } found)
             {
-                LogUnknownOperator(logger, claims.Sub, name);
+                LogUnknownOperator(logger, claims.Sub, name!);
                 return new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer is mapped to an operator this registry does not know.");
             }
 
@@ -216,19 +215,19 @@ public sealed partial class NrfAccessTokens
         return false;
     }
 
-    /// <summary>The operator name in Description (Outcome Accepted), or the refusal (Outcome UnknownConsumer).</summary>
-    private TokenCheck OperatorNameOf(Claims claims)
+    /// <summary>The name of the operator the consumer is attributed to, or the refusal (Outcome UnknownConsumer).</summary>
+    private (string? Name, TokenCheck? Refusal) OperatorNameOf(Claims claims)
     {
         var bySub = Guid.TryParse(claims.Sub, out var id) && settings.Consumers.TryGetValue(id, out var subName) ? subName : null;
         var byPlmn = claims.ConsumerPlmn is { } plmn && settings.ConsumerPlmns.TryGetValue(plmn, out var plmnName) ? plmnName : null;
         if (bySub is not null && byPlmn is not null && !string.Equals(bySub, byPlmn, StringComparison.Ordinal))
         {
-            return new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer's NF instance id and its consumerPlmnId are mapped to different operators.");
+            return (null, new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer's NF instance id and its consumerPlmnId are mapped to different operators."));
         }
 
         return (bySub ?? byPlmn) is { } name
-            ? new TokenCheck(TokenOutcome.Accepted, null, name)
-            : new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer NF (sub, consumerPlmnId) is not mapped to an operator of this EIR.");
+            ? (name, null)
+            : (null, new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer NF (sub, consumerPlmnId) is not mapped to an operator of this EIR."));
     }
 
     private void Remember(string token, long validUntil, TokenCheck check)
