@@ -81,6 +81,16 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Failed operator authentications from one address in a minute before it is answered 429 without checking.</summary>
     public int MaxFailedAuthenticationsPerMinute { get; set; } = 30;
 
+    /// <summary>The NRF whose OAuth2 access tokens are accepted beside operator secrets (<c>Eir:Nrf:*</c>); unset: none.</summary>
+    public NrfSettings Nrf { get; } = new();
+
+    public IEnumerable<string> OtherKeys => [NrfSection];
+
+    public const string NrfSection = "Nrf";
+
+    public void BindOther(Microsoft.Extensions.Configuration.IConfigurationSection section, List<string> problems) =>
+        Settings.BindNested(section.GetSection(NrfSection), Nrf, problems);
+
     /// <summary>The SBA listener's address when none is set and Kestrel:Endpoints is not configured.</summary>
     public const string DefaultSbaListen = "http://127.0.0.1:5081";
 
@@ -217,6 +227,11 @@ public sealed class EirSettings : ISettingsSection
         }
 
         foreach (var problem in ValidateSbaTls(section))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in Nrf.Validate($"{section}:{NrfSection}"))
         {
             yield return problem;
         }

@@ -78,6 +78,13 @@ public static class Settings
         }
     }
 
+    /// <summary>Binds a nested section (e.g. Eir:Nrf) into its own settings class, for a parent's <see cref="ISettingsSection.BindOther"/>; the parent validates it.</summary>
+    public static void BindNested(IConfigurationSection section, ISettingsSection target, List<string> problems)
+    {
+        Bind(section, target, problems);
+        target.BindOther(section, problems);
+    }
+
     private static void Bind(IConfigurationSection section, object target, List<string> problems)
     {
         var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -118,8 +125,9 @@ public static class Settings
                 continue;
             }
 
-            // A list replaces the default (ASP.NET Core's binder would append to it).
-            if (child.Value is not null)
+            // A list replaces the default (ASP.NET Core's binder would append to it). An empty value beside items is
+            // no scalar: WebApplicationFactory's command-line settings give the parent key of an item an empty value.
+            if (child.Value is { } scalar && (scalar.Length > 0 || !child.GetChildren().Any()))
             {
                 problems.Add($"{key} is a list: give its items as {key}:0, {key}:1, … (environment variables {key.Replace(":", "__", StringComparison.Ordinal)}__0, …)");
                 continue;

@@ -28,6 +28,7 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
     private readonly ConcurrentDictionary<string, StoredCredential> rightSecrets = new(ConstantTimeOrdinal.Instance);
     private int refreshing;
     private volatile IReadOnlyDictionary<int, StoredCredential> operators = new Dictionary<int, StoredCredential>();
+    private volatile IReadOnlyDictionary<string, AuthenticatedOperator> byName = new Dictionary<string, AuthenticatedOperator>();
     private long refreshedAtTicks;
 
     public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
@@ -35,7 +36,7 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         if (rightSecrets.TryGetValue(secret, out var remembered)
             && operators.TryGetValue(remembered.Id, out var current) && ReferenceEquals(current, remembered))
         {
-            await RefreshIfStaleAsync(remembered.Id, ct);
+            await RefreshIfStaleAsync(known: true, ct);
             return remembered.Operator;
         }
 
@@ -45,7 +46,7 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
             return Fail(secret);
         }
 
-        await RefreshIfStaleAsync(claimedId.Value, ct);
+        await RefreshIfStaleAsync(operators.ContainsKey(claimedId.Value), ct);
         if (!operators.TryGetValue(claimedId.Value, out var stored))
         {
             return Fail(secret);
@@ -83,6 +84,16 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         return stored.Operator;
     }
 
+    /// <summary>
+    /// The operator of that name (with or without a secret), for callers authenticated otherwise (NRF access tokens
+    /// mapped to operator names); null when the registry has none. Reloaded as for secrets.
+    /// </summary>
+    public async ValueTask<AuthenticatedOperator?> FindByNameAsync(string name, CancellationToken ct)
+    {
+        await RefreshIfStaleAsync(byName.ContainsKey(name), ct);
+        return byName.GetValueOrDefault(name);
+    }
+
     /// <summary>A failure costs one HMAC like a wrong secret for a real operator, so timing does not tell them apart.</summary>
     private AuthenticatedOperator? Fail(string secret)
     {
@@ -91,11 +102,11 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         return null;
     }
 
-    private async ValueTask RefreshIfStaleAsync(int claimedId, CancellationToken ct)
+    private async ValueTask RefreshIfStaleAsync(bool known, CancellationToken ct)
     {
         var last = Interlocked.Read(ref refreshedAtTicks);
         var age = last == 0 ? TimeSpan.MaxValue : clock.GetElapsedTime(last);
-        if (operators.ContainsKey(claimedId))
+        if (known)
         {
             if (age >= RefreshInterval && Volatile.Read(ref refreshing) == 0)
             {
@@ -124,23 +135,32 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         {
             await using var connection = await database.OpenConnectionAsync(ct);
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT id, name, secret_hash FROM operators WHERE secret_hash IS NOT NULL";
+            cmd.CommandText = "SELECT id, name, secret_hash FROM operators";
             var fresh = new Dictionary<int, StoredCredential>();
+            var names = new Dictionary<string, AuthenticatedOperator>(StringComparer.Ordinal);
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
                 {
                     var id = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
                     var name = reader.GetString(1);
+                    if (reader.IsDBNull(2))
+                    {
+                        names[name] = byName.TryGetValue(name, out var same) && same.Id == id ? same : new AuthenticatedOperator(id, name);
+                        continue;
+                    }
+
                     var hash = reader.GetString(2);
                     // Keep the same object for an unchanged credential so cached verifications stay valid.
                     fresh[id] = operators.TryGetValue(id, out var old) && old.SecretHash == hash && old.Name == name
                         ? old
                         : new StoredCredential(id, name, hash, OperatorSecret.HmacOf(hash, key));
+                    names[name] = fresh[id].Operator;
                 }
             }
 
             operators = fresh;
+            byName = names;
             foreach (var entry in rightSecrets)
             {
                 if (!fresh.TryGetValue(entry.Value.Id, out var current) || !ReferenceEquals(current, entry.Value))

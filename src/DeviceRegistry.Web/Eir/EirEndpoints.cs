@@ -40,6 +40,7 @@ public static class EirEndpoints
             .Produces<EirResponseData>(StatusCodes.Status200OK)
             .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status403Forbidden, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status404NotFound, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status414UriTooLong, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status500InternalServerError, EirProblem.ContentType)
@@ -52,6 +53,7 @@ public static class EirEndpoints
             .Produces<EirBatchResponse>(StatusCodes.Status200OK)
             .Produces<EirProblemDetails>(StatusCodes.Status400BadRequest, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status401Unauthorized, EirProblem.ContentType)
+            .Produces<EirProblemDetails>(StatusCodes.Status403Forbidden, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
         return group;
     }
@@ -65,49 +67,9 @@ public static class EirEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    /// <summary>
-    /// The calling operator, or null after writing the 401 (no or an invalid bearer credential) or the 429
-    /// (too many failed credentials from this address this minute: answered without checking the credential).
-    /// </summary>
-    private static async ValueTask<AuthenticatedOperator?> AuthenticateOperatorAsync(HttpContext http, OperatorAuthenticator authenticator)
-    {
-        var limiter = http.RequestServices.GetRequiredService<AuthenticationFailureLimiter>();
-        var address = http.Connection.RemoteIpAddress;
-        if (limiter.RetryAfterSeconds(address) is var retryAfter and > 0)
-        {
-            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status429TooManyRequests,
-                "Too many failed operator credentials from this address; try again after Retry-After seconds.", http.Request.Path, EirCause.NfCongestionRisk));
-            return null;
-        }
-
-        var header = http.Request.Headers.Authorization;
-        string detail;
-        if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            detail = "An operator credential is required: Authorization: Bearer <secret from devreg operator add>.";
-        }
-        else
-        {
-            var secret = value["Bearer ".Length..].Trim();
-            var authenticated = await authenticator.AuthenticateAsync(secret, http.RequestAborted);
-            if (authenticated is not null)
-            {
-                return authenticated;
-            }
-
-            limiter.RecordFailure(address);
-            detail = "The operator credential is not valid (unknown, malformed or replaced).";
-        }
-
-        http.Response.Headers.WWWAuthenticate = "Bearer";
-        await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status401Unauthorized, detail, http.Request.Path, null));
-        return null;
-    }
-
     private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker, OperatorAuthenticator authenticator)
     {
-        if (await AuthenticateOperatorAsync(http, authenticator) is not { } caller)
+        if (await EirCallerAuthentication.AuthenticateAsync(http, authenticator) is not { } caller)
         {
             return;
         }
@@ -152,7 +114,7 @@ public static class EirEndpoints
 
     private static async Task PostBatchAsync(HttpContext http, EirChecker checker, EirSettings settings, OperatorAuthenticator authenticator)
     {
-        if (await AuthenticateOperatorAsync(http, authenticator) is not { } caller)
+        if (await EirCallerAuthentication.AuthenticateAsync(http, authenticator) is not { } caller)
         {
             return;
         }

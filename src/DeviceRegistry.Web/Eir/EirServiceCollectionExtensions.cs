@@ -25,6 +25,7 @@ public static class EirServiceCollectionExtensions
         services.AddSingleton<EirChecker>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<AuthenticationFailureLimiter>();
+        services.AddSingleton<NrfAccessTokens>();
         // The operators' credential key is needed on every check: a missing or bad key stops the host at start.
         services.AddOptions<CredentialKeyAtStart>()
             .Configure<IServiceProvider>((_, provider) => provider.GetRequiredService<OperatorCredentialKey>())

@@ -207,7 +207,7 @@ public sealed class EirSightingAndIndexTests
         return answer;
     }
 
-    private static async Task<List<object?[]>> WaitForRowsAsync(TestDatabase db, string sql, int count)
+    internal static async Task<List<object?[]>> WaitForRowsAsync(TestDatabase db, string sql, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         List<object?[]> rows;
