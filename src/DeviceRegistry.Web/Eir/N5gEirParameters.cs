@@ -23,6 +23,9 @@ public static class EirCause
     public const string EquipmentUnknown = EquipmentStatusWords.EquipmentUnknownCause;
     public const string SystemFailure = "SYSTEM_FAILURE";
     public const string NfCongestion = "NF_CONGESTION";
+
+    /// <summary>429: excessive traffic from a consumer that, continued, may overload the NF (TS 29.500 Table 5.2.7.2-1).</summary>
+    public const string NfCongestionRisk = "NF_CONGESTION_RISK";
 }
 
 /// <summary>Why a request could not be answered with a status: a cause and the parameters at fault.</summary>
