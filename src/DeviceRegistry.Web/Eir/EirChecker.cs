@@ -28,11 +28,17 @@ public sealed class EirChecker(
         }
 
         var home = homeNetworks.IsHome(query.Imsi);
-        var startedWindow = home && decision.StartsWindow && index.NoteHomeSighting(query.ImeiKey, today);
-        if (!sightings.TryRecord(new CheckSighting(query.ImeiKey, query.Imsi, query.Msisdn, operatorId, today, home, startedWindow)))
+        var startsWindow = home && decision.StartsWindow;
+        if (!sightings.TryRecord(new CheckSighting(query.ImeiKey, query.Imsi, query.Msisdn, operatorId, today, home, startsWindow)))
         {
             // Never a 200 whose sighting is lost: admission keeps headroom, so this is a race or a closing queue.
+            // The window is started only once the sighting is queued, so a refused check leaves the index as it was.
             throw new EirSightingNotQueuedException();
+        }
+
+        if (startsWindow)
+        {
+            index.NoteHomeSighting(query.ImeiKey, today);
         }
 
         return decision;

@@ -249,7 +249,7 @@ public sealed class EirConformanceTests
         Assert.Equal(cause, json.RootElement.GetProperty("cause").GetString());
     }
 
-    private static List<string> Conformance(HttpResponseMessage response, string body, int status, string cause, string invalidParams, bool checkCause = true)
+    internal static List<string> Conformance(HttpResponseMessage response, string body, int status, string cause, string invalidParams, bool checkCause = true)
     {
         var problems = new List<string>();
         if ((int)response.StatusCode != status)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -59,6 +60,12 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
     public CapturedLogs? Logs { get; set; }
 
     /// <summary>
+    /// When set before the host starts, runs after the host's own registrations (ConfigureTestServices), to replace a
+    /// service with a test one (e.g. an <c>ISightingSink</c> that holds its writes).
+    /// </summary>
+    public Action<IServiceCollection>? ServiceOverrides { get; set; }
+
+    /// <summary>
     /// A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above,
     /// <paramref name="environment"/> is the host's (Testing: not Development, so errors look as they do in service).
     /// </summary>
@@ -102,6 +109,11 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         if (Clock is { } clock)
         {
             builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
+
+        if (ServiceOverrides is { } overrides)
+        {
+            builder.ConfigureTestServices(overrides);
         }
     }
 
