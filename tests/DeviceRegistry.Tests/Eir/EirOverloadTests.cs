@@ -25,8 +25,8 @@ using Cli = DeviceRegistry.Tests.Infrastructure.Cli;
 /// Overload control of the EIR (docs/eir.md, "Overload") through the whole web host on Kestrel: the per-operator
 /// cap (429 NF_CONGESTION_RISK), a sightings queue held full by a sink that holds its writes (503 NF_CONGESTION,
 /// hysteresis, recovery, and every 200 with its row), and the settings' checks. The thread-pool signal is off in
-/// the HTTP tests (Eir:ThreadPoolShedDelayMilliseconds=0): the machine is shared, and a busy moment must not turn
-/// a queue or rate answer into a thread-pool one.
+/// the HTTP tests (Eir:ThreadPoolShedDelayMilliseconds=0, as in every test host): the machine is shared, and a busy
+/// moment must not turn a queue or rate answer into a thread-pool one; its hysteresis is tested on its own.
 /// </summary>
 public sealed class EirOverloadTests
 {
@@ -73,7 +73,6 @@ public sealed class EirOverloadTests
             ["Jobs:Enabled"] = "false",
             ["Eir:MaxChecksPerOperatorPerSecond"] = "1",
             ["Eir:MaxChecksPerOperatorBurst"] = "3",
-            ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
         });
         var azercell = await AddOperatorAsync(web.Database, "Azercell");
         var bakcell = await AddOperatorAsync(web.Database, "Bakcell");
@@ -196,7 +195,6 @@ public sealed class EirOverloadTests
             ["Eir:SightingFlushMilliseconds"] = "600000",
             ["Eir:MaxBatchChecks"] = "10",
             ["Eir:CongestionRetryAfterSeconds"] = "7",
-            ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
         });
         var sink = new HeldSink();
         web.ServiceOverrides = services =>
@@ -279,7 +277,6 @@ public sealed class EirOverloadTests
         await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["Jobs:Enabled"] = "false",
-            ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
         });
         var secret = await AddOperatorAsync(web.Database, "Azercell");
         web.StartKestrel();
@@ -353,5 +350,97 @@ public sealed class EirOverloadTests
         Assert.Equal(700_000, settings.SightingQueueResumeMark);
         Assert.Equal(500, settings.ThreadPoolShedDelayMilliseconds);
         Assert.Equal(5, settings.CongestionRetryAfterSeconds);
+    }
+}
+
+/// <summary>Tests that starve the process's thread pool: they run alone, after every parallel test.</summary>
+[CollectionDefinition(nameof(ThreadPoolStarvation), DisableParallelization = true)]
+public sealed class ThreadPoolStarvation;
+
+/// <summary>
+/// The thread-pool signal on a really starved pool, in a host on Kestrel. While the pool is starved the decision is
+/// read directly: an HTTP request would itself wait for a pool thread, and be answered when the starvation ends.
+/// </summary>
+[Collection(nameof(ThreadPoolStarvation))]
+public sealed class EirThreadPoolOverloadTests
+{
+    [Fact]
+    public async Task A_starved_thread_pool_sheds_checks_and_admits_them_again_once_it_recovers()
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Eir:ThreadPoolShedDelayMilliseconds"] = "200",
+            ["Eir:ThreadPoolResumeDelayMilliseconds"] = "100",
+            ["Eir:OverloadSampleMilliseconds"] = "20",
+        });
+        var added = await Cli.RunAsync(web.Database, "operator", "add", "Azercell");
+        Assert.True(added.ExitCode == 0, added.Error);
+        var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        web.StartKestrel();
+        using var client = web.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        var query = $"/n5g-eir-eic/v1/equipment-status?pei=imei-{new Imei(35891110654323).WithCheckDigit}&supi=imsi-400011000000001";
+        using (var before = await client.GetAsync(query))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        // A host starting on a busy machine may itself be past 200 ms for a moment: start from a calm pool.
+        var admission = web.Services.GetRequiredService<EirAdmission>();
+        await WaitCalmAsync(admission);
+
+        // Work items that hold their threads (sleeping, which the pool does not see as blocking) outnumber them,
+        // so new work waits in the queue. No await until they are let go: the test's own continuations would wait too.
+        var released = false;
+        var hold = Stopwatch.StartNew();
+        for (var i = ThreadPool.ThreadCount + 16; i > 0; i--)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem<object?>(
+                _ =>
+                {
+                    while (!Volatile.Read(ref released) && hold.Elapsed < TimeSpan.FromSeconds(15))
+                    {
+                        Thread.Sleep(5);
+                    }
+                },
+                null,
+                preferLocal: false);
+        }
+
+        var decided = EirShedReason.None;
+        var retryAfter = 0;
+        while (hold.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (admission.Shedding == EirShedReason.ThreadPool)
+            {
+                decided = admission.Decide(1, 1, out retryAfter);
+                break;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        var detectedAfter = hold.Elapsed;
+        Volatile.Write(ref released, true);
+        Assert.True(decided == EirShedReason.ThreadPool, $"not shed within {detectedAfter} (delay {admission.ThreadPoolDelayMilliseconds} ms)");
+        Assert.Equal(5, retryAfter);
+        Assert.Equal(1, admission.ShedByThreadPool);
+
+        await WaitCalmAsync(admission);
+
+        using var after = await client.GetAsync(query);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    private static async Task WaitCalmAsync(EirAdmission admission)
+    {
+        var clock = Stopwatch.StartNew();
+        while (admission.Shedding != EirShedReason.None)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"still shedding (delay {admission.ThreadPoolDelayMilliseconds} ms)");
+            await Task.Delay(20);
+        }
     }
 }
