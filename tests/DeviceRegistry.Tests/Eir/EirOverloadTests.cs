@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
@@ -206,6 +207,8 @@ public sealed class EirOverloadTests
                 return sink;
             });
         };
+        var logs = new CapturedLogs();
+        web.Logs = logs;
         var secret = await AddOperatorAsync(web.Database, "Azercell");
         web.StartKestrel();
         using var client = web.CreateClient();
@@ -235,6 +238,7 @@ public sealed class EirOverloadTests
         }
 
         Assert.Equal(HealthStatus.Degraded, await HealthAsync(web));
+        await WaitUntilAsync(() => logs.Lines.Any(l => l.Contains("The EIR is shedding load (SightingQueue)", StringComparison.Ordinal)), "the shedding warning");
 
         // One batch written: 80 pending, above the resume mark, so still refused (hysteresis).
         sink.Release();
@@ -269,7 +273,16 @@ public sealed class EirOverloadTests
         {
             Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
         }
+
+        // The shed counts reach the log in lines at most every 5 s: the 3 refusals, maybe split over two lines.
+        Assert.Contains(logs.Lines, l => l.Contains("The EIR admits checks again", StringComparison.Ordinal));
+        await WaitUntilAsync(() => ShedInLog(logs) == 3, "the shed counts in the log");
     }
+
+    private static int ShedInLog(CapturedLogs logs) => logs.Lines
+        .Select(l => Regex.Match(l, @"EIR checks shed in the last \d+ s: (\d+) 503 for the sightings queue, 0 503 for the thread pool, 0 429"))
+        .Where(m => m.Success)
+        .Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task A_check_whose_sighting_cannot_be_queued_is_answered_503_not_200()
