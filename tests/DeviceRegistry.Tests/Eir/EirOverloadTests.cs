@@ -37,7 +37,7 @@ public sealed class EirOverloadTests
 
     private static string Imsi(int i) => (400011000000000L + i).ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<string> AddOperatorAsync(TestDatabase db, string name)
+    internal static async Task<string> AddOperatorAsync(TestDatabase db, string name)
     {
         var added = await Cli.RunAsync(db, "operator", "add", name);
         Assert.True(added.ExitCode == 0, added.Error);
@@ -163,7 +163,7 @@ public sealed class EirOverloadTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    internal static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -387,9 +387,7 @@ public sealed class EirThreadPoolOverloadTests
             ["Eir:ThreadPoolResumeDelayMilliseconds"] = "100",
             ["Eir:OverloadSampleMilliseconds"] = "20",
         });
-        var added = await Cli.RunAsync(web.Database, "operator", "add", "Azercell");
-        Assert.True(added.ExitCode == 0, added.Error);
-        var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        var secret = await EirOverloadTests.AddOperatorAsync(web.Database, "Azercell");
         web.StartKestrel();
         using var client = web.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(30);
@@ -449,13 +447,6 @@ public sealed class EirThreadPoolOverloadTests
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
-    private static async Task WaitCalmAsync(EirAdmission admission)
-    {
-        var clock = Stopwatch.StartNew();
-        while (admission.Shedding != EirShedReason.None)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"still shedding (delay {admission.ThreadPoolDelayMilliseconds} ms)");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitCalmAsync(EirAdmission admission) =>
+        EirOverloadTests.WaitUntilAsync(() => admission.Shedding == EirShedReason.None, "the thread pool to calm down");
 }
