@@ -81,6 +81,39 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>Failed operator authentications from one address in a minute before it is answered 429 without checking.</summary>
     public int MaxFailedAuthenticationsPerMinute { get; set; } = 30;
 
+    /// <summary>Checks one operator may send per second (a token bucket per operator id); 0: no cap.</summary>
+    public int MaxChecksPerOperatorPerSecond { get; set; }
+
+    /// <summary>Checks one operator may send at once on a full bucket; 0: one second's worth (<see cref="MaxChecksPerOperatorPerSecond"/>).</summary>
+    public int MaxChecksPerOperatorBurst { get; set; }
+
+    /// <summary>The operator's burst: <see cref="MaxChecksPerOperatorBurst"/>, or one second's worth when it is 0.</summary>
+    public int OperatorBurst => MaxChecksPerOperatorBurst > 0 ? MaxChecksPerOperatorBurst : MaxChecksPerOperatorPerSecond;
+
+    /// <summary>Checks are answered 503 once the sightings queue holds this share of <see cref="SightingBufferCapacity"/>…</summary>
+    public int SightingQueueShedPercent { get; set; } = 90;
+
+    /// <summary>…until it is back down to this share.</summary>
+    public int SightingQueueResumePercent { get; set; } = 70;
+
+    /// <summary>Sightings pending at which checks are refused (<see cref="SightingQueueShedPercent"/> of the capacity).</summary>
+    public long SightingQueueShedMark => (long)SightingBufferCapacity * SightingQueueShedPercent / 100;
+
+    /// <summary>Sightings pending at or below which checks are admitted again.</summary>
+    public long SightingQueueResumeMark => (long)SightingBufferCapacity * SightingQueueResumePercent / 100;
+
+    /// <summary>Checks are answered 503 while a work item queued on the thread pool waits this long to run; 0: not measured.</summary>
+    public int ThreadPoolShedDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>…until one waits no longer than this.</summary>
+    public int ThreadPoolResumeDelayMilliseconds { get; set; } = 50;
+
+    /// <summary>How often the thread pool's queueing delay is sampled (and the shed counters looked at for the log).</summary>
+    public int OverloadSampleMilliseconds { get; set; } = 100;
+
+    /// <summary>The Retry-After of a 503 NF_CONGESTION answer, in seconds.</summary>
+    public int CongestionRetryAfterSeconds { get; set; } = 5;
+
     /// <summary>The NRF whose OAuth2 access tokens are accepted beside operator secrets (<c>Eir:Nrf:*</c>); unset: none.</summary>
     public NrfSettings Nrf { get; } = new();
 
@@ -216,6 +249,11 @@ public sealed class EirSettings : ISettingsSection
             yield return $"{section}:MaxFailedAuthenticationsPerMinute is {MaxFailedAuthenticationsPerMinute}; it must be at least 1";
         }
 
+        foreach (var problem in ValidateOverload(section))
+        {
+            yield return problem;
+        }
+
         foreach (var problem in OperatorCredentialKey.Problems(CredentialKey, CredentialKeyFile))
         {
             yield return problem;
@@ -234,6 +272,55 @@ public sealed class EirSettings : ISettingsSection
         foreach (var problem in Nrf.Validate($"{section}:{NrfSection}"))
         {
             yield return problem;
+        }
+    }
+
+    private IEnumerable<string> ValidateOverload(string section)
+    {
+        if (MaxChecksPerOperatorPerSecond is < 0 or > 1_000_000)
+        {
+            yield return $"{section}:MaxChecksPerOperatorPerSecond is {MaxChecksPerOperatorPerSecond}; it must be between 0 (no cap) and 1000000";
+        }
+
+        if (MaxChecksPerOperatorBurst < 0)
+        {
+            yield return $"{section}:MaxChecksPerOperatorBurst is {MaxChecksPerOperatorBurst}; it must not be negative (0: one second's worth)";
+        }
+        else if (MaxChecksPerOperatorBurst > 0 && MaxChecksPerOperatorPerSecond == 0)
+        {
+            yield return $"{section}:MaxChecksPerOperatorBurst is {MaxChecksPerOperatorBurst} but {section}:MaxChecksPerOperatorPerSecond is 0 (no cap); set the rate too, or remove the burst";
+        }
+
+        if (SightingQueueShedPercent is < 1 or > 100)
+        {
+            yield return $"{section}:SightingQueueShedPercent is {SightingQueueShedPercent}; it must be between 1 and 100";
+        }
+        else if (SightingQueueResumePercent < 0 || SightingQueueResumePercent >= SightingQueueShedPercent)
+        {
+            yield return $"{section}:SightingQueueResumePercent is {SightingQueueResumePercent}; it must be at least 0 and below {section}:SightingQueueShedPercent ({SightingQueueShedPercent})";
+        }
+        else if (SightingBufferCapacity >= SightingBatchSize && SightingQueueShedMark < MaxBatchChecks)
+        {
+            yield return $"{section}:SightingQueueShedPercent {SightingQueueShedPercent} of {section}:SightingBufferCapacity {SightingBufferCapacity} is {SightingQueueShedMark} sightings, fewer than one batch request of {section}:MaxBatchChecks ({MaxBatchChecks}): such a batch would never be admitted";
+        }
+
+        if (ThreadPoolShedDelayMilliseconds < 0)
+        {
+            yield return $"{section}:ThreadPoolShedDelayMilliseconds is {ThreadPoolShedDelayMilliseconds}; it must not be negative (0: not measured)";
+        }
+        else if (ThreadPoolShedDelayMilliseconds > 0 && (ThreadPoolResumeDelayMilliseconds < 0 || ThreadPoolResumeDelayMilliseconds >= ThreadPoolShedDelayMilliseconds))
+        {
+            yield return $"{section}:ThreadPoolResumeDelayMilliseconds is {ThreadPoolResumeDelayMilliseconds}; it must be at least 0 and below {section}:ThreadPoolShedDelayMilliseconds ({ThreadPoolShedDelayMilliseconds})";
+        }
+
+        if (OverloadSampleMilliseconds is < 10 or > 10_000)
+        {
+            yield return $"{section}:OverloadSampleMilliseconds is {OverloadSampleMilliseconds}; it must be between 10 and 10000";
+        }
+
+        if (CongestionRetryAfterSeconds is < 1 or > 3600)
+        {
+            yield return $"{section}:CongestionRetryAfterSeconds is {CongestionRetryAfterSeconds}; it must be between 1 and 3600";
         }
     }
 

@@ -7,7 +7,8 @@ namespace DeviceRegistry.Web.Eir;
 /// <summary>
 /// Answers one attach check from the index and queues it as a sighting of the calling operator.
 /// A home SIM on an IMEI never seen on one starts its registration window in the index at once.
-/// Every answer is counted per day and status (<see cref="EirAnswerCounter"/>).
+/// Every answer is counted per day and status (<see cref="EirAnswerCounter"/>). A sighting that cannot be queued
+/// throws <see cref="EirSightingNotQueuedException"/>, which the EIR answers 503 NF_CONGESTION.
 /// </summary>
 public sealed class EirChecker(
     EirIndex index, AttachDecider decider, HomeNetworks homeNetworks, SightingBatchWriter sightings, RegistryClock clock,
@@ -27,8 +28,19 @@ public sealed class EirChecker(
         }
 
         var home = homeNetworks.IsHome(query.Imsi);
-        var startedWindow = home && decision.StartsWindow && index.NoteHomeSighting(query.ImeiKey, today);
-        sightings.TryRecord(new CheckSighting(query.ImeiKey, query.Imsi, query.Msisdn, operatorId, today, home, startedWindow));
+        var startsWindow = home && decision.StartsWindow;
+        if (!sightings.TryRecord(new CheckSighting(query.ImeiKey, query.Imsi, query.Msisdn, operatorId, today, home, startsWindow)))
+        {
+            // Never a 200 whose sighting is lost: admission keeps headroom, so this is a race or a closing queue.
+            // The window is started only once the sighting is queued, so a refused check leaves the index as it was.
+            throw new EirSightingNotQueuedException();
+        }
+
+        if (startsWindow)
+        {
+            index.NoteHomeSighting(query.ImeiKey, today);
+        }
+
         return decision;
     }
 }

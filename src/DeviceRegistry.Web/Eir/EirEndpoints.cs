@@ -74,6 +74,11 @@ public static class EirEndpoints
             return;
         }
 
+        if (!await http.RequestServices.GetRequiredService<EirAdmission>().AdmitAsync(http, caller.Id, 1))
+        {
+            return;
+        }
+
         if (!checker.IsReady)
         {
             await WriteNotReadyAsync(http);
@@ -119,6 +124,13 @@ public static class EirEndpoints
             return;
         }
 
+        // Congestion is looked at before the body is read; the checks are counted once they are known.
+        var admission = http.RequestServices.GetRequiredService<EirAdmission>();
+        if (!await admission.AdmitAsync(http, caller.Id, 0))
+        {
+            return;
+        }
+
         var instance = http.Request.Path.ToString();
         if (!checker.IsReady)
         {
@@ -160,6 +172,11 @@ public static class EirEndpoints
             {
                 await EirProblem.WriteAsync(http, EirProblem.Create(400, $"A batch holds at most {settings.MaxBatchChecks} checks; this one has {count}.",
                     instance, EirCause.InvalidMsgFormat, [new InvalidParam("/checks", $"more than {settings.MaxBatchChecks} items")]));
+                return;
+            }
+
+            if (!await admission.AdmitAsync(http, caller.Id, count))
+            {
                 return;
             }
 

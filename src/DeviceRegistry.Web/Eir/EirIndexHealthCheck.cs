@@ -5,9 +5,10 @@ namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
 /// Readiness of attach checks ("eir-index"): unhealthy until the index is loaded; degraded while the
-/// database cannot be read (checks are answered from memory) or check sightings cannot be written.
+/// database cannot be read (checks are answered from memory), check sightings cannot be written, or checks are
+/// being refused 503 for overload (<see cref="EirAdmission"/>).
 /// </summary>
-public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexService, SightingBatchWriter sightings) : IHealthCheck
+public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexService, SightingBatchWriter sightings, EirAdmission admission, EirSettings settings) : IHealthCheck
 {
     public const string Name = "eir-index";
 
@@ -22,6 +23,13 @@ public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexSer
             ["sightingsPending"] = sightings.Pending,
             ["sightingsWritten"] = sightings.Written,
             ["sightingsDropped"] = sightings.Dropped,
+            ["shedSightingQueue"] = admission.ShedBySightingQueue,
+            ["shedThreadPool"] = admission.ShedByThreadPool,
+            ["shedOperatorRate"] = admission.ShedByOperatorRate,
+            ["shedNotQueued"] = admission.NotQueued,
+            ["threadPoolDelayMilliseconds"] = Math.Round(admission.ThreadPoolDelayMilliseconds, 1),
+            ["threadPoolPendingWorkItems"] = ThreadPool.PendingWorkItemCount,
+            ["threadPoolThreads"] = ThreadPool.ThreadCount,
         };
         if (indexService.LastSuccessAt is { } at)
         {
@@ -34,7 +42,7 @@ public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexSer
             return Task.FromResult(HealthCheckResult.Unhealthy("The EIR index is not loaded yet" + why, data: data));
         }
 
-        var problems = new List<string>(2);
+        var problems = new List<string>(3);
         if (indexService.LastError is { } pollError)
         {
             problems.Add($"Answering attach checks from memory: the database cannot be read since {indexService.FailingSince:O} ({pollError}); changes made since then are not seen");
@@ -43,6 +51,16 @@ public sealed class EirIndexHealthCheck(EirIndex index, EirIndexService indexSer
         if (sightings.LastError is { } writeError)
         {
             problems.Add($"Check sightings cannot be written ({writeError}); {sightings.Pending} are held in memory");
+        }
+
+        switch (admission.Shedding)
+        {
+            case EirShedReason.SightingQueue:
+                problems.Add($"Shedding load: checks are answered 503 NF_CONGESTION while the sightings queue holds {sightings.Pending} (capacity {settings.SightingBufferCapacity}, refused from {settings.SightingQueueShedMark} until down to {settings.SightingQueueResumeMark})");
+                break;
+            case EirShedReason.ThreadPool:
+                problems.Add($"Shedding load: checks are answered 503 NF_CONGESTION while work waits {admission.ThreadPoolDelayMilliseconds:F0} ms for the thread pool (refused from {settings.ThreadPoolShedDelayMilliseconds} ms until down to {settings.ThreadPoolResumeDelayMilliseconds} ms)");
+                break;
         }
 
         if (problems.Count > 0)

@@ -42,6 +42,17 @@ internal static class EirProblem
         return JsonSerializer.SerializeAsync(context.Response.Body, problem, Json, context.RequestAborted);
     }
 
+    public static byte[] Serialize(EirProblemDetails problem) => JsonSerializer.SerializeToUtf8Bytes(problem, Json);
+
+    /// <summary>A ProblemDetails serialized beforehand (<see cref="Serialize"/>), for answers given often under load.</summary>
+    public static Task WriteAsync(HttpContext context, int status, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
     public static string InstanceOf(HttpRequest request) => request.Path + request.QueryString;
 
     private static string TitleOf(int status) => status switch

@@ -5,8 +5,9 @@ namespace DeviceRegistry.Web.Eir;
 /// <summary>
 /// The answers the EIR gives before or around its endpoints, so that every error under
 /// <see cref="EirEndpoints.ApiRoot"/> is an application/problem+json ProblemDetails with a cause: a URI
-/// longer than <see cref="MaxUriLength"/> (414), a path or method the API does not have (404, 405), an
-/// exception (500 SYSTEM_FAILURE), an Accept header that admits no application/json success answer (406). Kestrel answers a request line longer than its MaxRequestLineSize by
+/// longer than <see cref="MaxUriLength"/> (414), a path or method the API does not have (404, 405), a sighting
+/// that could not be queued (503 NF_CONGESTION), an exception (500 SYSTEM_FAILURE), an Accept header that admits no
+/// application/json success answer (406). Kestrel answers a request line longer than its MaxRequestLineSize by
 /// itself, with no body, so AddEir raises that limit to <see cref="KestrelRequestLineBytes"/> and the
 /// EIR's own, lower, limit is answered here.
 /// </summary>
@@ -154,6 +155,12 @@ public static class EirProtocolMiddleware
         try
         {
             await next(context);
+        }
+        catch (EirSightingNotQueuedException) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await context.RequestServices.GetRequiredService<EirAdmission>().WriteNotQueuedAsync(context);
+            return;
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (!context.Response.HasStarted)
         {

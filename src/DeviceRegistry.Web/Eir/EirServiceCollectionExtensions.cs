@@ -8,7 +8,7 @@ public static class EirServiceCollectionExtensions
 {
     /// <summary>
     /// The EIR: the decision index with its change-log poller (settings, the decision and the device-state
-    /// reader come from AddDeviceRegistry), the check-sightings writer, the answer counter (eir_answer_counts), operator authentication and the "eir-index"
+    /// reader come from AddDeviceRegistry), the check-sightings writer, the answer counter (eir_answer_counts), admission control (EirAdmission), operator authentication and the "eir-index"
     /// readiness check (tagged "ready"). Needs AddDeviceRegistry. Register your own
     /// <see cref="IDeviceStatusSource"/> or <see cref="ISightingSink"/> before calling this to replace the defaults.
     /// </summary>
@@ -23,6 +23,8 @@ public static class EirServiceCollectionExtensions
         services.AddSingleton<EirAnswerCounter>();
         services.AddHostedService(sp => sp.GetRequiredService<EirAnswerCounter>());
         services.AddSingleton<EirChecker>();
+        services.AddSingleton<EirAdmission>();
+        services.AddHostedService(sp => sp.GetRequiredService<EirAdmission>());
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<AuthenticationFailureLimiter>();
         services.AddSingleton<NrfAccessTokens>();

@@ -24,7 +24,7 @@ public static class EirCause
     public const string SystemFailure = "SYSTEM_FAILURE";
     public const string NfCongestion = "NF_CONGESTION";
 
-    /// <summary>429: the one cause TS 29.500 Table 5.2.7.2-1 gives that status.</summary>
+    /// <summary>429: excessive traffic from a consumer that, continued, may overload the NF (TS 29.500 Table 5.2.7.2-1).</summary>
     public const string NfCongestionRisk = "NF_CONGESTION_RISK";
 }
 

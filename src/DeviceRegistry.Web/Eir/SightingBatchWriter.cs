@@ -9,8 +9,9 @@ namespace DeviceRegistry.Web.Eir;
 /// Takes check sightings off the request path: a bounded channel that a background loop drains in
 /// batches of <see cref="EirSettings.SightingBatchSize"/> or every <see cref="EirSettings.SightingFlushMilliseconds"/>,
 /// writing through <see cref="ISightingSink"/>. A failed write is retried (the batch is kept) while
-/// new sightings queue up to <see cref="EirSettings.SightingBufferCapacity"/>; past that, new ones are
-/// counted in <see cref="Dropped"/> and logged, so checks keep being answered during an outage.
+/// new sightings queue up to <see cref="EirSettings.SightingBufferCapacity"/>. <see cref="EirAdmission"/> refuses
+/// checks (503) well before that from <see cref="Pending"/>; a sighting that still finds the queue full (or closed)
+/// is counted in <see cref="Dropped"/>, logged, and its check answered 503 (<see cref="EirChecker"/>).
 /// On a clean shutdown the queue is closed and drained before the host stops.
 /// After a batch that started registration windows, those IMEIs are read back into the index, so
 /// the window's true start (an earlier file sighting, say) replaces the check's guess.

@@ -363,7 +363,7 @@ public sealed class EirConformanceTests
         Assert.Equal(cause, json.RootElement.TryGetProperty("cause", out var c) ? c.GetString() : null);
     }
 
-    private static List<string> Conformance(HttpResponseMessage response, string body, int status, string cause, string invalidParams, bool checkCause = true)
+    internal static List<string> Conformance(HttpResponseMessage response, string body, int status, string cause, string invalidParams, bool checkCause = true)
     {
         var problems = new List<string>();
         if ((int)response.StatusCode != status)

@@ -66,6 +66,9 @@ public sealed class EirTestHost : IAsyncDisposable
             ["Eir:PollIntervalMilliseconds"] = "50",
             ["Eir:SightingFlushMilliseconds"] = "20",
             ["Eir:ChangeLogGapSeconds"] = "1",
+
+            // As in RegistryWebFactory: the test process's shared thread pool is not the host's load.
+            ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {

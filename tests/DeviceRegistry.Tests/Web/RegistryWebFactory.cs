@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,10 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
             // The EIR's SBA listener on a free port, so parallel hosts never meet on 5081 (it exists only under StartKestrel).
             ["Eir:SbaListen"] = "http://127.0.0.1:0",
+
+            // The test process runs many hosts and blocking test code on one thread pool, on a shared machine: a
+            // stall there is no overload of the host under test. The overload tests measure the queue and the rate.
+            ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
         };
         foreach (var (key, value) in database.Settings)
         {
@@ -57,6 +62,12 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
     /// <summary>When set before the host starts, receives every log line of the host at every level (for tests of what is never logged).</summary>
     public CapturedLogs? Logs { get; set; }
+
+    /// <summary>
+    /// When set before the host starts, runs after the host's own registrations (ConfigureTestServices), to replace a
+    /// service with a test one (e.g. an <c>ISightingSink</c> that holds its writes).
+    /// </summary>
+    public Action<IServiceCollection>? ServiceOverrides { get; set; }
 
     /// <summary>
     /// A new database of the provider and a factory on it; <paramref name="settings"/> override the defaults above,
@@ -102,6 +113,11 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         if (Clock is { } clock)
         {
             builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
+
+        if (ServiceOverrides is { } overrides)
+        {
+            builder.ConfigureTestServices(overrides);
         }
     }
 
