@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using DeviceRegistry.Cli.Sweep;
+using DeviceRegistry.Clones;
 using DeviceRegistry.Demo;
 
 namespace DeviceRegistry.Cli.Verbs;
@@ -59,6 +61,122 @@ internal sealed class DemoVerb : ICliVerb
             ct.ThrowIfCancellationRequested();
             return ExitCodes.Ok;
         });
+        command.Subcommands.Add(BuildSweep(context));
         return command;
+    }
+
+    /// <summary>`devreg demo sweep`: score the default rules and DIRBS's on many generated stores (docs/clone-detection.md).</summary>
+    private static Command BuildSweep(CliContext context)
+    {
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per setting (1, 2, ... N), 1 to 100.", DefaultValueFactory = _ => 3 };
+        var devices = new Option<int>("--devices") { Description = "Devices per generated store, 100 to 200000.", DefaultValueFactory = _ => 1500 };
+        var days = new Option<string>("--days") { Description = "Lengths of the data in days, comma-separated (28 to 366).", DefaultValueFactory = _ => "60,90" };
+        var shapes = new Option<string>("--shapes")
+        {
+            Description = "File shapes, comma-separated: local (timestamps +04:00), utc (timestamps Z), dirbs (date,imei,imsi,msisdn per operator).",
+            DefaultValueFactory = _ => "utc,dirbs",
+        };
+        var missing = new Option<string>("--missing")
+        {
+            Description = "Shares of operator-days whose file is missing, comma-separated (0 to 0.5).",
+            DefaultValueFactory = _ => "0,0.05",
+        };
+        var ownerUse = new Option<string>("--owner-use") { Description = "Range of subscribers' daily-use rates, MIN-MAX.", DefaultValueFactory = _ => "0.35-0.99" };
+        var copyUse = new Option<string>("--copy-use") { Description = "Range of the share of days a copy is used, MIN-MAX.", DefaultValueFactory = _ => "0.30-0.90" };
+        var copyMinDays = new Option<int>("--copy-min-days")
+        {
+            Description = "Copies start at any day up to this many days before the as-of date.",
+            DefaultValueFactory = _ => 14,
+        };
+        var rules = new Option<string?>("--rules") { Description = "A rules file (as for detect) to score beside the defaults and DIRBS's rules." };
+        var command = new Command("sweep",
+            "Generate labelled data for every setting and seed (extended mix: test phones, dealers, hesitant number changes, part-time copies on other "
+            + "operators), load each into a throwaway SQLite store through the ingest, and print precision and recall per behaviour for the default "
+            + "rules and DIRBS's.")
+        {
+            seeds, devices, days, shapes, missing, ownerUse, copyUse, copyMinDays, rules,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var seedCount = parse.GetValue(seeds);
+            var deviceCount = parse.GetValue(devices);
+            if (seedCount is < 1 or > 100)
+            {
+                throw new CliUsageException($"--seeds {seedCount} is out of range: 1 to 100");
+            }
+
+            if (deviceCount is < 100 or > 200_000)
+            {
+                throw new CliUsageException($"--devices {deviceCount} is out of range: 100 to 200000");
+            }
+
+            var dayList = List<int>(parse.GetValue(days)!, "--days", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) && d is >= 28 and <= 366 ? d : (int?)null);
+            var shapeList = List(parse.GetValue(shapes)!, "--shapes", t => t.ToLowerInvariant() switch
+            {
+                "local" => DemoFileShape.LocalTimestamps,
+                "utc" => DemoFileShape.UtcTimestamps,
+                "dirbs" => DemoFileShape.DirbsDates,
+                _ => (DemoFileShape?)null,
+            });
+            var missingList = List(parse.GetValue(missing)!, "--missing", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 0.5 ? m : (double?)null);
+            var (ownerMin, ownerMax) = Range(parse.GetValue(ownerUse)!, "--owner-use");
+            var (copyMin, copyMax) = Range(parse.GetValue(copyUse)!, "--copy-use");
+            var knobs = DemoSettings.Extended with
+            {
+                OwnerUseMin = ownerMin,
+                OwnerUseMax = ownerMax,
+                CopyUseMin = copyMin,
+                CopyUseMax = copyMax,
+                CopyMinDays = parse.GetValue(copyMinDays),
+            };
+            var problems = knobs.Validate().ToList();
+            if (problems.Count > 0)
+            {
+                throw new CliUsageException(string.Join("; ", problems));
+            }
+
+            var ruleSets = DemoSweep.RuleSets.ToList();
+            if (parse.GetValue(rules) is { } file)
+            {
+                ruleSets.Add((Path.GetFileNameWithoutExtension(file), CloneRuleParser.FromFile(file)));
+            }
+
+            var grid = DemoSweep.Grid(dayList, shapeList, missingList, knobs);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"sweep: {grid.Count} settings x {seedCount} seeds, {deviceCount} devices each"));
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var scores = await DemoSweep.RunAsync(grid, Enumerable.Range(1, seedCount).ToList(), deviceCount, ruleSets, context.Out, ct);
+            await context.Out.WriteLineAsync();
+            await context.Out.WriteLineAsync(DemoSweep.Report(scores));
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"took {started.Elapsed.TotalSeconds:F0} s"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static List<T> List<T>(string text, string option, Func<string, T?> parse)
+        where T : struct
+    {
+        var values = new List<T>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            values.Add(parse(part) ?? throw new CliUsageException($"{option}: '{part}' is not a valid value"));
+        }
+
+        return values.Count > 0 ? values : throw new CliUsageException($"{option} needs at least one value");
+    }
+
+    private static (double Min, double Max) Range(string text, string option)
+    {
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max)
+            && min <= max)
+        {
+            return (min, max);
+        }
+
+        throw new CliUsageException($"{option} '{text}' is not a range MIN-MAX (e.g. 0.35-0.99)");
     }
 }
