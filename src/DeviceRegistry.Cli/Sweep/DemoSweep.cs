@@ -39,10 +39,11 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
 /// </summary>
 internal static class DemoSweep
 {
-    /// <summary>The rule sets compared: the project's defaults and DIRBS's counting conditions.</summary>
+    /// <summary>The rule sets compared: the project's defaults, the previous defaults and DIRBS's counting conditions.</summary>
     public static IReadOnlyList<(string Name, CloneRuleSet Rules)> RuleSets { get; } =
     [
         ("defaults", CloneRuleSet.Defaults),
+        ("weekly-quotas (previous defaults)", CloneRuleSet.WeeklyQuotas),
         ("dirbs", CloneRuleSet.DirbsStyle),
     ];
 

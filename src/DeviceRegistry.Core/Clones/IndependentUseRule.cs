@@ -8,6 +8,9 @@ namespace DeviceRegistry.Clones;
 /// <list type="number">
 /// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
 /// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
+/// <item>When one of the two stopped (last seen more than TransitionDays before the as-of date), their time together,
+/// untrimmed, must be at least MinClosedSpanDays: one or two weeks of both SIMs in turn after a number change, then
+/// the old one dropped, is a change-over, however busy.</item>
 /// <item>Each SIM's rate over the span (days seen / span days) must be at least MinUseShare: a phone a subscriber
 /// carries as their own is on the network on most days; a relative's SIM for a day, a foreign SIM on landing, one
 /// test SIM of a pool are not.</item>
@@ -22,7 +25,7 @@ namespace DeviceRegistry.Clones;
 /// </list>
 /// </summary>
 public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
-    double alternationRate, double alpha, double giveWayAlpha) : CloneRule(name)
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays) : CloneRule(name)
 {
     public const string KindName = "IndependentUse";
 
@@ -51,6 +54,8 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     public double Alpha { get; } = alpha;
 
     public double GiveWayAlpha { get; } = giveWayAlpha;
+
+    public int MinClosedSpanDays { get; } = minClosedSpanDays;
 
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
 
@@ -99,6 +104,11 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var end = Math.Min(ImeiActivity.LastDay(a), ImeiActivity.LastDay(b));
         if (end < asOf - TransitionDays)
         {
+            if (end - firstB + 1 < MinClosedSpanDays)
+            {
+                return null; // both SIMs for a week or two, then one stopped: a change-over
+            }
+
             end -= TransitionDays; // that SIM stopped: its last days are a change-over too
         }
 
