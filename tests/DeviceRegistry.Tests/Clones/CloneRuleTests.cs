@@ -8,7 +8,7 @@ public sealed class CloneRuleTests
 
     private static ImeiActivity Activity(DateOnly? asOf = null) => new(new DateOnly(2026, 1, 1), asOf ?? AsOf);
 
-    private static void Seen(ImeiActivity activity, string imsi, DateOnly from, DateOnly to, int every = 1)
+    internal static void Seen(ImeiActivity activity, string imsi, DateOnly from, DateOnly to, int every = 1)
     {
         for (var d = from; d <= to; d = d.AddDays(every))
         {
@@ -16,7 +16,7 @@ public sealed class CloneRuleTests
         }
     }
 
-    private static void Seen(ImeiActivity activity, string imsi, params DateOnly[] days)
+    internal static void Seen(ImeiActivity activity, string imsi, params DateOnly[] days)
     {
         foreach (var d in days)
         {
