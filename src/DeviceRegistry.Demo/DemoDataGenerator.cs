@@ -112,16 +112,10 @@ public sealed class DemoDataGenerator
         }
 
         var generator = new DemoDataGenerator(seed, days, settings);
+        var mix = settings.Mix == DemoMix.Extended ? generator.ExtendedMix() : generator.ClassicMix();
         for (var i = 0; i < devices; i++)
         {
-            if (settings.Mix == DemoMix.Extended)
-            {
-                generator.ExtendedDevice();
-            }
-            else
-            {
-                generator.Device();
-            }
+            generator.Device(mix);
         }
 
         if (settings.MissingOperatorDays > 0)
@@ -140,59 +134,6 @@ public sealed class DemoDataGenerator
             Labels = generator.labels,
             Settings = settings,
         };
-    }
-
-    /// <summary>
-    /// The extended mix: the classic behaviours plus operators' test phones, with every subscriber's rate drawn from the
-    /// whole configured range and clones shaped as copies that start at any point and are used part-time.
-    /// </summary>
-    private void ExtendedDevice()
-    {
-        var roll = random.Double();
-        if (roll < 0.28)
-        {
-            Single();
-        }
-        else if (roll < 0.42)
-        {
-            NumberChange();
-        }
-        else if (roll < 0.46)
-        {
-            SimReplacement();
-        }
-        else if (roll < 0.52)
-        {
-            Resale();
-        }
-        else if (roll < 0.60)
-        {
-            FamilySwap();
-        }
-        else if (roll < 0.65)
-        {
-            DualSim();
-        }
-        else if (roll < 0.69)
-        {
-            Roamer();
-        }
-        else if (roll < 0.74)
-        {
-            Traveller();
-        }
-        else if (roll < 0.77)
-        {
-            ShopDevice();
-        }
-        else if (roll < 0.79)
-        {
-            TestPhone();
-        }
-        else
-        {
-            PartTimeClone();
-        }
     }
 
     /// <summary>
@@ -275,49 +216,36 @@ public sealed class DemoDataGenerator
         rows.RemoveAll(r => missing.Contains((sims[r.SimIndex].Operator, r.Day)));
     }
 
-    private void Device()
+    /// <summary>The classic mix of behaviours: each device is the first whose cumulative share exceeds a uniform roll.</summary>
+    private (double Upto, Action Make)[] ClassicMix() =>
+    [
+        (0.40, Single), (0.53, NumberChange), (0.58, SimReplacement), (0.65, Resale), (0.74, FamilySwap), (0.81, DualSim),
+        (0.86, Roamer), (0.91, Traveller), (0.925, ShopDevice), (1.0, Clone),
+    ];
+
+    /// <summary>
+    /// The extended mix: the classic behaviours plus operators' test phones, with every subscriber's rate drawn from the
+    /// whole configured range and clones shaped as copies that start at any point and are used part-time.
+    /// </summary>
+    private (double Upto, Action Make)[] ExtendedMix() =>
+    [
+        (0.28, Single), (0.42, NumberChange), (0.46, SimReplacement), (0.52, Resale), (0.60, FamilySwap), (0.65, DualSim),
+        (0.69, Roamer), (0.74, Traveller), (0.77, ShopDevice), (0.79, TestPhone), (1.0, PartTimeClone),
+    ];
+
+    private void Device((double Upto, Action Make)[] mix)
     {
         var roll = random.Double();
-        if (roll < 0.40)
+        foreach (var (upto, make) in mix)
         {
-            Single();
+            if (roll < upto)
+            {
+                make();
+                return;
+            }
         }
-        else if (roll < 0.53)
-        {
-            NumberChange();
-        }
-        else if (roll < 0.58)
-        {
-            SimReplacement();
-        }
-        else if (roll < 0.65)
-        {
-            Resale();
-        }
-        else if (roll < 0.74)
-        {
-            FamilySwap();
-        }
-        else if (roll < 0.81)
-        {
-            DualSim();
-        }
-        else if (roll < 0.86)
-        {
-            Roamer();
-        }
-        else if (roll < 0.91)
-        {
-            Traveller();
-        }
-        else if (roll < 0.925)
-        {
-            ShopDevice();
-        }
-        else
-        {
-            Clone();
-        }
+
+        mix[^1].Make();
     }
 
     private void Single()
