@@ -19,11 +19,22 @@ internal sealed class DemoVerb : ICliVerb
         var devices = new Option<int>("--devices") { Description = "Devices (subscribers' phones) to simulate, 1 to 1000000.", DefaultValueFactory = _ => 5000 };
         var days = new Option<int>("--days") { Description = "Days of attach logs, 28 to 366.", DefaultValueFactory = _ => 120 };
         var start = new Option<string?>("--start") { Description = "The first day (YYYY-MM-DD); default 2026-07-01." };
+        var mix = new Option<string>("--mix")
+        {
+            Description = "classic (the scoring test's mix) or extended (test phones, part-time copies on other operators, owners on 35-99 % of days).",
+            DefaultValueFactory = _ => "classic",
+        };
+        var shape = new Option<string>("--shape")
+        {
+            Description = "local (timestamps +04:00), utc (timestamps Z) or dirbs (date,imei,imsi,msisdn, one file per operator).",
+            DefaultValueFactory = _ => "local",
+        };
+        var missing = new Option<double>("--missing") { Description = "Share of operator-days whose file is missing, 0 to 0.5." };
         var command = new Command("demo",
             "Write a realistic labelled attach-log data set: honest patterns (number changes, SIM replacements, resale, family SIM swaps, "
             + "dual-SIM phones, roamers, travellers, dealer phones) and clones of 2 to ~150 users, with labels (imei, pattern, is_clone).")
         {
-            output, seed, devices, days, start,
+            output, seed, devices, days, start, mix, shape, missing,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,13 +57,33 @@ internal sealed class DemoVerb : ICliVerb
                 throw new CliUsageException($"--start '{text}' is not a date as YYYY-MM-DD");
             }
 
-            var data = DemoDataGenerator.Generate(parse.GetValue(seed), deviceCount, dayCount, first);
-            var (log, labels) = DemoFiles.Write(data, parse.GetValue(output)!);
+            var settings = parse.GetValue(mix)!.ToLowerInvariant() switch
+            {
+                "classic" => DemoSettings.Classic,
+                "extended" => DemoSettings.Extended,
+                var other => throw new CliUsageException($"--mix '{other}' is not classic or extended"),
+            };
+            settings = settings with
+            {
+                Shape = ParseShape(parse.GetValue(shape)!) ?? throw new CliUsageException($"--shape '{parse.GetValue(shape)}' is not local, utc or dirbs"),
+                MissingOperatorDays = parse.GetValue(missing),
+            };
+            if (settings.Validate().ToList() is { Count: > 0 } problems)
+            {
+                throw new CliUsageException(string.Join("; ", problems));
+            }
+
+            var data = DemoDataGenerator.Generate(parse.GetValue(seed), deviceCount, dayCount, first, settings);
+            var files = DemoFiles.WriteAll(data, parse.GetValue(output)!);
             var clones = data.Labels.Count(l => l.IsClone);
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {data.Rows.Count} attach-log rows for {data.Labels.Count} IMEIs ({clones} clones) from {data.Start:yyyy-MM-dd} to {data.LastDay:yyyy-MM-dd}"));
-            await context.Out.WriteLineAsync($"  {log}");
-            await context.Out.WriteLineAsync($"  {labels}");
+            foreach (var (log, operatorName) in files.Logs)
+            {
+                await context.Out.WriteLineAsync(operatorName is null ? $"  {log}" : $"  {log} (devreg ingest --operator {operatorName})");
+            }
+
+            await context.Out.WriteLineAsync($"  {files.Labels}");
             foreach (var group in data.Labels.GroupBy(l => l.Pattern).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()}"));
@@ -111,13 +142,7 @@ internal sealed class DemoVerb : ICliVerb
             }
 
             var dayList = List<int>(parse.GetValue(days)!, "--days", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) && d is >= 28 and <= 366 ? d : (int?)null);
-            var shapeList = List(parse.GetValue(shapes)!, "--shapes", t => t.ToLowerInvariant() switch
-            {
-                "local" => DemoFileShape.LocalTimestamps,
-                "utc" => DemoFileShape.UtcTimestamps,
-                "dirbs" => DemoFileShape.DirbsDates,
-                _ => (DemoFileShape?)null,
-            });
+            var shapeList = List(parse.GetValue(shapes)!, "--shapes", ParseShape);
             var missingList = List(parse.GetValue(missing)!, "--missing", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 0.5 ? m : (double?)null);
             var (ownerMin, ownerMax) = Range(parse.GetValue(ownerUse)!, "--owner-use");
             var (copyMin, copyMax) = Range(parse.GetValue(copyUse)!, "--copy-use");
@@ -165,6 +190,14 @@ internal sealed class DemoVerb : ICliVerb
 
         return values.Count > 0 ? values : throw new CliUsageException($"{option} needs at least one value");
     }
+
+    private static DemoFileShape? ParseShape(string text) => text.ToLowerInvariant() switch
+    {
+        "local" => DemoFileShape.LocalTimestamps,
+        "utc" => DemoFileShape.UtcTimestamps,
+        "dirbs" => DemoFileShape.DirbsDates,
+        _ => null,
+    };
 
     private static (double Min, double Max) Range(string text, string option)
     {
