@@ -33,6 +33,22 @@ public sealed class IndependentUseRuleTests
         Assert.True(Flags(activity));
     }
 
+    [Theory]
+    [InlineData(7, false)]
+    [InlineData(14, true)]
+    public void A_copy_used_every_other_day_beside_a_daily_owner_is_flagged_by_its_fourteenth_day(int daysInUse, bool flagged)
+    {
+        // the copy from 10 May, every other day. As of its 14th day (23 May): span 13-22 May (10 days; the copy's last day,
+        // 22 May, is within three days of the as-of date, so the span is open), copy on 14, 16, 18, 20, 22 May: k = 5,
+        // P(Bin(10, 0.02) >= 5) is about 8e-7. As of its 7th day (16 May): span 13-16 May, k = 2, under MinOverlapDays.
+        var asOf = new DateOnly(2026, 5, 10).AddDays(daysInUse - 1);
+        var activity = new ImeiActivity(new DateOnly(2026, 1, 1), asOf);
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), asOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 10), asOf, every: 2);
+
+        Assert.Equal(flagged, Flags(activity));
+    }
+
     [Fact]
     public void A_number_change_with_both_sims_in_turn_for_two_weeks_is_not_flagged_though_they_share_seven_days()
     {
