@@ -16,6 +16,7 @@ public static class DemoPatterns
     public const string Roamer = "roamer";
     public const string Traveller = "traveller";
     public const string ShopDevice = "shop_device";
+    public const string TestPhone = "test_phone";
     public const string Clone = "clone";
 }
 
@@ -44,6 +45,8 @@ public sealed class DemoDataSet
     public required IReadOnlyList<DemoLabel> Labels { get; init; }
 
     public DateOnly LastDay => Start.AddDays(Days - 1);
+
+    public DemoSettings Settings { get; init; } = DemoSettings.Classic;
 }
 
 /// <summary>
@@ -87,22 +90,37 @@ public sealed class DemoDataGenerator
     private readonly List<DemoRow> rows = [];
     private readonly List<DemoRow> deviceRows = [];
     private readonly List<DemoLabel> labels = [];
+    private readonly DemoSettings settings;
 
-    private DemoDataGenerator(int seed, int days)
+    private DemoDataGenerator(int seed, int days, DemoSettings settings)
     {
         random = new Randomizer(seed);
         this.days = days;
+        this.settings = settings;
     }
 
-    public static DemoDataSet Generate(int seed, int devices, int days, DateOnly? start = null)
+    public static DemoDataSet Generate(int seed, int devices, int days, DateOnly? start = null, DemoSettings? settings = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(devices, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 28);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(days, 366);
-        var generator = new DemoDataGenerator(seed, days);
+        settings ??= DemoSettings.Classic;
+        var problems = settings.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid demo settings: " + string.Join("; ", problems), nameof(settings));
+        }
+
+        var generator = new DemoDataGenerator(seed, days, settings);
+        var mix = settings.Mix == DemoMix.Extended ? generator.ExtendedMix() : generator.ClassicMix();
         for (var i = 0; i < devices; i++)
         {
-            generator.Device();
+            generator.Device(mix);
+        }
+
+        if (settings.MissingOperatorDays > 0)
+        {
+            generator.DropMissingOperatorDays();
         }
 
         var ordered = generator.rows.OrderBy(r => r.Day).ThenBy(r => r.ImeiIndex).ThenBy(r => r.SimIndex).Distinct().ToList();
@@ -114,52 +132,120 @@ public sealed class DemoDataGenerator
             Sims = generator.sims,
             Rows = ordered,
             Labels = generator.labels,
+            Settings = settings,
         };
     }
 
-    private void Device()
+    /// <summary>
+    /// An operator's test phone: a pool of test SIMs, one in the phone at a time for a few days, then the next (both on the
+    /// day of the switch); on some days a second SIM is tried for a test and the first put back.
+    /// </summary>
+    private void TestPhone()
+    {
+        var imei = NewImei();
+        var network = random.ArrayElement(HomeOperators).Name;
+        var pool = Enumerable.Range(0, random.Int(3, 10)).Select(_ => HomeSim(network)).ToList();
+        var current = random.ListItem(pool);
+        var runLeft = random.Int(1, 5);
+        for (var d = 0; d < days; d++)
+        {
+            if (d % 7 is 5 or 6 || !Chance(0.9))
+            {
+                continue; // weekends and days off: the phone is in a drawer
+            }
+
+            Add(d, imei, current);
+            if (--runLeft <= 0)
+            {
+                var next = random.ListItem(pool);
+                Add(d, imei, next);
+                current = next;
+                runLeft = random.Int(1, 5);
+            }
+            else if (Chance(0.03))
+            {
+                Add(d, imei, random.ListItem(pool));
+            }
+        }
+
+        Label(imei, DemoPatterns.TestPhone, pool.Count);
+    }
+
+    /// <summary>
+    /// A clone as independently generated data sets show it: the genuine owner on 35-99 % of days; one to a few copies
+    /// (sometimes a batch) that start at any point up to <see cref="DemoSettings.CopyMinDays"/> before the last day, each
+    /// then used on 30-90 % of its days, often on another operator.
+    /// </summary>
+    private void PartTimeClone()
+    {
+        var imei = NewImei();
+        var users = Chance(0.6) ? 2 : Chance(0.5) ? 3 : CloneSize();
+        var genuine = HomeSim();
+        var genuineStart = Chance(0.8) ? 0 : random.Int(0, days / 3);
+        Use(imei, genuine, genuineStart, days - 1, DailyUse(), trips: true);
+        var latest = Math.Max(genuineStart, days - settings.CopyMinDays);
+        for (var u = 1; u < users; u++)
+        {
+            var start = random.Int(genuineStart, latest);
+            var p = random.Double(settings.CopyUseMin, settings.CopyUseMax);
+            var otherOperator = Chance(settings.CopyOtherOperator);
+            var network = otherOperator
+                ? random.ArrayElement(HomeOperators.Where(o => o.Name != OperatorOf(genuine)).ToArray()).Name
+                : OperatorOf(genuine);
+            Use(imei, HomeSim(network), start, days - 1, p, trips: true);
+        }
+
+        Label(imei, DemoPatterns.Clone, users);
+    }
+
+    /// <summary>Drops every row of an operator on the days its file is missing.</summary>
+    private void DropMissingOperatorDays()
+    {
+        var missing = new HashSet<(string, int)>();
+        foreach (var network in HomeOperators)
+        {
+            for (var d = 0; d < days; d++)
+            {
+                if (Chance(settings.MissingOperatorDays))
+                {
+                    missing.Add((network.Name, d));
+                }
+            }
+        }
+
+        rows.RemoveAll(r => missing.Contains((sims[r.SimIndex].Operator, r.Day)));
+    }
+
+    /// <summary>The classic mix of behaviours: each device is the first whose cumulative share exceeds a uniform roll.</summary>
+    private (double Upto, Action Make)[] ClassicMix() =>
+    [
+        (0.40, Single), (0.53, NumberChange), (0.58, SimReplacement), (0.65, Resale), (0.74, FamilySwap), (0.81, DualSim),
+        (0.86, Roamer), (0.91, Traveller), (0.925, ShopDevice), (1.0, Clone),
+    ];
+
+    /// <summary>
+    /// The extended mix: the classic behaviours plus operators' test phones, with every subscriber's rate drawn from the
+    /// whole configured range and clones shaped as copies that start at any point and are used part-time.
+    /// </summary>
+    private (double Upto, Action Make)[] ExtendedMix() =>
+    [
+        (0.28, Single), (0.42, NumberChange), (0.46, SimReplacement), (0.52, Resale), (0.60, FamilySwap), (0.65, DualSim),
+        (0.69, Roamer), (0.74, Traveller), (0.77, ShopDevice), (0.79, TestPhone), (1.0, PartTimeClone),
+    ];
+
+    private void Device((double Upto, Action Make)[] mix)
     {
         var roll = random.Double();
-        if (roll < 0.40)
+        foreach (var (upto, make) in mix)
         {
-            Single();
+            if (roll < upto)
+            {
+                make();
+                return;
+            }
         }
-        else if (roll < 0.53)
-        {
-            NumberChange();
-        }
-        else if (roll < 0.58)
-        {
-            SimReplacement();
-        }
-        else if (roll < 0.65)
-        {
-            Resale();
-        }
-        else if (roll < 0.74)
-        {
-            FamilySwap();
-        }
-        else if (roll < 0.81)
-        {
-            DualSim();
-        }
-        else if (roll < 0.86)
-        {
-            Roamer();
-        }
-        else if (roll < 0.91)
-        {
-            Traveller();
-        }
-        else if (roll < 0.925)
-        {
-            ShopDevice();
-        }
-        else
-        {
-            Clone();
-        }
+
+        mix[^1].Make();
     }
 
     private void Single()
@@ -179,7 +265,7 @@ public sealed class DemoDataGenerator
         Use(imei, old, 0, change - 1, p, trips: true);
         Use(imei, fresh, change, days - 1, p, trips: true);
         Add(change, imei, fresh);
-        if (Chance(0.12))
+        if (Chance(settings.Mix == DemoMix.Extended ? settings.HesitantNumberChange : 0.12))
         {
             // a hesitant change: both SIMs in turn for one or two weeks (bank codes still on the old number)
             var until = Math.Min(days - 1, change + random.Int(5, 14));
@@ -439,7 +525,7 @@ public sealed class DemoDataGenerator
         var customers = 0;
         for (var d = 0; d < days; d++)
         {
-            if (!Chance(0.4))
+            if (!Chance(settings.Mix == DemoMix.Extended ? 0.3 : 0.4))
             {
                 continue;
             }
@@ -499,7 +585,9 @@ public sealed class DemoDataGenerator
     }
 
     /// <summary>How often a subscriber's phone is on the network on a given day.</summary>
-    private double DailyUse() => random.WeightedRandom([0.97, 0.9, 0.8, 0.65, 0.5], [0.3f, 0.3f, 0.2f, 0.12f, 0.08f]) - random.Double(0, 0.05);
+    private double DailyUse() => settings.Mix == DemoMix.Extended
+        ? random.Double(settings.OwnerUseMin, settings.OwnerUseMax)
+        : random.WeightedRandom([0.97, 0.9, 0.8, 0.65, 0.5], [0.3f, 0.3f, 0.2f, 0.12f, 0.08f]) - random.Double(0, 0.05);
 
     /// <summary>Adds the SIM on the IMEI on the days from..to it is on, and returns those days.</summary>
     private HashSet<int> Use(int imei, int sim, int from, int to, double daily, bool trips)

@@ -16,26 +16,62 @@ public static class DemoFiles
 
     private static readonly string[] Rats = ["4G", "4G", "4G", "5G", "3G", "2G"];
 
+    /// <summary>The attach log(s) and labels of a data set; DIRBS-shaped data has one file per operator (no operator column).</summary>
+    public sealed record WrittenFiles(IReadOnlyList<(string Path, string? Operator)> Logs, string Labels);
+
+    /// <summary>Writes a local-time or UTC data set: one attach log and the labels.</summary>
     public static (string AttachLog, string Labels) Write(DemoDataSet data, string directory)
     {
+        if (data.Settings.Shape == DemoFileShape.DirbsDates)
+        {
+            throw new ArgumentException("DIRBS-shaped data is one file per operator: use WriteAll", nameof(data));
+        }
+
+        var files = WriteAll(data, directory);
+        return (files.Logs[0].Path, files.Labels);
+    }
+
+    public static WrittenFiles WriteAll(DemoDataSet data, string directory)
+    {
         Directory.CreateDirectory(directory);
-        var attachLog = Path.Combine(directory, AttachLogName);
         var labels = Path.Combine(directory, LabelsName);
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var imeiText = data.Imeis.Select(k => new Imei(k)).ToArray();
-        using (var writer = new StreamWriter(attachLog, append: false, utf8, 1 << 16))
+        var dirbs = data.Settings.Shape == DemoFileShape.DirbsDates;
+        var logs = new List<(string Path, string? Operator)>();
+        var writers = new Dictionary<string, StreamWriter>(StringComparer.Ordinal);
+        try
         {
-            writer.Write("timestamp,imei,imsi,msisdn,operator,rat\n");
             foreach (var row in data.Rows)
             {
                 var sim = data.Sims[row.SimIndex];
+                var key = dirbs ? sim.Operator : "";
+                if (!writers.TryGetValue(key, out var writer))
+                {
+                    var path = Path.Combine(directory, dirbs ? $"dirbs-{sim.Operator.ToLowerInvariant()}.csv" : AttachLogName);
+                    writer = new StreamWriter(path, append: false, utf8, 1 << 16);
+                    writer.Write(dirbs ? "date,imei,imsi,msisdn\n" : "timestamp,imei,imsi,msisdn,operator,rat\n");
+                    writers.Add(key, writer);
+                    logs.Add((path, dirbs ? sim.Operator : null));
+                }
+
                 var imei = imeiText[row.ImeiIndex];
                 // Deterministic (HashCode is seeded per process), so the same seed writes the same file.
                 var hash = Mix((uint)row.Day, (uint)row.ImeiIndex, (uint)row.SimIndex);
                 var date = data.Start.AddDays(row.Day);
                 var seconds = (int)(hash % 86_400);
-                writer.Write(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"T{seconds / 3600:D2}:{seconds / 60 % 60:D2}:{seconds % 60:D2}+04:00,"));
+                if (dirbs)
+                {
+                    writer.Write(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+                    writer.Write(',');
+                }
+                else
+                {
+                    writer.Write(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    var zone = data.Settings.Shape == DemoFileShape.UtcTimestamps ? "Z" : "+04:00";
+                    writer.Write(string.Create(CultureInfo.InvariantCulture, $"T{seconds / 3600:D2}:{seconds / 60 % 60:D2}:{seconds % 60:D2}{zone},"));
+                }
+
                 writer.Write(sim.Operator switch
                 {
                     "Azercell" => imei.WithCheckDigit,
@@ -46,11 +82,22 @@ public static class DemoFiles
                 writer.Write(sim.Imsi);
                 writer.Write(',');
                 writer.Write(sim.Msisdn);
-                writer.Write(',');
-                writer.Write(sim.Operator);
-                writer.Write(',');
-                writer.Write(Rats[(hash >> 16) % Rats.Length]);
+                if (!dirbs)
+                {
+                    writer.Write(',');
+                    writer.Write(sim.Operator);
+                    writer.Write(',');
+                    writer.Write(Rats[(hash >> 16) % Rats.Length]);
+                }
+
                 writer.Write('\n');
+            }
+        }
+        finally
+        {
+            foreach (var writer in writers.Values)
+            {
+                writer.Dispose();
             }
         }
 
@@ -64,7 +111,7 @@ public static class DemoFiles
             }
         }
 
-        return (attachLog, labels);
+        return new WrittenFiles(logs, labels);
     }
 
     /// <summary>

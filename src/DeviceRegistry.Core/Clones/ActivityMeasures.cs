@@ -12,6 +12,8 @@ public sealed class ActivityMeasures
     private ulong[] counters = new ulong[64];
     private ulong[] core = new ulong[8];
     private ulong[] concurrent = new ulong[8];
+    private int[] candidates = new int[16];
+    private int[] candidateDays = new int[16];
 
     /// <summary>Distinct IMSIs seen on at least one day of the period.</summary>
     public static int DistinctImsis(ImeiActivity activity, int periodDays)
@@ -197,6 +199,34 @@ public sealed class ActivityMeasures
         }
 
         return weeks;
+    }
+
+    /// <summary>
+    /// The IMSIs seen on at least <paramref name="minDays"/> days from <paramref name="from"/> to the as-of date, the most-seen
+    /// first, at most <paramref name="max"/> of them (a view of a reused buffer).
+    /// </summary>
+    public ReadOnlySpan<int> Candidates(ImeiActivity activity, int from, int minDays, int max)
+    {
+        if (candidates.Length < activity.ImsiCount)
+        {
+            candidates = new int[activity.ImsiCount * 2];
+            candidateDays = new int[activity.ImsiCount * 2];
+        }
+
+        var count = 0;
+        for (var i = 0; i < activity.ImsiCount; i++)
+        {
+            var days = ImeiActivity.CountDays(activity.DaysOf(i), from, activity.DayCount - 1);
+            if (days >= minDays)
+            {
+                candidates[count] = i;
+                candidateDays[count] = -days;
+                count++;
+            }
+        }
+
+        candidateDays.AsSpan(0, count).Sort(candidates.AsSpan(0, count));
+        return candidates.AsSpan(0, Math.Min(count, max));
     }
 
     /// <summary>The most distinct IMSIs seen on one day of the period.</summary>

@@ -133,7 +133,12 @@ public sealed class CloneEvaluator(RegistryDatabase database)
         var distinct = ActivityMeasures.DistinctImsis(activity, period);
         var (daysSeen, _) = measures.DailyTotals(activity, period);
         var overlapDays = ImeiActivity.CountDays(measures.DaysWithAtLeast(activity, 2, 0), from, to);
-        var transition = rule is ConcurrentImsisRule c ? c.TransitionDays : EvidenceTransitionDays;
+        var transition = rule switch
+        {
+            ConcurrentImsisRule c => c.TransitionDays,
+            IndependentUseRule u => u.TransitionDays,
+            _ => EvidenceTransitionDays,
+        };
         var concurrentDays = ImeiActivity.CountDays(measures.ConcurrentDays(activity, 2, transition), from, to);
         var maxDaily = ActivityMeasures.MaxDailyImsis(activity, period);
 

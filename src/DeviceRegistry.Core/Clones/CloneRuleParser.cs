@@ -27,6 +27,8 @@ public static class CloneRuleParser
         [DailyAverageImsisRule.KindName] = ["Name", "Kind", "Threshold", "PeriodDays", "MinSeenDays"],
         [AllOfRule.KindName] = ["Name", "Kind", "Rules"],
         [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "MinDaysPerWeek", "TransitionDays"],
+        [IndependentUseRule.KindName] = ["Name", "Kind", "PeriodDays", "TransitionDays", "MinOverlapDays", "MinUseShare", "AlternationRate",
+            "Alpha", "GiveWayAlpha", "MinClosedSpanDays"],
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
@@ -199,6 +201,23 @@ public static class CloneRuleParser
 
             rule = new ConcurrentImsisRule(name ?? "", period, minImsis, minDays, minWeeks, perWeek, transition);
         }
+        else if (kind.Equals(IndependentUseRule.KindName, StringComparison.OrdinalIgnoreCase))
+        {
+            var period = Int(node, label, "PeriodDays", 1, MaxPeriodDays, problems);
+            var transition = Int(node, label, "TransitionDays", 0, 30, problems);
+            var minOverlap = Int(node, label, "MinOverlapDays", 1, MaxPeriodDays, problems);
+            var minShare = Share(node, label, "MinUseShare", problems);
+            var alternation = Share(node, label, "AlternationRate", problems);
+            var alpha = Share(node, label, "Alpha", problems);
+            var giveWay = Share(node, label, "GiveWayAlpha", problems);
+            var minClosed = Int(node, label, "MinClosedSpanDays", 1, MaxPeriodDays, problems);
+            if (period > 0 && minOverlap > period)
+            {
+                problems.Add($"{label}: MinOverlapDays ({minOverlap}) cannot exceed PeriodDays ({period})");
+            }
+
+            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed);
+        }
         else
         {
             var children = node.Children("Rules");
@@ -254,6 +273,25 @@ public static class CloneRuleParser
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value <= 0)
         {
             problems.Add($"{label}: {property} is '{text}'; it must be a number greater than 0");
+            return 0;
+        }
+
+        return value;
+    }
+
+    /// <summary>A share or probability: a number greater than 0 and less than 1.</summary>
+    private static double Share(RuleNode node, string label, string property, List<string> problems)
+    {
+        var text = node.Scalar(property);
+        if (text is null)
+        {
+            problems.Add($"{label}: {property} is required (a number greater than 0 and less than 1)");
+            return 0;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value < 1))
+        {
+            problems.Add($"{label}: {property} is '{text}'; it must be a number greater than 0 and less than 1");
             return 0;
         }
 

@@ -122,16 +122,29 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     public int LongestPeriodDays => Rules.Max(r => r.PeriodDays);
 
     /// <summary>
-    /// The project's tuned defaults (see docs/clone-detection.md): two subscribers in steady use on the
-    /// same days, two or more days a week for three weeks or more within 90 days; or three or more at
-    /// once on days in two different weeks of the last 30 days; or, for crowds of short-lived SIMs that
-    /// never settle into steady use, three or more IMSIs a day on average over the last 30 days.
+    /// The project's defaults (docs/clone-detection.md, docs/adr/0009-independent-use-clone-rule.md): two SIMs whose
+    /// days overlap as independent users' do and far beyond what one person switching SIMs produces; or three or more
+    /// at once on days in two different weeks of the last 30 days; or, for crowds of short-lived SIMs that never settle
+    /// into steady use, three or more IMSIs a day on average over the last 30 days.
     /// </summary>
     public static CloneRuleSet Defaults { get; } = new(
     [
-        new ConcurrentImsisRule("concurrent-use", periodDays: 90, minImsis: 2, minDays: 8, minWeeks: 3, minDaysPerWeek: 2, transitionDays: 3),
+        new IndependentUseRule("independent-use", periodDays: 90, transitionDays: 3, minOverlapDays: 4, minUseShare: 0.25,
+            alternationRate: 0.02, alpha: 0.001, giveWayAlpha: 0.01, minClosedSpanDays: 21),
         new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, minDaysPerWeek: 1, transitionDays: 3),
         new DailyAverageImsisRule("crowded-imei", threshold: 3.0, periodDays: 30, minSeenDays: 7),
+    ]);
+
+    /// <summary>
+    /// The defaults before the independent-use rule (week quotas of steady concurrent days), kept for comparison in the
+    /// sweep: two subscribers in steady use on the same days, two or more days a week for three weeks or more within 90
+    /// days, plus the same safety nets.
+    /// </summary>
+    public static CloneRuleSet WeeklyQuotas { get; } = new(
+    [
+        new ConcurrentImsisRule("concurrent-use", periodDays: 90, minImsis: 2, minDays: 8, minWeeks: 3, minDaysPerWeek: 2, transitionDays: 3),
+        Defaults.Rules[1],
+        Defaults.Rules[2],
     ]);
 
     /// <summary>DIRBS's two counting conditions with their usual parameters, for comparison.</summary>

@@ -11,7 +11,7 @@ public sealed class CloneRuleParserTests
         var rules = CloneRuleParser.FromSection(new ConfigurationBuilder().Build().GetSection("CloneDetection:Rules"));
 
         Assert.Same(CloneRuleSet.Defaults, rules);
-        Assert.Equal(["concurrent-use", "many-concurrent-users", "crowded-imei"], rules.Rules.Select(r => r.Name));
+        Assert.Equal(["independent-use", "many-concurrent-users", "crowded-imei"], rules.Rules.Select(r => r.Name));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class CloneRuleTests
 
     private static ImeiActivity Activity(DateOnly? asOf = null) => new(new DateOnly(2026, 1, 1), asOf ?? AsOf);
 
-    private static void Seen(ImeiActivity activity, string imsi, DateOnly from, DateOnly to, int every = 1)
+    internal static void Seen(ImeiActivity activity, string imsi, DateOnly from, DateOnly to, int every = 1)
     {
         for (var d = from; d <= to; d = d.AddDays(every))
         {
@@ -16,7 +16,7 @@ public sealed class CloneRuleTests
         }
     }
 
-    private static void Seen(ImeiActivity activity, string imsi, params DateOnly[] days)
+    internal static void Seen(ImeiActivity activity, string imsi, params DateOnly[] days)
     {
         foreach (var d in days)
         {
@@ -127,7 +127,7 @@ public sealed class CloneRuleTests
         var activity = Activity();
         Seen(activity, "400011111111111", new DateOnly(2026, 3, 1), AsOf);
         Seen(activity, "400041111111111", new DateOnly(2026, 4, 1), AsOf, every: 3); // a copy used part-time
-        var rule = CloneRuleSet.Defaults.Rules[0];
+        var rule = CloneRuleSet.WeeklyQuotas.Rules[0];
 
         Assert.True(Matches(rule, activity));
     }
@@ -199,7 +199,7 @@ public sealed class CloneRuleTests
             }
         }
 
-        var rule = CloneRuleSet.Defaults.Rules[0];
+        var rule = CloneRuleSet.WeeklyQuotas.Rules[0];
         var measures = new ActivityMeasures();
         var from = activity.PeriodStart(90);
 

@@ -107,7 +107,7 @@ public sealed class DetectClonesTests
         var status = Assert.Single(await context.Set<CloneStatus>().ToListAsync());
         Assert.Equal(CloneImei, status.Imei);
         Assert.Equal(CloneStatusValues.Clone, status.Status);
-        Assert.Equal("concurrent-use", status.Rule);
+        Assert.Equal("independent-use", status.Rule);
         Assert.Equal(AsOf, status.Since);
         Assert.Equal(AsOf, status.AsOf);
         Assert.Equal(3, status.DistinctImsis);
@@ -125,7 +125,7 @@ public sealed class DetectClonesTests
         Assert.All(pairs, p => Assert.Equal((CloneImei, AsOf), (p.Imei, p.Since)));
 
         var history = Assert.Single(await context.Set<CloneStatusChange>().ToListAsync());
-        Assert.Equal((CloneImei, CloneStatusValues.Clone, AsOf, "concurrent-use"), (history.Imei, history.Status, history.AsOf, history.Rule));
+        Assert.Equal((CloneImei, CloneStatusValues.Clone, AsOf, "independent-use"), (history.Imei, history.Status, history.AsOf, history.Rule));
         using var reason = JsonDocument.Parse(history.Reason!);
         Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
 
@@ -296,7 +296,7 @@ public sealed class DetectClonesTests
         Assert.Equal(Genuine, row[Array.IndexOf(header, "genuine_imsi")]);
         Assert.Equal("3", row[Array.IndexOf(header, "allowed_imsis")]);
         Assert.Equal("73", row[Array.IndexOf(header, "overlap_days")]);
-        Assert.Equal("concurrent-use", row[Array.IndexOf(header, "rule")]);
+        Assert.Equal("independent-use", row[Array.IndexOf(header, "rule")]);
 
         var json = await Infrastructure.Cli.RunAsync(db, "clones", "--format", "json");
         Assert.Equal(0, json.ExitCode);

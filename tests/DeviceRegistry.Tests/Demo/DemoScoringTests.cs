@@ -44,7 +44,7 @@ public sealed class DemoScoringTests(ITestOutputHelper output)
             await using var context = db.CreateContext();
             var flagged = (await context.Set<CloneStatus>().Where(s => s.Status == CloneStatusValues.Clone).Select(s => s.Imei).ToListAsync())
                 .ToHashSet();
-            var ours = Score.Of("project defaults (concurrency rules + crowded-imei)", data.Labels, flagged);
+            var ours = Score.Of("project defaults (independent-use + safety nets)", data.Labels, flagged);
 
             var evaluator = new CloneEvaluator(db.Database);
             var dirbs = Score.Of("DIRBS: DistinctImsis 10/120 or DailyAverageImsis 4.0/30/5", data.Labels,

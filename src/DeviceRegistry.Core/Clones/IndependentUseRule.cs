@@ -1,0 +1,269 @@
+namespace DeviceRegistry.Clones;
+
+/// <summary>
+/// The project's pairwise overlap test: two SIMs are two subscribers when, over their common span with the
+/// change-over edges trimmed, they are seen on the same days about as often as two independent users would be
+/// (each at its own rate), and far more often than one person taking two SIMs in turn could produce. For each
+/// pair of IMSIs:
+/// <list type="number">
+/// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
+/// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
+/// <item>When one of the two stopped (last seen more than TransitionDays before the as-of date), their time together,
+/// untrimmed, must be at least MinClosedSpanDays: one or two weeks of both SIMs in turn after a number change, then
+/// the old one dropped, is a change-over, however busy.</item>
+/// <item>Each SIM's rate over the span (days seen / span days) must be at least MinUseShare: a phone a subscriber
+/// carries as their own is on the network on most days; a relative's SIM for a day, a foreign SIM on landing, one
+/// test SIM of a pool are not.</item>
+/// <item>k = days in the span with both SIMs that are not handovers (the pair's nearest days seen before and after
+/// share a SIM). One person alternating shows both on a day only at a switch, so rarely: k must be at least
+/// MinOverlapDays and improbable under Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
+/// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
+/// two SIMs that avoid each other's days are one person's.</item>
+/// <item>Give-way: when the older SIM's rate in the span is improbably low against its rate over the 28 days before
+/// the newer SIM appeared (lower tail at most GiveWayAlpha), it gave way to the newer one: a number change, a
+/// replacement, a resale. A genuine owner's use does not change because a copy appeared.</item>
+/// </list>
+/// </summary>
+public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays) : CloneRule(name)
+{
+    public const string KindName = "IndependentUse";
+
+    /// <summary>IMSIs compared pairwise at most (the most-seen ones): a crowd of short-lived SIMs is the crowded-imei rule's job.</summary>
+    public const int MaxCandidates = 64;
+
+    /// <summary>Days before the newer SIM's arrival over which the older SIM's usual rate is measured.</summary>
+    public const int GiveWayWindowDays = 28;
+
+    /// <summary>
+    /// An older SIM gives way when its rate falls below this share of its usual one: a SIM kept after a change is put in
+    /// now and then, an owner whose IMEI was copied goes on as before (a trip or a quieter month does not halve it).
+    /// </summary>
+    public const double GiveWayShare = 0.5;
+
+    public override int PeriodDays { get; } = periodDays;
+
+    public int TransitionDays { get; } = transitionDays;
+
+    public int MinOverlapDays { get; } = minOverlapDays;
+
+    public double MinUseShare { get; } = minUseShare;
+
+    public double AlternationRate { get; } = alternationRate;
+
+    public double Alpha { get; } = alpha;
+
+    public double GiveWayAlpha { get; } = giveWayAlpha;
+
+    public int MinClosedSpanDays { get; } = minClosedSpanDays;
+
+    public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
+
+    /// <summary>The first pair (IMSI indexes) that shows independent use, or null.</summary>
+    public (int A, int B, PairOverlap Overlap)? FindPair(ImeiActivity activity, ActivityMeasures measures)
+    {
+        if (activity.ImsiCount < 2)
+        {
+            return null;
+        }
+
+        var from = activity.PeriodStart(PeriodDays);
+        var asOf = activity.DayCount - 1;
+        var candidates = measures.Candidates(activity, from, MinOverlapDays, MaxCandidates);
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            for (var j = i + 1; j < candidates.Length; j++)
+            {
+                var overlap = Compare(activity, candidates[i], candidates[j], from, asOf);
+                if (overlap is { } o && Decide(o))
+                {
+                    return (candidates[i], candidates[j], o);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The overlap measures of two IMSIs, or null when they have no common span long enough to judge.</summary>
+    public PairOverlap? Compare(ImeiActivity activity, int x, int y, int from, int asOf)
+    {
+        int firstX = ImeiActivity.FirstDay(activity.DaysOf(x)), firstY = ImeiActivity.FirstDay(activity.DaysOf(y));
+        if (firstX < 0 || firstY < 0)
+        {
+            return null;
+        }
+
+        // a is the older SIM
+        var swap = firstY < firstX;
+        var a = activity.DaysOf(swap ? y : x);
+        var b = activity.DaysOf(swap ? x : y);
+        var firstA = Math.Min(firstX, firstY);
+        var firstB = Math.Max(firstX, firstY);
+
+        var end = Math.Min(ImeiActivity.LastDay(a), ImeiActivity.LastDay(b));
+        if (end < asOf - TransitionDays)
+        {
+            if (end - firstB + 1 < MinClosedSpanDays)
+            {
+                return null; // both SIMs for a week or two, then one stopped: a change-over
+            }
+
+            end -= TransitionDays; // that SIM stopped: its last days are a change-over too
+        }
+
+        var start = Math.Max(from, firstB + TransitionDays);
+        var span = end - start + 1;
+        if (span < MinOverlapDays)
+        {
+            return null;
+        }
+
+        var countA = ImeiActivity.CountDays(a, start, end);
+        var countB = ImeiActivity.CountDays(b, start, end);
+        var both = 0;
+        for (var day = start; day <= end; day++)
+        {
+            if (ImeiActivity.IsSet(a, day) && ImeiActivity.IsSet(b, day) && !IsHandover(a, b, day, activity.DayCount))
+            {
+                both++;
+            }
+        }
+
+        var beforeFrom = Math.Max(firstA + TransitionDays, firstB - GiveWayWindowDays);
+        var beforeDays = firstB - beforeFrom;
+        var beforeCount = beforeDays > 0 ? ImeiActivity.CountDays(a, beforeFrom, firstB - 1) : 0;
+        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount);
+    }
+
+    /// <summary>The decision on one pair's measures (see the class summary).</summary>
+    public bool Decide(PairOverlap o)
+    {
+        var rateA = (double)o.CountA / o.SpanDays;
+        var rateB = (double)o.CountB / o.SpanDays;
+        if (rateA < MinUseShare || rateB < MinUseShare || o.BothDays < MinOverlapDays)
+        {
+            return false;
+        }
+
+        if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha)
+        {
+            return false; // one person switching SIMs now and then could show this much
+        }
+
+        if (Binomial.LowerTail(o.BothDays, o.SpanDays, rateA * rateB) <= Alpha)
+        {
+            return false; // far fewer shared days than independent users: they take turns
+        }
+
+        if (o.BeforeDays >= 7)
+        {
+            var usual = Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays);
+            if (rateA < usual * GiveWayShare && Binomial.LowerTail(o.CountA, o.SpanDays, usual) <= GiveWayAlpha)
+            {
+                return false; // the older SIM gave way to the newer one
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
+    {
+        var before = day - 1;
+        while (before >= 0 && !ImeiActivity.IsSet(a, before) && !ImeiActivity.IsSet(b, before))
+        {
+            before--;
+        }
+
+        var after = day + 1;
+        while (after < dayCount && !ImeiActivity.IsSet(a, after) && !ImeiActivity.IsSet(b, after))
+        {
+            after++;
+        }
+
+        if (before < 0 || after >= dayCount)
+        {
+            return false;
+        }
+
+        var sharesA = ImeiActivity.IsSet(a, before) && ImeiActivity.IsSet(a, after);
+        var sharesB = ImeiActivity.IsSet(b, before) && ImeiActivity.IsSet(b, after);
+        return !sharesA && !sharesB;
+    }
+}
+
+/// <summary>
+/// Two SIMs over their trimmed common span: its length, the days each was seen, the days both were seen (handovers
+/// left out), and the older SIM's days seen in the window before the newer one arrived.
+/// </summary>
+public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount);
+
+/// <summary>Binomial tails, exact, in log space (spans are at most 366 days).</summary>
+public static class Binomial
+{
+    private static readonly double[] LogFactorial = BuildLogFactorials(400);
+
+    /// <summary>P(X &gt;= k) for X ~ Binomial(n, p).</summary>
+    public static double UpperTail(int k, int n, double p)
+    {
+        if (k <= 0)
+        {
+            return 1;
+        }
+
+        if (k > n || p <= 0)
+        {
+            return 0;
+        }
+
+        if (p >= 1)
+        {
+            return 1;
+        }
+
+        var sum = 0.0;
+        for (var i = k; i <= n; i++)
+        {
+            sum += Pmf(i, n, p);
+        }
+
+        return Math.Min(1, sum);
+    }
+
+    /// <summary>P(X &lt;= k) for X ~ Binomial(n, p).</summary>
+    public static double LowerTail(int k, int n, double p)
+    {
+        if (k >= n || p <= 0)
+        {
+            return 1;
+        }
+
+        if (k < 0 || p >= 1)
+        {
+            return 0;
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i <= k; i++)
+        {
+            sum += Pmf(i, n, p);
+        }
+
+        return Math.Min(1, sum);
+    }
+
+    private static double Pmf(int i, int n, double p) =>
+        Math.Exp(LogFactorial[n] - LogFactorial[i] - LogFactorial[n - i] + i * Math.Log(p) + (n - i) * Math.Log(1 - p));
+
+    private static double[] BuildLogFactorials(int max)
+    {
+        var table = new double[max + 1];
+        for (var i = 1; i <= max; i++)
+        {
+            table[i] = table[i - 1] + Math.Log(i);
+        }
+
+        return table;
+    }
+}

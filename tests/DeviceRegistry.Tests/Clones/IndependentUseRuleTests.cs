@@ -1,0 +1,202 @@
+using DeviceRegistry.Clones;
+using static DeviceRegistry.Tests.Clones.CloneRuleTests;
+
+namespace DeviceRegistry.Tests.Clones;
+
+/// <summary>
+/// The default independent-use rule on hand-built sightings, one behaviour each. Ranges are inclusive; the as-of date is
+/// 31 May 2026 and the 90-day period starts on 3 Mar. The expected outcomes are worked out in each test's comment.
+/// </summary>
+public sealed class IndependentUseRuleTests
+{
+    private const string Owner = "400011111111111";
+    private const string Other = "400042222222222";
+    private static readonly DateOnly AsOf = new(2026, 5, 31);
+
+    private static IndependentUseRule Rule => (IndependentUseRule)CloneRuleSet.Defaults.Rules[0];
+
+    private static ImeiActivity Activity() => new(new DateOnly(2026, 1, 1), AsOf);
+
+    private static bool Flags(ImeiActivity activity) => Rule.Matches(activity, new ActivityMeasures());
+
+    [Fact]
+    public void A_copy_used_every_other_day_for_three_weeks_beside_a_daily_owner_is_flagged()
+    {
+        // span 13-30 May (18 days: the copy's first three days trimmed; the copy's last day is within three days of the
+        // as-of date, so the span is open and its end is not trimmed); the copy is seen on 14, 16, ..., 30 May = 9 days
+        // (rate 0.5), each with the owner, and the owner on both neighbours: k = 9. P(Bin(18, 0.02) >= 9) is about 1e-11;
+        // independent users would share 0.5 * 18 = 9 days; the owner's rate did not fall (every day before and after).
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 10), new DateOnly(2026, 5, 30), every: 2);
+
+        Assert.True(Flags(activity));
+    }
+
+    [Theory]
+    [InlineData(7, false)]
+    [InlineData(14, true)]
+    public void A_copy_used_every_other_day_beside_a_daily_owner_is_flagged_by_its_fourteenth_day(int daysInUse, bool flagged)
+    {
+        // the copy from 10 May, every other day. As of its 14th day (23 May): span 13-22 May (10 days; the copy's last day,
+        // 22 May, is within three days of the as-of date, so the span is open), copy on 14, 16, 18, 20, 22 May: k = 5,
+        // P(Bin(10, 0.02) >= 5) is about 8e-7. As of its 7th day (16 May): span 13-16 May, k = 2, under MinOverlapDays.
+        var asOf = new DateOnly(2026, 5, 10).AddDays(daysInUse - 1);
+        var activity = new ImeiActivity(new DateOnly(2026, 1, 1), asOf);
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), asOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 10), asOf, every: 2);
+
+        Assert.Equal(flagged, Flags(activity));
+    }
+
+    [Fact]
+    public void A_number_change_with_both_sims_in_turn_for_two_weeks_is_not_flagged_though_they_share_seven_days()
+    {
+        // the old SIM daily to 14 Apr, then every other day with the new one from 15 to 27 Apr: 7 shared days, but the
+        // old SIM stopped and the time together (15-27 Apr, 13 days) is under MinClosedSpanDays (21): a change-over.
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 14));
+        Seen(activity, Owner, new DateOnly(2026, 4, 15), new DateOnly(2026, 4, 27), every: 2);
+        Seen(activity, Other, new DateOnly(2026, 4, 15), AsOf);
+
+        Assert.False(Flags(activity));
+        Assert.True(new DistinctImsisRule("counting", 2, 90).Matches(activity, new ActivityMeasures()));
+    }
+
+    [Fact]
+    public void An_old_sim_kept_for_bank_codes_gave_way_but_the_same_sim_kept_in_daily_use_is_a_second_user()
+    {
+        // the new SIM daily from 1 May; the old one every fourth day (1, 5, ..., 29 May). Span 4-29 May (26 days):
+        // old SIM 7 days (rate 0.27), k = 7, P(Bin(26, 0.02) >= 7) about 1e-6, independent users would share 7 days.
+        // But it was seen on all 28 days before 1 May: 0.27 is under half of that and P(Bin(26, 0.99) <= 7) is tiny.
+        var gaveWay = Activity();
+        Seen(gaveWay, Owner, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 30));
+        Seen(gaveWay, Owner, new DateOnly(2026, 5, 1), AsOf, every: 4);
+        Seen(gaveWay, Other, new DateOnly(2026, 5, 1), AsOf);
+
+        // the old SIM goes on daily: 28 shared days in 28
+        var stayed = Activity();
+        Seen(stayed, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(stayed, Other, new DateOnly(2026, 5, 1), AsOf);
+
+        Assert.False(Flags(gaveWay));
+        Assert.True(Flags(stayed));
+    }
+
+    [Fact]
+    public void A_relatives_sim_for_a_day_every_ten_days_is_not_flagged()
+    {
+        // the relative's SIM on 5, 15, 25 Mar ... 25 May (9 days), the owner daily, so 9 shared days; but over its span
+        // (8 Mar to 21 May once both edges are trimmed: it stopped on 24 May) it is seen on 7 of 75 days, a rate of 0.09,
+        // under MinUseShare (0.25).
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        foreach (var day in new[] { 5, 15, 25, 35, 45, 55, 65, 75, 85 })
+        {
+            Seen(activity, Other, new DateOnly(2026, 3, 1).AddDays(day - 1));
+        }
+
+        Assert.False(Flags(activity));
+    }
+
+    [Fact]
+    public void A_dealer_activating_one_customer_sim_every_other_day_is_not_flagged()
+    {
+        // each customer's SIM is seen on one day: fewer than MinOverlapDays (4) days, never compared
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        for (var i = 0; i < 45; i++)
+        {
+            Seen(activity, "40002" + i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture), new DateOnly(2026, 3, 1).AddDays(2 * i));
+        }
+
+        Assert.False(Flags(activity));
+    }
+
+    [Fact]
+    public void A_test_phone_cycling_three_sims_in_three_day_runs_is_not_flagged()
+    {
+        // SIM (run mod 3) on each day of its run, and the next SIM too on the run's last day. Every shared day is a switch:
+        // the day before shows only the old SIM, the day after only the new one (a handover), so k = 0 for every pair.
+        var activity = Activity();
+        string[] pool = ["400011000000001", "400011000000002", "400011000000003"];
+        var first = new DateOnly(2026, 3, 1);
+        for (var d = 0; d < 92; d++)
+        {
+            var run = d / 3;
+            Seen(activity, pool[run % 3], first.AddDays(d));
+            if (d % 3 == 2)
+            {
+                Seen(activity, pool[(run + 1) % 3], first.AddDays(d));
+            }
+        }
+
+        Assert.False(Flags(activity));
+    }
+
+    [Fact]
+    public void Two_sims_taken_in_turn_are_not_flagged_though_they_share_a_day_in_ten()
+    {
+        // one SIM on even days from 1 Mar, the other on odd days and also on every tenth: over the span 5 Mar-30 May
+        // (87 days) 44 and 52 days, 9 shared (not handovers: the same SIM on both neighbours). One person switching
+        // now and then would hardly share 9 days (P(Bin(87, 0.02) >= 9) = 6e-5), but independent users would share
+        // 26 (0.51 * 0.60 * 87): P(Bin(87, 0.30) <= 9) = 9e-6, so they avoid each other: one person's two SIMs.
+        var activity = Activity();
+        var first = new DateOnly(2026, 3, 1);
+        for (var d = 0; d < 92; d++)
+        {
+            Seen(activity, d % 2 == 0 ? Owner : Other, first.AddDays(d));
+            if (d > 0 && d % 10 == 0)
+            {
+                Seen(activity, Other, first.AddDays(d));
+            }
+        }
+
+        Assert.False(Flags(activity));
+    }
+
+    [Fact]
+    public void A_resale_with_a_gap_and_a_copy_seen_on_four_days_in_ten_are_not_flagged()
+    {
+        var resale = Activity();
+        Seen(resale, Owner, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 10));
+        Seen(resale, Other, new DateOnly(2026, 4, 12), AsOf);
+
+        // too little evidence yet: seen on 20, 23, 26 and 29 May; its first days trimmed, 3 shared days are left, under MinOverlapDays
+        var young = Activity();
+        Seen(young, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(young, Other, new DateOnly(2026, 5, 20), new DateOnly(2026, 5, 30), every: 3);
+
+        Assert.False(Flags(resale));
+        Assert.False(Flags(young));
+    }
+
+    [Fact]
+    public void Binomial_tails_match_hand_computed_values()
+    {
+        // P(Bin(4, 0.5) >= 3) = (4 + 1) / 16; P(Bin(4, 0.5) <= 1) = (1 + 4) / 16; P(Bin(10, 0.1) <= 0) = 0.9^10
+        Assert.Equal(5.0 / 16, Binomial.UpperTail(3, 4, 0.5), 12);
+        Assert.Equal(5.0 / 16, Binomial.LowerTail(1, 4, 0.5), 12);
+        Assert.Equal(Math.Pow(0.9, 10), Binomial.LowerTail(0, 10, 0.1), 12);
+        Assert.Equal(1, Binomial.UpperTail(0, 10, 0.1));
+        Assert.Equal(0, Binomial.UpperTail(11, 10, 0.1));
+    }
+
+    [Fact]
+    public void An_IndependentUse_rule_loads_from_a_file_and_a_bad_share_is_refused_by_name()
+    {
+        var rules = CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14 } ] }
+            """, "test.json");
+        var rule = Assert.IsType<IndependentUseRule>(Assert.Single(rules.Rules));
+        Assert.Equal((60, 2, 5, 0.3, 0.01, 0.0001, 0.05, 14),
+            (rule.PeriodDays, rule.TransitionDays, rule.MinOverlapDays, rule.MinUseShare, rule.AlternationRate, rule.Alpha, rule.GiveWayAlpha, rule.MinClosedSpanDays));
+
+        var error = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 1.5, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14 } ] }
+            """, "test.json"));
+        Assert.Contains("Rules[0] ('pairs'): Alpha is '1.5'; it must be a number greater than 0 and less than 1", error.Message, StringComparison.Ordinal);
+    }
+}
