@@ -122,7 +122,7 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     public int LongestPeriodDays => Rules.Max(r => r.PeriodDays);
 
     /// <summary>
-    /// The project's defaults (docs/clone-detection.md, docs/adr/0009-independent-use-clone-rule.md): two SIMs whose
+    /// The project's defaults (docs/clone-detection.md, docs/adr/0010-independent-use-clone-rule.md): two SIMs whose
     /// days overlap as independent users' do and far beyond what one person switching SIMs produces; or three or more
     /// at once on days in two different weeks of the last 30 days; or, for crowds of short-lived SIMs that never settle
     /// into steady use, three or more IMSIs a day on average over the last 30 days.
