@@ -23,10 +23,9 @@ internal static class EirCallerAuthentication
     /// The calling operator, or null after writing the 401 or 403, or the 429 (too many failed credentials from
     /// this address this minute: answered without checking the credential).
     /// </summary>
-    public static async ValueTask<AuthenticatedOperator?> AuthenticateAsync(HttpContext http, OperatorAuthenticator authenticator)
+    public static async ValueTask<AuthenticatedOperator?> AuthenticateAsync(HttpContext http, EirServices eir)
     {
-        var services = http.RequestServices;
-        var limiter = services.GetRequiredService<AuthenticationFailureLimiter>();
+        var limiter = eir.FailureLimiter;
         var address = http.Connection.RemoteIpAddress;
         if (limiter.RetryAfterSeconds(address) is var retryAfter and > 0)
         {
@@ -36,7 +35,7 @@ internal static class EirCallerAuthentication
             return null;
         }
 
-        var nrf = services.GetRequiredService<NrfAccessTokens>();
+        var nrf = eir.Tokens;
         var header = http.Request.Headers.Authorization;
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -70,7 +69,7 @@ internal static class EirCallerAuthentication
             }
         }
 
-        var authenticated = await authenticator.AuthenticateAsync(value["Bearer ".Length..].Trim(), http.RequestAborted);
+        var authenticated = await eir.Authenticator.AuthenticateAsync(value["Bearer ".Length..].Trim(), http.RequestAborted);
         if (authenticated is not null)
         {
             return authenticated;

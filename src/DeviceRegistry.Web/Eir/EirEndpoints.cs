@@ -22,9 +22,12 @@ public static class EirEndpoints
     {
         // Authentication is called at the top of each handler rather than as an endpoint filter: a filter
         // costs an invocation context, boxing and an Items entry on every check (the hot path, docs/benchmarks.md).
+        // The handlers take only the HttpContext and use the EIR's singletons, resolved once here: a parameter
+        // from services, or RequestServices, would create a request service scope on every check.
+        var eir = new EirServices(endpoints.ServiceProvider);
         var group = endpoints.MapGroup(ApiRoot).WithTags("N5g-eir");
 
-        group.MapGet("/equipment-status", GetEquipmentStatusAsync)
+        group.MapGet("/equipment-status", (Func<HttpContext, Task>)(http => GetEquipmentStatusAsync(http, eir)))
             .WithName("GetEquipmentStatus")
             .WithSummary("The equipment status of a PEI (3GPP TS 29.511), as seen with the given SUPI")
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -46,7 +49,7 @@ public static class EirEndpoints
             .Produces<EirProblemDetails>(StatusCodes.Status500InternalServerError, EirProblem.ContentType)
             .Produces<EirProblemDetails>(StatusCodes.Status503ServiceUnavailable, EirProblem.ContentType);
 
-        group.MapPost("/equipment-status:batch", PostBatchAsync)
+        group.MapPost("/equipment-status:batch", (Func<HttpContext, Task>)(http => PostBatchAsync(http, eir)))
             .WithName("GetEquipmentStatusBatch")
             .WithSummary("Many equipment-status checks in one request, each answered on its own")
             .Accepts<EirBatchRequest>("application/json")
@@ -67,14 +70,15 @@ public static class EirEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    private static async Task GetEquipmentStatusAsync(HttpContext http, EirChecker checker, OperatorAuthenticator authenticator)
+    private static async Task GetEquipmentStatusAsync(HttpContext http, EirServices eir)
     {
-        if (await EirCallerAuthentication.AuthenticateAsync(http, authenticator) is not { } caller)
+        if (await EirCallerAuthentication.AuthenticateAsync(http, eir) is not { } caller)
         {
             return;
         }
 
-        if (!await http.RequestServices.GetRequiredService<EirAdmission>().AdmitAsync(http, caller.Id, 1))
+        var checker = eir.Checker;
+        if (!await eir.Admission.AdmitAsync(http, caller.Id, 1))
         {
             return;
         }
@@ -117,15 +121,16 @@ public static class EirEndpoints
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    private static async Task PostBatchAsync(HttpContext http, EirChecker checker, EirSettings settings, OperatorAuthenticator authenticator)
+    private static async Task PostBatchAsync(HttpContext http, EirServices eir)
     {
-        if (await EirCallerAuthentication.AuthenticateAsync(http, authenticator) is not { } caller)
+        if (await EirCallerAuthentication.AuthenticateAsync(http, eir) is not { } caller)
         {
             return;
         }
 
+        var (checker, settings) = (eir.Checker, eir.Settings);
         // Congestion is looked at before the body is read; the checks are counted once they are known.
-        var admission = http.RequestServices.GetRequiredService<EirAdmission>();
+        var admission = eir.Admission;
         if (!await admission.AdmitAsync(http, caller.Id, 0))
         {
             return;
@@ -254,6 +259,22 @@ public static class EirEndpoints
         value = element.GetString();
         return true;
     }
+}
+
+/// <summary>The EIR's singletons an attach check uses, resolved once when the endpoints are mapped.</summary>
+internal sealed class EirServices(IServiceProvider services)
+{
+    public EirChecker Checker { get; } = services.GetRequiredService<EirChecker>();
+
+    public EirSettings Settings { get; } = services.GetRequiredService<EirSettings>();
+
+    public OperatorAuthenticator Authenticator { get; } = services.GetRequiredService<OperatorAuthenticator>();
+
+    public AuthenticationFailureLimiter FailureLimiter { get; } = services.GetRequiredService<AuthenticationFailureLimiter>();
+
+    public NrfAccessTokens Tokens { get; } = services.GetRequiredService<NrfAccessTokens>();
+
+    public EirAdmission Admission { get; } = services.GetRequiredService<EirAdmission>();
 }
 
 /// <summary>The batch request: up to Eir:MaxBatchChecks checks, each with pei and optional supi, gpsi as in the GET.</summary>

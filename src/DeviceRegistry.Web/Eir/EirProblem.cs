@@ -35,12 +35,8 @@ internal static class EirProblem
     public static EirProblemDetails Unknown(string? instance) =>
         Create(StatusCodes.Status404NotFound, "The equipment is not known to this EIR.", instance, EirCause.EquipmentUnknown);
 
-    public static Task WriteAsync(HttpContext context, EirProblemDetails problem)
-    {
-        context.Response.StatusCode = problem.Status;
-        context.Response.ContentType = ContentType;
-        return JsonSerializer.SerializeAsync(context.Response.Body, problem, Json, context.RequestAborted);
-    }
+    /// <summary>One write with its Content-Length (an unknown equipment's 404 is a common answer: no chunked encoding).</summary>
+    public static Task WriteAsync(HttpContext context, EirProblemDetails problem) => WriteAsync(context, problem.Status, Serialize(problem));
 
     public static byte[] Serialize(EirProblemDetails problem) => JsonSerializer.SerializeToUtf8Bytes(problem, Json);
 

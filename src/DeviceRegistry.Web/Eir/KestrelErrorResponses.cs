@@ -35,6 +35,8 @@ public static class KestrelErrorResponses
 
     private static ReadOnlySpan<byte> HeaderEnd => "\r\n\r\n"u8;
 
+    private static ReadOnlySpan<byte> ConnectionClose => "\r\nConnection: close"u8;
+
     private static ReadOnlySpan<byte> Http1OnHttp2Body => "An HTTP/1.x request was sent to an HTTP/2 only endpoint."u8;
 
     /// <summary>
@@ -49,7 +51,9 @@ public static class KestrelErrorResponses
         }
 
         var end = written.IndexOf(HeaderEnd);
-        if (end < 0)
+        // Kestrel closes the connection after each of its own error answers; the application's errors (a 401,
+        // a 404 of unknown equipment) keep it open: they leave here before anything is decoded or allocated.
+        if (end < 0 || written[..end].IndexOf(ConnectionClose) < 0)
         {
             return null;
         }

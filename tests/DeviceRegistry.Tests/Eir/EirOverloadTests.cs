@@ -214,6 +214,12 @@ public sealed class EirOverloadTests
         using var client = web.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(30);
         var writer = web.Services.GetRequiredService<SightingBatchWriter>();
+        // The index loads in the background after start; until then every check is 503 (still loading).
+        var checker = web.Services.GetRequiredService<EirChecker>();
+        for (var waited = Stopwatch.StartNew(); !checker.IsReady; await Task.Delay(20))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the EIR index did not load within 30 s");
+        }
 
         var sim = 0;
         var answered = 0;
@@ -275,7 +281,8 @@ public sealed class EirOverloadTests
         }
 
         // The shed counts reach the log in lines at most every 5 s: the 3 refusals, maybe split over two lines.
-        Assert.Contains(logs.Lines, l => l.Contains("The EIR admits checks again", StringComparison.Ordinal));
+        // The sampler notices the change on its next tick (Eir:OverloadSampleMilliseconds).
+        await WaitUntilAsync(() => logs.Lines.Any(l => l.Contains("The EIR admits checks again", StringComparison.Ordinal)), "the log line on recovery");
         await WaitUntilAsync(() => ShedInLog(logs) == 3, "the shed counts in the log");
     }
 
