@@ -32,7 +32,8 @@ public sealed record CloneEvaluation(
 /// by IMEI, builds each IMEI's per-IMSI day bitsets in a reused buffer and evaluates the rules. Memory
 /// is bounded by the largest IMEI plus the matches; nothing is written.
 /// </summary>
-public sealed class CloneEvaluator(RegistryDatabase database)
+/// <param name="homeNetworks">The country's networks (<c>Registry:HomeNetworks</c>): a pair of a home and a foreign SIM is a traveller's.</param>
+public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNetworks? homeNetworks = null)
 {
     /// <summary>The transition allowance used for the ConcurrentDays evidence when the matching rule has none of its own.</summary>
     public const int EvidenceTransitionDays = 3;
@@ -44,7 +45,7 @@ public sealed class CloneEvaluator(RegistryDatabase database)
     {
         var periodStart = asOf.AddDays(1 - rules.LongestPeriodDays);
         var rangeStart = new DateOnly(periodStart.Year, periodStart.Month, 1);
-        var activity = new ImeiActivity(rangeStart, asOf);
+        var activity = new ImeiActivity(rangeStart, asOf, homeNetworks);
         var measures = new ActivityMeasures();
         var matches = new List<CloneEvidence>();
         long evaluated = 0, skipped = 0, rows = 0;

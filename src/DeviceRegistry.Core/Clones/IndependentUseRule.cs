@@ -57,6 +57,13 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
     public int MinClosedSpanDays { get; } = minClosedSpanDays;
 
+    /// <summary>
+    /// An older SIM keeps its usual use, in the change-over window, when its rate since the newer SIM appeared is at least this
+    /// share of its rate before: one person who starts a new SIM beside the old one moves part of their days to it; an owner
+    /// whose IMEI was copied goes on as before.
+    /// </summary>
+    public const double KeptShare = 0.75;
+
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
 
     /// <summary>The first pair (IMSI indexes) that shows independent use, or null.</summary>
@@ -85,12 +92,26 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         return null;
     }
 
-    /// <summary>The overlap measures of two IMSIs, or null when they have no common span long enough to judge.</summary>
-    public PairOverlap? Compare(ImeiActivity activity, int x, int y, int from, int asOf)
+    /// <summary>The overlap measures of two IMSIs, or null when they have no common span to judge (see <see cref="Why"/>).</summary>
+    public PairOverlap? Compare(ImeiActivity activity, int x, int y, int from, int asOf) =>
+        Measure(activity, x, y, from, asOf, out _);
+
+    /// <summary>Why a pair is or is not independent use: the first step it fails, or <see cref="PairVerdict.Independent"/>.</summary>
+    public PairVerdict Why(ImeiActivity activity, int x, int y, int from, int asOf) =>
+        Measure(activity, x, y, from, asOf, out var unjudged) is { } o ? Judge(o) : unjudged;
+
+    private PairOverlap? Measure(ImeiActivity activity, int x, int y, int from, int asOf, out PairVerdict unjudged)
     {
+        unjudged = PairVerdict.NoCommonSpan;
         int firstX = ImeiActivity.FirstDay(activity.DaysOf(x)), firstY = ImeiActivity.FirstDay(activity.DaysOf(y));
         if (firstX < 0 || firstY < 0)
         {
+            return null;
+        }
+
+        if (activity.IsHome(x) != activity.IsHome(y))
+        {
+            unjudged = PairVerdict.Traveller; // a foreign and a home SIM: a visitor or a traveller landing, not two users
             return null;
         }
 
@@ -102,11 +123,13 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var firstB = Math.Max(firstX, firstY);
 
         var end = Math.Min(ImeiActivity.LastDay(a), ImeiActivity.LastDay(b));
-        if (end < asOf - TransitionDays)
+        var open = end >= asOf - TransitionDays;
+        if (!open)
         {
             if (end - firstB + 1 < MinClosedSpanDays)
             {
-                return null; // both SIMs for a week or two, then one stopped: a change-over
+                unjudged = PairVerdict.ChangeOver; // both SIMs for a week or two, then one stopped: a change-over
+                return null;
             }
 
             end -= TransitionDays; // that SIM stopped: its last days are a change-over too
@@ -133,39 +156,52 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var beforeFrom = Math.Max(firstA + TransitionDays, firstB - GiveWayWindowDays);
         var beforeDays = firstB - beforeFrom;
         var beforeCount = beforeDays > 0 ? ImeiActivity.CountDays(a, beforeFrom, firstB - 1) : 0;
-        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount);
+        var settling = open && asOf - firstB + 1 < MinClosedSpanDays;
+        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling);
     }
 
     /// <summary>The decision on one pair's measures (see the class summary).</summary>
-    public bool Decide(PairOverlap o)
+    public bool Decide(PairOverlap o) => Judge(o) == PairVerdict.Independent;
+
+    /// <summary>The first step of the decision a pair fails, or <see cref="PairVerdict.Independent"/>.</summary>
+    public PairVerdict Judge(PairOverlap o)
     {
         var rateA = (double)o.CountA / o.SpanDays;
         var rateB = (double)o.CountB / o.SpanDays;
-        if (rateA < MinUseShare || rateB < MinUseShare || o.BothDays < MinOverlapDays)
+        if (rateA < MinUseShare || rateB < MinUseShare)
         {
-            return false;
+            return PairVerdict.LittleUse;
+        }
+
+        if (o.BothDays < MinOverlapDays)
+        {
+            return PairVerdict.FewSharedDays;
         }
 
         if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha)
         {
-            return false; // one person switching SIMs now and then could show this much
+            return PairVerdict.Alternation; // one person switching SIMs now and then could show this much
         }
 
         if (Binomial.LowerTail(o.BothDays, o.SpanDays, rateA * rateB) <= Alpha)
         {
-            return false; // far fewer shared days than independent users: they take turns
+            return PairVerdict.TakingTurns; // far fewer shared days than independent users: they take turns
         }
 
-        if (o.BeforeDays >= 7)
+        var usual = o.BeforeDays >= 7 ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
+        if (o.Settling && !(rateA >= usual * KeptShare))
         {
-            var usual = Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays);
-            if (rateA < usual * GiveWayShare && Binomial.LowerTail(o.CountA, o.SpanDays, usual) <= GiveWayAlpha)
-            {
-                return false; // the older SIM gave way to the newer one
-            }
+            // still within a change-over's time at the as-of date, and the older SIM lost use (or has no history to
+            // compare with): a number change in progress looks the same; held until the old SIM stops or stays
+            return PairVerdict.Settling;
         }
 
-        return true;
+        if (!double.IsNaN(usual) && rateA < usual * GiveWayShare && Binomial.LowerTail(o.CountA, o.SpanDays, usual) <= GiveWayAlpha)
+        {
+            return PairVerdict.GaveWay; // the older SIM gave way to the newer one
+        }
+
+        return PairVerdict.Independent;
     }
 
     private static bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
@@ -195,9 +231,25 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
 /// <summary>
 /// Two SIMs over their trimmed common span: its length, the days each was seen, the days both were seen (handovers
-/// left out), and the older SIM's days seen in the window before the newer one arrived.
+/// left out), the older SIM's days seen in the window before the newer one arrived, and whether both are still in use
+/// with the newer one younger than MinClosedSpanDays (a change-over may still be going on).
 /// </summary>
-public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount);
+public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount, bool Settling = false);
+
+/// <summary>What the independent-use test made of a pair of SIMs: the first step it failed, or independent use.</summary>
+public enum PairVerdict
+{
+    Independent,
+    NoCommonSpan,
+    Traveller,
+    ChangeOver,
+    LittleUse,
+    FewSharedDays,
+    Alternation,
+    TakingTurns,
+    Settling,
+    GaveWay,
+}
 
 /// <summary>Binomial tails, exact, in log space (spans are at most 366 days).</summary>
 public static class Binomial
