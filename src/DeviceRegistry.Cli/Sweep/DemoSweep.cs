@@ -19,7 +19,7 @@ internal sealed record SweepSetting(int Days, DemoSettings Demo)
 /// One clone's time to flag under the defaults: its first copy's first day and its rate (days seen over its days from first
 /// to last), and how many days after that first day the defaults first flag it (evaluated as of each day), or null.
 /// </summary>
-internal sealed record TimeToFlag(string Behaviour, double CopyRate, int CopyDays, int? DaysToFlag);
+internal sealed record TimeToFlag(string Behaviour, double CopyRate, double OwnerRate, int CopyDays, int? DaysToFlag);
 
 /// <summary>What one rule set did on one generated store.</summary>
 internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed, IReadOnlyList<DemoLabel> Labels, IReadOnlySet<long> Flagged)
@@ -214,6 +214,9 @@ internal static class DemoSweep
                 continue;
             }
 
+            var owner = whole.DaysOf(firsts[0].Index);
+            var ownerLast = ImeiActivity.LastDay(owner);
+            var ownerRate = (double)ImeiActivity.CountDays(owner, firsts[0].First, ownerLast) / (ownerLast - firsts[0].First + 1);
             var copy = firsts[1];
             var copyDays = whole.DaysOf(copy.Index);
             var copyLast = ImeiActivity.LastDay(copyDays);
@@ -229,7 +232,7 @@ internal static class DemoSweep
                 }
             }
 
-            result.Add(new TimeToFlag(BehaviourOf(label), rate, lastDay.DayNumber - copyFirst.DayNumber + 1, daysToFlag));
+            result.Add(new TimeToFlag(BehaviourOf(label), rate, ownerRate, lastDay.DayNumber - copyFirst.DayNumber + 1, daysToFlag));
         }
 
         return result;
@@ -253,7 +256,7 @@ internal static class DemoSweep
                 var activity = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
                 if (activity.ImsiCount == 2)
                 {
-                    verdict = rule.Why(activity, 0, 1, activity.PeriodStart(rule.PeriodDays), activity.DayCount - 1);
+                    verdict = rule.Why(activity, 0, 1);
                 }
             }
 
@@ -320,6 +323,30 @@ internal static class DemoSweep
                     sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {behaviour} | {name} | {band.Count} | {flaggedTimes.Count} ({(double)flaggedTimes.Count / band.Count:P0}) | {(flaggedTimes.Count == 0 ? "-" : flaggedTimes[flaggedTimes.Count / 2].ToString(CultureInfo.InvariantCulture))} | {within} / {old.Count} ({(old.Count == 0 ? 0 : (double)within / old.Count):P0}) |"));
                 }
+            }
+        }
+
+        var half = times.Where(t => t.CopyRate is >= 0.4 and < 0.6 && t.CopyDays >= 15).ToList();
+        if (half.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Copies used on about half their days (0.4-0.6, 15+ days old), by the genuine owner's use rate:");
+            sb.AppendLine();
+            sb.AppendLine("| owner use | clones | flagged within 14 days | within 21 days | median days to flag |");
+            sb.AppendLine("|---|---|---|---|---|");
+            (string Name, double From, double To)[] owners = [("< 0.6", 0, 0.6), ("0.6-0.8", 0.6, 0.8), ("0.8-0.9", 0.8, 0.9), (">= 0.9", 0.9, 1.01)];
+            foreach (var (name, from, to) in owners)
+            {
+                var band = half.Where(t => t.OwnerRate >= from && t.OwnerRate < to).ToList();
+                if (band.Count == 0)
+                {
+                    continue;
+                }
+
+                var flaggedTimes = band.Where(t => t.DaysToFlag is not null).Select(t => t.DaysToFlag!.Value).Order().ToList();
+                int within14 = band.Count(t => t.DaysToFlag <= 14), within21 = band.Count(t => t.DaysToFlag <= 21);
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {band.Count} | {within14} ({(double)within14 / band.Count:P0}) | {within21} ({(double)within21 / band.Count:P0}) | {(flaggedTimes.Count == 0 ? "-" : flaggedTimes[flaggedTimes.Count / 2].ToString(CultureInfo.InvariantCulture))} |"));
             }
         }
 

@@ -64,6 +64,12 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     /// </summary>
     public const double KeptShare = 0.75;
 
+    /// <summary>
+    /// In the change-over window the older SIM must show it kept its use: its days since the newer SIM appeared improbable
+    /// (upper tail at most this) had it fallen to <see cref="KeptShare"/> of its usual rate.
+    /// </summary>
+    public const double KeptAlpha = 0.1;
+
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
 
     /// <summary>The first pair (IMSI indexes) that shows independent use, or null.</summary>
@@ -81,7 +87,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         {
             for (var j = i + 1; j < candidates.Length; j++)
             {
-                var overlap = Compare(activity, candidates[i], candidates[j], from, asOf);
+                var overlap = Measure(activity, candidates[i], candidates[j], from, asOf, out _);
                 if (overlap is { } o && Decide(o))
                 {
                     return (candidates[i], candidates[j], o);
@@ -92,13 +98,9 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         return null;
     }
 
-    /// <summary>The overlap measures of two IMSIs, or null when they have no common span to judge (see <see cref="Why"/>).</summary>
-    public PairOverlap? Compare(ImeiActivity activity, int x, int y, int from, int asOf) =>
-        Measure(activity, x, y, from, asOf, out _);
-
     /// <summary>Why a pair is or is not independent use: the first step it fails, or <see cref="PairVerdict.Independent"/>.</summary>
-    public PairVerdict Why(ImeiActivity activity, int x, int y, int from, int asOf) =>
-        Measure(activity, x, y, from, asOf, out var unjudged) is { } o ? Judge(o) : unjudged;
+    public PairVerdict Why(ImeiActivity activity, int x, int y) =>
+        Measure(activity, x, y, activity.PeriodStart(PeriodDays), activity.DayCount - 1, out var unjudged) is { } o ? Judge(o) : unjudged;
 
     private PairOverlap? Measure(ImeiActivity activity, int x, int y, int from, int asOf, out PairVerdict unjudged)
     {
@@ -157,7 +159,10 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var beforeDays = firstB - beforeFrom;
         var beforeCount = beforeDays > 0 ? ImeiActivity.CountDays(a, beforeFrom, firstB - 1) : 0;
         var settling = open && asOf - firstB + 1 < MinClosedSpanDays;
-        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling);
+        var historyFrom = firstA + TransitionDays;
+        var historyDays = Math.Max(0, firstB - historyFrom);
+        var historyCount = historyDays > 0 ? ImeiActivity.CountDays(a, historyFrom, firstB - 1) : 0;
+        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling, historyDays, historyCount);
     }
 
     /// <summary>The decision on one pair's measures (see the class summary).</summary>
@@ -189,10 +194,12 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         }
 
         var usual = o.BeforeDays >= 7 ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
-        if (o.Settling && !(rateA >= usual * KeptShare))
+        var lifelong = o.HistoryDays >= 7 ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
+        if (o.Settling && (double.IsNaN(lifelong) || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * KeptShare) > KeptAlpha))
         {
-            // still within a change-over's time at the as-of date, and the older SIM lost use (or has no history to
-            // compare with): a number change in progress looks the same; held until the old SIM stops or stays
+            // still within a change-over's time at the as-of date, and the older SIM has not shown that it kept its use
+            // (or has no history to compare with): a number change in progress looks the same; held until the old SIM
+            // stops (a change-over) or the window has passed
             return PairVerdict.Settling;
         }
 
@@ -231,10 +238,12 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
 /// <summary>
 /// Two SIMs over their trimmed common span: its length, the days each was seen, the days both were seen (handovers
-/// left out), the older SIM's days seen in the window before the newer one arrived, and whether both are still in use
-/// with the newer one younger than MinClosedSpanDays (a change-over may still be going on).
+/// left out), the older SIM's days seen in the window before the newer one arrived, whether both are still in use
+/// with the newer one younger than MinClosedSpanDays (a change-over may still be going on), and the older SIM's whole
+/// history before the newer one (its days from TransitionDays after its first day, and the days seen among them).
 /// </summary>
-public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount, bool Settling = false);
+public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount,
+    bool Settling = false, int HistoryDays = 0, int HistoryCount = 0);
 
 /// <summary>What the independent-use test made of a pair of SIMs: the first step it failed, or independent use.</summary>
 public enum PairVerdict
