@@ -58,15 +58,9 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     public int MinClosedSpanDays { get; } = minClosedSpanDays;
 
     /// <summary>
-    /// An older SIM keeps its usual use, in the change-over window, when its rate since the newer SIM appeared is at least this
-    /// share of its rate before: one person who starts a new SIM beside the old one moves part of their days to it; an owner
-    /// whose IMEI was copied goes on as before.
-    /// </summary>
-    public const double KeptShare = 0.75;
-
-    /// <summary>
     /// In the change-over window the older SIM must show it kept its use: its days since the newer SIM appeared improbable
-    /// (upper tail at most this) had it fallen to <see cref="KeptShare"/> of its usual rate.
+    /// (upper tail at most this) had it fallen to <see cref="GiveWayShare"/> of its usual rate, as an old SIM taken in turn
+    /// with the new one after a number change does.
     /// </summary>
     public const double KeptAlpha = 0.1;
 
@@ -195,7 +189,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         var usual = o.BeforeDays >= 7 ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
         var lifelong = o.HistoryDays >= 7 ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
-        if (o.Settling && (double.IsNaN(lifelong) || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * KeptShare) > KeptAlpha))
+        if (o.Settling && (double.IsNaN(lifelong) || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
         {
             // still within a change-over's time at the as-of date, and the older SIM has not shown that it kept its use
             // (or has no history to compare with): a number change in progress looks the same; held until the old SIM
