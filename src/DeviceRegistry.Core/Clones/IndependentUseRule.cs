@@ -6,6 +6,7 @@ namespace DeviceRegistry.Clones;
 /// (each at its own rate), and far more often than one person taking two SIMs in turn could produce. For each
 /// pair of IMSIs:
 /// <list type="number">
+/// <item>A home and a foreign SIM (<c>Registry:HomeNetworks</c>) are not compared: a visitor's or a traveller's pair.</item>
 /// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
 /// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
 /// <item>When one of the two stopped (last seen more than TransitionDays before the as-of date), their time together,
@@ -19,6 +20,9 @@ namespace DeviceRegistry.Clones;
 /// MinOverlapDays and improbable under Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
+/// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
+/// possible; the pair is decided only when the older SIM shows it kept at least half its usual use (its whole history before
+/// the newer SIM), otherwise a later run decides it.</item>
 /// <item>Give-way: when the older SIM's rate in the span is improbably low against its rate over the 28 days before
 /// the newer SIM appeared (lower tail at most GiveWayAlpha), it gave way to the newer one: a number change, a
 /// replacement, a resale. A genuine owner's use does not change because a copy appeared.</item>
