@@ -128,6 +128,10 @@ public sealed class DetectClonesTests
         Assert.Equal((CloneImei, CloneStatusValues.Clone, AsOf, "independent-use"), (history.Imei, history.Status, history.AsOf, history.Rule));
         using var reason = JsonDocument.Parse(history.Reason!);
         Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
+        // the months read begin on 1 Mar (the 90 days end on 31 May), so the genuine SIM is there from their first day
+        Assert.Equal("the earliest steady use: from 2026-03-01, seen on 92 days (already in use when the months read begin, 2026-03-01)",
+            reason.RootElement.GetProperty("GenuineReason").GetString());
+        Assert.StartsWith($"{Genuine} and {Copy} over ", reason.RootElement.GetProperty("Pair").GetString(), StringComparison.Ordinal);
 
         var change = Assert.Single(await context.ImeiChanges.ToListAsync());
         Assert.Equal((CloneImei, "clones"), (change.Imei, change.Source));
@@ -199,6 +203,50 @@ public sealed class DetectClonesTests
             Assert.Equal((CloneStatusValues.Clone, new DateOnly(2026, 8, 31)), (status.Status, status.Since));
             Assert.Equal(new DateOnly(2026, 6, 1), status.FirstSeen);
             Assert.Equal(2, await context.Set<CloneStatusChange>().CountAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_clone_flagged_again_after_an_appeal_keeps_the_genuine_owner_of_its_first_verdict(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        Assert.Equal(0, (await DetectAsync(db)).ExitCode);
+        await using (var context = db.CreateContext())
+        {
+            var status = await context.Set<CloneStatus>().SingleAsync();
+            status.Status = CloneStatusValues.Cleared;
+            status.Since = AsOf;
+            await context.SaveChangesAsync();
+        }
+
+        // after the appeal the copy is back from 1 June, the genuine SIM only from 3 June: on the sightings since the appeal
+        // alone the copy would be the earliest steady use; the earlier verdict's owner is kept
+        var days = new List<(long, string, DateOnly)>();
+        for (var d = new DateOnly(2026, 6, 1); d <= new DateOnly(2026, 8, 31); d = d.AddDays(1))
+        {
+            days.Add((CloneImei, Copy, d));
+            if (d.Day >= 3 || d.Month > 6)
+            {
+                days.Add((CloneImei, Genuine, d));
+            }
+        }
+
+        await InsertSightingsAsync(db, days);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var again = await DevReg.RunAsync(["detect", "--as-of", "2026-08-31"], output, error,
+            new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" });
+        Assert.True(again == 0, error.ToString());
+        await using (var context = db.CreateContext())
+        {
+            var status = await context.Set<CloneStatus>().SingleAsync();
+            Assert.Equal((CloneStatusValues.Clone, Genuine), (status.Status, status.GenuineImsi));
+            var latest = (await context.Set<CloneStatusChange>().ToListAsync()).OrderBy(h => h.Id).Last();
+            using var reason = JsonDocument.Parse(latest.Reason!);
+            Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
+            Assert.Equal("the genuine owner named in the earlier verdict", reason.RootElement.GetProperty("GenuineReason").GetString());
         }
     }
 
