@@ -15,9 +15,21 @@ internal sealed record SweepSetting(int Days, DemoSettings Demo)
         $"{Days}d {Demo.Shape} missing={Demo.MissingOperatorDays:0.##} owners={Demo.OwnerUseMin:0.##}-{Demo.OwnerUseMax:0.##} copies={Demo.CopyUseMin:0.##}-{Demo.CopyUseMax:0.##} copy-min-days={Demo.CopyMinDays}");
 }
 
+/// <summary>
+/// One clone's time to flag under the defaults: its first copy's first day and its rate (days seen over its days from first
+/// to last), and how many days after that first day the defaults first flag it (evaluated as of each day), or null.
+/// </summary>
+internal sealed record TimeToFlag(string Behaviour, double CopyRate, double OwnerRate, int CopyDays, int? DaysToFlag);
+
 /// <summary>What one rule set did on one generated store.</summary>
 internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed, IReadOnlyList<DemoLabel> Labels, IReadOnlySet<long> Flagged)
 {
+    /// <summary>The defaults only: each clone's time to flag.</summary>
+    public IReadOnlyList<TimeToFlag> TimesToFlag { get; init; } = [];
+
+    /// <summary>The defaults only: the step of the independent-use test at which each missed two-user clone's pair fails.</summary>
+    public IReadOnlyDictionary<PairVerdict, int> MissedPairs { get; init; } = new Dictionary<PairVerdict, int>();
+
     public int TruePositives => Labels.Count(l => l.IsClone && Flagged.Contains(l.Imei));
 
     public int FalsePositives => Labels.Count(l => !l.IsClone && Flagged.Contains(l.Imei));
@@ -110,12 +122,26 @@ internal static class DemoSweep
                 }
             }
 
-            var evaluator = new CloneEvaluator(services.GetRequiredService<Data.RegistryDatabase>());
+            var database = services.GetRequiredService<Data.RegistryDatabase>();
+            var homeNetworks = services.GetRequiredService<Identifiers.HomeNetworks>();
+            var evaluator = new CloneEvaluator(database, homeNetworks);
+            var clones = await ReadClonesAsync(database, data.Labels, ct);
             var scores = new List<SweepScore>();
             foreach (var (name, rules) in ruleSets)
             {
                 var evaluation = await evaluator.EvaluateAsync(rules, data.LastDay, ct: ct);
-                scores.Add(new SweepScore(name, setting, seed, data.Labels, evaluation.Matches.Select(m => m.Imei).ToHashSet()));
+                var flagged = evaluation.Matches.Select(m => m.Imei).ToHashSet();
+                var score = new SweepScore(name, setting, seed, data.Labels, flagged);
+                if (ReferenceEquals(rules, CloneRuleSet.Defaults))
+                {
+                    score = score with
+                    {
+                        TimesToFlag = MeasureTimesToFlag(clones, data.Labels, data.LastDay, rules, homeNetworks),
+                        MissedPairs = WhyMissed(clones, data.Labels, flagged, data.LastDay, rules, homeNetworks),
+                    };
+                }
+
+                scores.Add(score);
             }
 
             return scores;
@@ -125,6 +151,119 @@ internal static class DemoSweep
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>The sightings rows of the labelled clones, by IMEI.</summary>
+    private static async Task<Dictionary<long, List<(string Imsi, int Month, int Mask)>>> ReadClonesAsync(Data.RegistryDatabase database,
+        IReadOnlyList<DemoLabel> labels, CancellationToken ct)
+    {
+        var wanted = labels.Where(l => l.IsClone).Select(l => l.Imei).ToHashSet();
+        var rows = new Dictionary<long, List<(string, int, int)>>();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT imei, imsi, month, day_mask FROM sightings";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var imei = reader.GetInt64(0);
+            if (wanted.Contains(imei))
+            {
+                if (!rows.TryGetValue(imei, out var list))
+                {
+                    rows[imei] = list = [];
+                }
+
+                list.Add((reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+
+        return rows;
+    }
+
+    private static ImeiActivity Build(List<(string Imsi, int Month, int Mask)> rows, DateOnly asOf, int longestPeriod, Identifiers.HomeNetworks homeNetworks)
+    {
+        var periodStart = asOf.AddDays(1 - longestPeriod);
+        var activity = new ImeiActivity(new DateOnly(periodStart.Year, periodStart.Month, 1), asOf, homeNetworks);
+        foreach (var (imsi, month, mask) in rows)
+        {
+            activity.Add(imsi, month, mask);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Evaluates each clone as of every day from its first copy's first day to the last day, as a daily run would.</summary>
+    private static IReadOnlyList<TimeToFlag> MeasureTimesToFlag(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
+        IReadOnlyList<DemoLabel> labels, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
+    {
+        var measures = new ActivityMeasures();
+        var result = new List<TimeToFlag>();
+        foreach (var label in labels.Where(l => l.IsClone))
+        {
+            if (!clones.TryGetValue(label.Imei, out var rows))
+            {
+                continue;
+            }
+
+            var whole = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
+            var firsts = Enumerable.Range(0, whole.ImsiCount)
+                .Select(i => (Index: i, First: ImeiActivity.FirstDay(whole.DaysOf(i))))
+                .Where(f => f.First >= 0).OrderBy(f => f.First).ToList();
+            if (firsts.Count < 2)
+            {
+                continue;
+            }
+
+            var owner = whole.DaysOf(firsts[0].Index);
+            var ownerLast = ImeiActivity.LastDay(owner);
+            var ownerRate = (double)ImeiActivity.CountDays(owner, firsts[0].First, ownerLast) / (ownerLast - firsts[0].First + 1);
+            var copy = firsts[1];
+            var copyDays = whole.DaysOf(copy.Index);
+            var copyLast = ImeiActivity.LastDay(copyDays);
+            var rate = (double)ImeiActivity.CountDays(copyDays, copy.First, copyLast) / (copyLast - copy.First + 1);
+            var copyFirst = whole.DateOf(copy.First);
+            int? daysToFlag = null;
+            for (var asOf = copyFirst; asOf <= lastDay; asOf = asOf.AddDays(1))
+            {
+                if (rules.FirstMatch(Build(rows, asOf, rules.LongestPeriodDays, homeNetworks), measures) is not null)
+                {
+                    daysToFlag = asOf.DayNumber - copyFirst.DayNumber;
+                    break;
+                }
+            }
+
+            result.Add(new TimeToFlag(BehaviourOf(label), rate, ownerRate, lastDay.DayNumber - copyFirst.DayNumber + 1, daysToFlag));
+        }
+
+        return result;
+    }
+
+    /// <summary>For each missed two-user clone, the step at which the independent-use test stops its pair.</summary>
+    private static Dictionary<PairVerdict, int> WhyMissed(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
+        IReadOnlyList<DemoLabel> labels, IReadOnlySet<long> flagged, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
+    {
+        var result = new Dictionary<PairVerdict, int>();
+        if (rules.Rules.OfType<IndependentUseRule>().FirstOrDefault() is not { } rule)
+        {
+            return result;
+        }
+
+        foreach (var label in labels.Where(l => l.IsClone && l.Users == 2 && !flagged.Contains(l.Imei)))
+        {
+            var verdict = PairVerdict.NoCommonSpan;
+            if (clones.TryGetValue(label.Imei, out var rows))
+            {
+                var activity = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
+                if (activity.ImsiCount == 2)
+                {
+                    verdict = rule.Why(activity, 0, 1);
+                }
+            }
+
+            result[verdict] = result.GetValueOrDefault(verdict) + 1;
+        }
+
+        return result;
     }
 
     /// <summary>Markdown: per rule set, precision and recall (pooled, and the worst setting-seed), then flags per behaviour.</summary>
@@ -157,6 +296,66 @@ internal static class DemoSweep
             }
 
             sb.AppendLine(" |");
+        }
+
+        var times = scores.SelectMany(s => s.TimesToFlag).ToList();
+        if (times.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Time to flag (defaults, evaluated as of every day): days from the first copy's first use to the first as-of date it is flagged, by the copy's use rate:");
+            sb.AppendLine();
+            sb.AppendLine("| clones | copy use | clones | flagged by the last day | median days to flag | flagged within 14 days (copies 15+ days old) |");
+            sb.AppendLine("|---|---|---|---|---|---|");
+            (string Name, double From, double To)[] bands = [("< 0.4", 0, 0.4), ("0.4-0.6 (about half)", 0.4, 0.6), ("0.6-0.8", 0.6, 0.8), (">= 0.8", 0.8, 1.01)];
+            foreach (var behaviour in times.Select(t => t.Behaviour).Distinct().Order(StringComparer.Ordinal))
+            {
+                foreach (var (name, from, to) in bands)
+                {
+                    var band = times.Where(t => t.Behaviour == behaviour && t.CopyRate >= from && t.CopyRate < to).ToList();
+                    if (band.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var flaggedTimes = band.Where(t => t.DaysToFlag is not null).Select(t => t.DaysToFlag!.Value).Order().ToList();
+                    var old = band.Where(t => t.CopyDays >= 15).ToList();
+                    var within = old.Count(t => t.DaysToFlag <= 14);
+                    sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {behaviour} | {name} | {band.Count} | {flaggedTimes.Count} ({(double)flaggedTimes.Count / band.Count:P0}) | {(flaggedTimes.Count == 0 ? "-" : flaggedTimes[flaggedTimes.Count / 2].ToString(CultureInfo.InvariantCulture))} | {within} / {old.Count} ({(old.Count == 0 ? 0 : (double)within / old.Count):P0}) |"));
+                }
+            }
+        }
+
+        var half = times.Where(t => t.CopyRate is >= 0.4 and < 0.6 && t.CopyDays >= 15).ToList();
+        if (half.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Copies used on about half their days (0.4-0.6, 15+ days old), by the genuine owner's use rate:");
+            sb.AppendLine();
+            sb.AppendLine("| owner use | clones | flagged within 14 days | within 21 days | median days to flag |");
+            sb.AppendLine("|---|---|---|---|---|");
+            (string Name, double From, double To)[] owners = [("< 0.6", 0, 0.6), ("0.6-0.8", 0.6, 0.8), ("0.8-0.9", 0.8, 0.9), (">= 0.9", 0.9, 1.01)];
+            foreach (var (name, from, to) in owners)
+            {
+                var band = half.Where(t => t.OwnerRate >= from && t.OwnerRate < to).ToList();
+                if (band.Count == 0)
+                {
+                    continue;
+                }
+
+                var flaggedTimes = band.Where(t => t.DaysToFlag is not null).Select(t => t.DaysToFlag!.Value).Order().ToList();
+                int within14 = band.Count(t => t.DaysToFlag <= 14), within21 = band.Count(t => t.DaysToFlag <= 21);
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {band.Count} | {within14} ({(double)within14 / band.Count:P0}) | {within21} ({(double)within21 / band.Count:P0}) | {(flaggedTimes.Count == 0 ? "-" : flaggedTimes[flaggedTimes.Count / 2].ToString(CultureInfo.InvariantCulture))} |"));
+            }
+        }
+
+        var missed = scores.SelectMany(s => s.MissedPairs).GroupBy(p => p.Key).Select(g => (g.Key, Count: g.Sum(p => p.Value))).OrderByDescending(g => g.Count).ToList();
+        if (missed.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Missed two-user clones (defaults), by the step of the independent-use test their pair fails: " +
+                string.Join(", ", missed.Select(m => $"{m.Key} {m.Count}")));
         }
 
         sb.AppendLine();

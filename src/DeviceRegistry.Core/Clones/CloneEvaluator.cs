@@ -3,7 +3,10 @@ using DeviceRegistry.Data;
 
 namespace DeviceRegistry.Clones;
 
-/// <summary>Why an IMEI was judged a clone: the matching rule and the measures an appeal reviewer reads.</summary>
+/// <summary>
+/// Why an IMEI was judged a clone: the matching rule and the measures an appeal reviewer reads, the presumed genuine owner
+/// with the reason it was chosen, and (for a pair rule) the pair that matched with its figures.
+/// </summary>
 public sealed record CloneEvidence(
     long Imei,
     string Rule,
@@ -16,7 +19,14 @@ public sealed record CloneEvidence(
     DateOnly FirstSeen,
     DateOnly LastSeen,
     string GenuineImsi,
-    IReadOnlyList<string> Imsis);
+    IReadOnlyList<string> Imsis)
+{
+    /// <summary>Why <see cref="GenuineImsi"/> is the presumed genuine owner, in plain words.</summary>
+    public string GenuineReason { get; init; } = "";
+
+    /// <summary>The matching pair and its figures (independent-use rule), or null.</summary>
+    public string? PairDetail { get; init; }
+}
 
 /// <summary>What one evaluation found.</summary>
 public sealed record CloneEvaluation(
@@ -32,7 +42,8 @@ public sealed record CloneEvaluation(
 /// by IMEI, builds each IMEI's per-IMSI day bitsets in a reused buffer and evaluates the rules. Memory
 /// is bounded by the largest IMEI plus the matches; nothing is written.
 /// </summary>
-public sealed class CloneEvaluator(RegistryDatabase database)
+/// <param name="homeNetworks">The country's networks (<c>Registry:HomeNetworks</c>): a pair of a home and a foreign SIM is a traveller's.</param>
+public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNetworks? homeNetworks = null)
 {
     /// <summary>The transition allowance used for the ConcurrentDays evidence when the matching rule has none of its own.</summary>
     public const int EvidenceTransitionDays = 3;
@@ -44,7 +55,7 @@ public sealed class CloneEvaluator(RegistryDatabase database)
     {
         var periodStart = asOf.AddDays(1 - rules.LongestPeriodDays);
         var rangeStart = new DateOnly(periodStart.Year, periodStart.Month, 1);
-        var activity = new ImeiActivity(rangeStart, asOf);
+        var activity = new ImeiActivity(rangeStart, asOf, homeNetworks);
         var measures = new ActivityMeasures();
         var matches = new List<CloneEvidence>();
         long evaluated = 0, skipped = 0, rows = 0;
@@ -145,9 +156,6 @@ public sealed class CloneEvaluator(RegistryDatabase database)
         var imsis = new List<string>(activity.ImsiCount);
         var first = int.MaxValue;
         var last = -1;
-        var genuine = -1;
-        var genuineFirst = int.MaxValue;
-        var genuineDays = 0;
         for (var i = 0; i < activity.ImsiCount; i++)
         {
             var days = activity.DaysOf(i);
@@ -158,20 +166,19 @@ public sealed class CloneEvaluator(RegistryDatabase database)
             }
 
             imsis.Add(activity.ImsiAt(i));
-            var l = ImeiActivity.LastDay(days);
             first = Math.Min(first, f);
-            last = Math.Max(last, l);
-            var count = ImeiActivity.CountDays(days, 0, to);
-            if (f < genuineFirst || (f == genuineFirst && (count > genuineDays
-                || (count == genuineDays && string.CompareOrdinal(activity.ImsiAt(i), activity.ImsiAt(genuine)) < 0))))
-            {
-                genuine = i;
-                genuineFirst = f;
-                genuineDays = count;
-            }
+            last = Math.Max(last, ImeiActivity.LastDay(days));
         }
 
         imsis.Sort(StringComparer.Ordinal);
+        var (genuine, reason) = GenuineOwner(activity);
+        string? detail = null;
+        if (rule is IndependentUseRule pairs && pairs.FindPair(activity, measures) is var (a, b, o))
+        {
+            detail = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{activity.ImsiAt(a)} and {activity.ImsiAt(b)} over {o.SpanDays} days of common use: seen on {o.CountA} and {o.CountB} days, both on {o.BothDays} that were not a change of SIM; one person switching SIMs shares that many with probability {Binomial.UpperTail(o.BothDays, o.SpanDays, pairs.AlternationRate):0.#e+0}, two independent users would share {(double)o.CountA * o.CountB / o.SpanDays:0.#}");
+        }
+
         return new CloneEvidence(
             activity.Imei,
             rule.Name,
@@ -184,7 +191,99 @@ public sealed class CloneEvaluator(RegistryDatabase database)
             activity.DateOf(first),
             activity.DateOf(last),
             activity.ImsiAt(genuine),
-            imsis);
+            imsis)
+        {
+            GenuineReason = reason,
+            PairDetail = detail,
+        };
+    }
+
+    /// <summary>A SIM is in steady use when seen on at least this many days...</summary>
+    public const int SteadyMinDays = 4;
+
+    /// <summary>...and on at least this share of the days from its first day to its last.</summary>
+    public const double SteadyMinShare = 0.25;
+
+    /// <summary>
+    /// The presumed genuine owner (the first user, whom the registration centre looks for): the SIM whose steady use began
+    /// first; a SIM seen only briefly or now and then before it (a SIM tried in the shop, a relative's) is passed over. On the
+    /// same first day (both already on the IMEI when the months read begin) the one with the longer history (more days seen)
+    /// is taken. Returns its index and the reason in plain words; -1 when no IMSI has a day.
+    /// </summary>
+    public static (int Index, string Reason) GenuineOwner(ImeiActivity activity)
+    {
+        int best = -1, bestFirst = int.MaxValue, bestDays = 0, passedOver = 0;
+        var anySteady = false;
+        for (var pass = 0; pass < 2 && best < 0; pass++)
+        {
+            for (var i = 0; i < activity.ImsiCount; i++)
+            {
+                var days = activity.DaysOf(i);
+                var f = ImeiActivity.FirstDay(days);
+                if (f < 0)
+                {
+                    continue;
+                }
+
+                var l = ImeiActivity.LastDay(days);
+                var count = ImeiActivity.CountDays(days, f, l);
+                var steady = count >= SteadyMinDays && count >= SteadyMinShare * (l - f + 1);
+                anySteady |= steady;
+                if (pass == 0 && !steady)
+                {
+                    continue; // counted below when it began before the chosen one
+                }
+
+                if (f < bestFirst || (f == bestFirst && (count > bestDays
+                    || (count == bestDays && string.CompareOrdinal(activity.ImsiAt(i), activity.ImsiAt(best)) < 0))))
+                {
+                    best = i;
+                    bestFirst = f;
+                    bestDays = count;
+                }
+            }
+        }
+
+        if (best < 0)
+        {
+            return (-1, "");
+        }
+
+        var tied = 0;
+        for (var i = 0; i < activity.ImsiCount; i++)
+        {
+            var f = ImeiActivity.FirstDay(activity.DaysOf(i));
+            if (f >= 0 && f < bestFirst)
+            {
+                passedOver++;
+            }
+            else if (f == bestFirst && i != best)
+            {
+                tied++;
+            }
+        }
+
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var since = activity.DateOf(bestFirst).ToString("yyyy-MM-dd", inv);
+        var reason = !anySteady
+            ? string.Create(inv, $"no SIM in steady use; the first seen ({since}), on {bestDays} days")
+            : string.Create(inv, $"the earliest steady use: from {since}, seen on {bestDays} days");
+        if (bestFirst == 0)
+        {
+            reason += string.Create(inv, $" (already in use when the months read begin, {since})");
+        }
+
+        if (tied > 0)
+        {
+            reason += string.Create(inv, $"; the longest history of the {tied + 1} SIMs first seen that day");
+        }
+
+        if (passedOver > 0)
+        {
+            reason += string.Create(inv, $"; {passedOver} SIM(s) seen earlier only briefly or now and then (under {SteadyMinDays} days or a quarter of their span) passed over");
+        }
+
+        return (best, reason);
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)

@@ -23,6 +23,25 @@ internal sealed class CloneVerdictWriter(RegistryDatabase database)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (reflagged.Count > 0)
         {
+            // the genuine owner named when the IMEI was first judged stays the genuine owner while that SIM is still on it:
+            // a later copy or the sightings since an appeal must not make a copy the owner
+            await using var earlier = connection.CreateCommand();
+            earlier.Transaction = transaction;
+            earlier.CommandText = "SELECT genuine_imsi FROM clone_statuses WHERE imei = @imei AND genuine_imsi IS NOT NULL";
+            var e = Parameter(earlier, "@imei", 0L);
+            var byImei = matches.Select((m, i) => (m.Imei, i)).ToDictionary(x => x.Imei, x => x.i);
+            var kept = matches.ToArray();
+            foreach (var imei in reflagged)
+            {
+                e.Value = imei;
+                if (await earlier.ExecuteScalarAsync(ct) is string g && byImei.TryGetValue(imei, out var index)
+                    && kept[index].GenuineImsi != g && kept[index].Imsis.Contains(g, StringComparer.Ordinal))
+                {
+                    kept[index] = kept[index] with { GenuineImsi = g, GenuineReason = "the genuine owner named in the earlier verdict" };
+                }
+            }
+
+            matches = kept;
             await using var delete = connection.CreateCommand();
             delete.Transaction = transaction;
             delete.CommandText = "DELETE FROM clone_statuses WHERE imei = @imei AND status = 'Cleared'";
@@ -227,6 +246,8 @@ internal sealed class CloneVerdictWriter(RegistryDatabase database)
         FirstSeen = m.FirstSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         LastSeen = m.LastSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         m.GenuineImsi,
+        m.GenuineReason,
+        Pair = m.PairDetail,
     });
 
     private static DbParameter Parameter(DbCommand cmd, string name, object value)

@@ -43,7 +43,8 @@ public sealed class DetectClonesValidator : AbstractValidator<DetectClones>
 /// keep attaching), a history row and an imei_changes row. Verdicts are sticky: IMEIs already clones
 /// are not re-evaluated, so a second run with the same as-of date changes nothing.
 /// </summary>
-internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbContext context, CloneDetectionSettings settings, Infrastructure.RegistryClock clock)
+internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbContext context, CloneDetectionSettings settings, Infrastructure.RegistryClock clock,
+    Identifiers.HomeNetworks homeNetworks)
     : IRequestHandler<DetectClones, DetectClonesResult>
 {
     public async Task<DetectClonesResult> Handle(DetectClones request, CancellationToken cancellationToken)
@@ -62,7 +63,7 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         var clones = existing.Where(s => s.Status == CloneStatusValues.Clone).Select(s => s.Imei).ToHashSet();
         var cleared = existing.Where(s => s.Status == CloneStatusValues.Cleared).ToDictionary(s => s.Imei, s => s.Since);
 
-        var evaluation = await new CloneEvaluator(database).EvaluateAsync(rules, asOf, clones, cleared, cancellationToken);
+        var evaluation = await new CloneEvaluator(database, homeNetworks).EvaluateAsync(rules, asOf, clones, cleared, cancellationToken);
         var matches = evaluation.Matches;
         var total = evaluation.ImeisEvaluated + evaluation.ImeisSkipped;
         if (matches.Count > 0 && matches.Count > maxShare * total)

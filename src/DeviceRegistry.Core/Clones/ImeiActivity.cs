@@ -1,4 +1,5 @@
 using System.Numerics;
+using DeviceRegistry.Identifiers;
 
 namespace DeviceRegistry.Clones;
 
@@ -11,10 +12,14 @@ public sealed class ImeiActivity
 {
     private readonly Dictionary<string, int> imsiIndex = new(StringComparer.Ordinal);
     private readonly List<string> imsis = [];
+    private readonly List<bool> home = [];
+    private readonly HomeNetworks? homeNetworks;
     private ulong[] bits;
 
-    public ImeiActivity(DateOnly rangeStart, DateOnly asOf)
+    /// <param name="homeNetworks">Which IMSIs are the country's (<c>Registry:HomeNetworks</c>); without it every IMSI counts as home.</param>
+    public ImeiActivity(DateOnly rangeStart, DateOnly asOf, HomeNetworks? homeNetworks = null)
     {
+        this.homeNetworks = homeNetworks;
         if (asOf < rangeStart)
         {
             throw new ArgumentOutOfRangeException(nameof(asOf), "the as-of date is before the range start");
@@ -43,6 +48,9 @@ public sealed class ImeiActivity
 
     public string ImsiAt(int index) => imsis[index];
 
+    /// <summary>Whether the IMSI is of a home network (always true when no home networks were given).</summary>
+    public bool IsHome(int index) => home[index];
+
     /// <summary>The bitset of one IMSI (bit d = seen on day d of the range).</summary>
     public ReadOnlySpan<ulong> DaysOf(int imsi) => bits.AsSpan(imsi * Words, Words);
 
@@ -51,6 +59,7 @@ public sealed class ImeiActivity
         Imei = imei;
         Array.Clear(bits, 0, imsis.Count * Words);
         imsis.Clear();
+        home.Clear();
         imsiIndex.Clear();
     }
 
@@ -123,6 +132,7 @@ public sealed class ImeiActivity
         }
 
         imsis.Add(imsi);
+        home.Add(homeNetworks?.IsHome(imsi) ?? true);
         imsiIndex.Add(imsi, index);
         return index;
     }

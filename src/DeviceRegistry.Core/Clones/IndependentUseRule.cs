@@ -6,6 +6,7 @@ namespace DeviceRegistry.Clones;
 /// (each at its own rate), and far more often than one person taking two SIMs in turn could produce. For each
 /// pair of IMSIs:
 /// <list type="number">
+/// <item>A home and a foreign SIM (<c>Registry:HomeNetworks</c>) are not compared: a visitor's or a traveller's pair.</item>
 /// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
 /// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
 /// <item>When one of the two stopped (last seen more than TransitionDays before the as-of date), their time together,
@@ -19,6 +20,9 @@ namespace DeviceRegistry.Clones;
 /// MinOverlapDays and improbable under Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
+/// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
+/// possible; the pair is decided only when the older SIM shows it kept at least half its usual use (its whole history before
+/// the newer SIM), otherwise a later run decides it.</item>
 /// <item>Give-way: when the older SIM's rate in the span is improbably low against its rate over the 28 days before
 /// the newer SIM appeared (lower tail at most GiveWayAlpha), it gave way to the newer one: a number change, a
 /// replacement, a resale. A genuine owner's use does not change because a copy appeared.</item>
@@ -57,6 +61,13 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
     public int MinClosedSpanDays { get; } = minClosedSpanDays;
 
+    /// <summary>
+    /// In the change-over window the older SIM must show it kept its use: its days since the newer SIM appeared improbable
+    /// (upper tail at most this) had it fallen to <see cref="GiveWayShare"/> of its usual rate, as an old SIM taken in turn
+    /// with the new one after a number change does.
+    /// </summary>
+    public const double KeptAlpha = 0.1;
+
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
 
     /// <summary>The first pair (IMSI indexes) that shows independent use, or null.</summary>
@@ -74,7 +85,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         {
             for (var j = i + 1; j < candidates.Length; j++)
             {
-                var overlap = Compare(activity, candidates[i], candidates[j], from, asOf);
+                var overlap = Measure(activity, candidates[i], candidates[j], from, asOf, out _);
                 if (overlap is { } o && Decide(o))
                 {
                     return (candidates[i], candidates[j], o);
@@ -85,12 +96,22 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         return null;
     }
 
-    /// <summary>The overlap measures of two IMSIs, or null when they have no common span long enough to judge.</summary>
-    public PairOverlap? Compare(ImeiActivity activity, int x, int y, int from, int asOf)
+    /// <summary>Why a pair is or is not independent use: the first step it fails, or <see cref="PairVerdict.Independent"/>.</summary>
+    public PairVerdict Why(ImeiActivity activity, int x, int y) =>
+        Measure(activity, x, y, activity.PeriodStart(PeriodDays), activity.DayCount - 1, out var unjudged) is { } o ? Judge(o) : unjudged;
+
+    private PairOverlap? Measure(ImeiActivity activity, int x, int y, int from, int asOf, out PairVerdict unjudged)
     {
+        unjudged = PairVerdict.NoCommonSpan;
         int firstX = ImeiActivity.FirstDay(activity.DaysOf(x)), firstY = ImeiActivity.FirstDay(activity.DaysOf(y));
         if (firstX < 0 || firstY < 0)
         {
+            return null;
+        }
+
+        if (activity.IsHome(x) != activity.IsHome(y))
+        {
+            unjudged = PairVerdict.Traveller; // a foreign and a home SIM: a visitor or a traveller landing, not two users
             return null;
         }
 
@@ -102,11 +123,13 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var firstB = Math.Max(firstX, firstY);
 
         var end = Math.Min(ImeiActivity.LastDay(a), ImeiActivity.LastDay(b));
-        if (end < asOf - TransitionDays)
+        var open = end >= asOf - TransitionDays;
+        if (!open)
         {
             if (end - firstB + 1 < MinClosedSpanDays)
             {
-                return null; // both SIMs for a week or two, then one stopped: a change-over
+                unjudged = PairVerdict.ChangeOver; // both SIMs for a week or two, then one stopped: a change-over
+                return null;
             }
 
             end -= TransitionDays; // that SIM stopped: its last days are a change-over too
@@ -133,39 +156,57 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var beforeFrom = Math.Max(firstA + TransitionDays, firstB - GiveWayWindowDays);
         var beforeDays = firstB - beforeFrom;
         var beforeCount = beforeDays > 0 ? ImeiActivity.CountDays(a, beforeFrom, firstB - 1) : 0;
-        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount);
+        var settling = open && asOf - firstB + 1 < MinClosedSpanDays;
+        var historyFrom = firstA + TransitionDays;
+        var historyDays = Math.Max(0, firstB - historyFrom);
+        var historyCount = historyDays > 0 ? ImeiActivity.CountDays(a, historyFrom, firstB - 1) : 0;
+        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling, historyDays, historyCount);
     }
 
     /// <summary>The decision on one pair's measures (see the class summary).</summary>
-    public bool Decide(PairOverlap o)
+    public bool Decide(PairOverlap o) => Judge(o) == PairVerdict.Independent;
+
+    /// <summary>The first step of the decision a pair fails, or <see cref="PairVerdict.Independent"/>.</summary>
+    public PairVerdict Judge(PairOverlap o)
     {
         var rateA = (double)o.CountA / o.SpanDays;
         var rateB = (double)o.CountB / o.SpanDays;
-        if (rateA < MinUseShare || rateB < MinUseShare || o.BothDays < MinOverlapDays)
+        if (rateA < MinUseShare || rateB < MinUseShare)
         {
-            return false;
+            return PairVerdict.LittleUse;
+        }
+
+        if (o.BothDays < MinOverlapDays)
+        {
+            return PairVerdict.FewSharedDays;
         }
 
         if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha)
         {
-            return false; // one person switching SIMs now and then could show this much
+            return PairVerdict.Alternation; // one person switching SIMs now and then could show this much
         }
 
         if (Binomial.LowerTail(o.BothDays, o.SpanDays, rateA * rateB) <= Alpha)
         {
-            return false; // far fewer shared days than independent users: they take turns
+            return PairVerdict.TakingTurns; // far fewer shared days than independent users: they take turns
         }
 
-        if (o.BeforeDays >= 7)
+        var usual = o.BeforeDays >= 7 ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
+        var lifelong = o.HistoryDays >= 7 ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
+        if (o.Settling && (double.IsNaN(lifelong) || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
         {
-            var usual = Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays);
-            if (rateA < usual * GiveWayShare && Binomial.LowerTail(o.CountA, o.SpanDays, usual) <= GiveWayAlpha)
-            {
-                return false; // the older SIM gave way to the newer one
-            }
+            // still within a change-over's time at the as-of date, and the older SIM has not shown that it kept its use
+            // (or has no history to compare with): a number change in progress looks the same; held until the old SIM
+            // stops (a change-over) or the window has passed
+            return PairVerdict.Settling;
         }
 
-        return true;
+        if (!double.IsNaN(usual) && rateA < usual * GiveWayShare && Binomial.LowerTail(o.CountA, o.SpanDays, usual) <= GiveWayAlpha)
+        {
+            return PairVerdict.GaveWay; // the older SIM gave way to the newer one
+        }
+
+        return PairVerdict.Independent;
     }
 
     private static bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
@@ -195,9 +236,27 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
 /// <summary>
 /// Two SIMs over their trimmed common span: its length, the days each was seen, the days both were seen (handovers
-/// left out), and the older SIM's days seen in the window before the newer one arrived.
+/// left out), the older SIM's days seen in the window before the newer one arrived, whether both are still in use
+/// with the newer one younger than MinClosedSpanDays (a change-over may still be going on), and the older SIM's whole
+/// history before the newer one (its days from TransitionDays after its first day, and the days seen among them).
 /// </summary>
-public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount);
+public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount,
+    bool Settling = false, int HistoryDays = 0, int HistoryCount = 0);
+
+/// <summary>What the independent-use test made of a pair of SIMs: the first step it failed, or independent use.</summary>
+public enum PairVerdict
+{
+    Independent,
+    NoCommonSpan,
+    Traveller,
+    ChangeOver,
+    LittleUse,
+    FewSharedDays,
+    Alternation,
+    TakingTurns,
+    Settling,
+    GaveWay,
+}
 
 /// <summary>Binomial tails, exact, in log space (spans are at most 366 days).</summary>
 public static class Binomial

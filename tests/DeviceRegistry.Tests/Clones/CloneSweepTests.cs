@@ -30,16 +30,33 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
         {
             var where = string.Create(CultureInfo.InvariantCulture, $"{run.Setting.Label} seed {run.Seed}");
             Assert.True(run.Precision >= 0.99, $"{where}: precision {run.Precision:F4}");
-            foreach (var pattern in new[] { DemoPatterns.Resale, DemoPatterns.FamilySwap, DemoPatterns.ShopDevice, DemoPatterns.SimReplacement })
+            foreach (var pattern in new[] { DemoPatterns.Resale, DemoPatterns.FamilySwap, DemoPatterns.ShopDevice, DemoPatterns.SimReplacement, DemoPatterns.Roamer })
             {
                 Assert.True(run.ByBehaviour().Single(b => b.Behaviour == pattern).Flagged == 0, $"{where}: {pattern} flagged");
             }
 
-            // Measured, not the targets (recall 0.95, no number change or test phone flagged): see docs/clone-detection.md.
+            // Measured, not the targets (recall 0.95; no number change or test phone flagged): see docs/clone-detection.md.
+            // A low-use number changer whose old SIM gets busier while both are in turn, and a test phone whose pool SIMs
+            // share days as independent users would, are still flagged now and then (about 1 in 1,000 of each).
             Assert.True(run.Recall >= 0.80, $"{where}: recall {run.Recall:F4}");
-            Assert.True(run.ByBehaviour().Single(b => b.Behaviour == "clone_4plus_users") is var (_, found, total) && found == total,
-                $"{where}: a clone of four or more users missed");
+            foreach (var pattern in new[] { DemoPatterns.NumberChange, DemoPatterns.TestPhone })
+            {
+                var (_, flagged, total) = run.ByBehaviour().Single(b => b.Behaviour == pattern);
+                Assert.True(flagged <= Math.Max(1, total / 200), $"{where}: {flagged} of {total} {pattern} flagged");
+            }
         }
+
+        // Clones of four or more users: all but about one in a hundred (a batch of young copies beside a part-time owner is
+        // held while it could still be a change-over).
+        var large = defaults.SelectMany(r => r.ByBehaviour()).Where(b => b.Behaviour == "clone_4plus_users").ToList();
+        Assert.True(large.Sum(b => b.Flagged) >= 0.98 * large.Sum(b => b.Total), $"{large.Sum(b => b.Flagged)} of {large.Sum(b => b.Total)} large clones found");
+
+        // Time to flag (the target: a copy used on half its days flagged within 14 days of its first use). Measured: it
+        // holds for most copies beside an owner on 80 % of days or more, not beside part-time owners (docs/clone-detection.md).
+        var half = defaults.SelectMany(r => r.TimesToFlag).Where(t => t.CopyRate is >= 0.4 and < 0.6 && t.OwnerRate >= 0.8 && t.CopyDays >= 15).ToList();
+        Assert.True(half.Count >= 50, $"only {half.Count} copies at about half beside busy owners");
+        Assert.True(half.Count(t => t.DaysToFlag <= 14) >= 0.5 * half.Count, $"{half.Count(t => t.DaysToFlag <= 14)} of {half.Count} flagged within 14 days");
+        Assert.True(half.Count(t => t.DaysToFlag <= 21) >= 0.9 * half.Count, $"{half.Count(t => t.DaysToFlag <= 21)} of {half.Count} flagged within 21 days");
 
         foreach (var other in scores.Where(s => s.RuleSet != "defaults"))
         {

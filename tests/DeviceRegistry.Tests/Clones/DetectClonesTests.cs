@@ -128,6 +128,10 @@ public sealed class DetectClonesTests
         Assert.Equal((CloneImei, CloneStatusValues.Clone, AsOf, "independent-use"), (history.Imei, history.Status, history.AsOf, history.Rule));
         using var reason = JsonDocument.Parse(history.Reason!);
         Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
+        // the months read begin on 1 Mar (the 90 days end on 31 May), so the genuine SIM is there from their first day
+        Assert.Equal("the earliest steady use: from 2026-03-01, seen on 92 days (already in use when the months read begin, 2026-03-01)",
+            reason.RootElement.GetProperty("GenuineReason").GetString());
+        Assert.StartsWith($"{Genuine} and {Copy} over ", reason.RootElement.GetProperty("Pair").GetString(), StringComparison.Ordinal);
 
         var change = Assert.Single(await context.ImeiChanges.ToListAsync());
         Assert.Equal((CloneImei, "clones"), (change.Imei, change.Source));
@@ -157,20 +161,34 @@ public sealed class DetectClonesTests
         Assert.DoesNotContain(await context.Set<CloneAllowedPair>().Select(p => p.Imsi).ToListAsync(), i => i == "400047777777777");
     }
 
+    /// <summary>An appeal approved on the as-of date: the verdict becomes Cleared from that day.</summary>
+    private static async Task ClearOnAppealAsync(TestDatabase db)
+    {
+        await using var context = db.CreateContext();
+        var status = await context.Set<CloneStatus>().SingleAsync();
+        status.Status = CloneStatusValues.Cleared;
+        status.Since = AsOf;
+        await context.SaveChangesAsync();
+    }
+
+    /// <summary>Detection as of 31 Aug; the clone is the only IMEI seen since June, so the safety check is opened up.</summary>
+    private static async Task DetectAfterTheAppealAsync(TestDatabase db)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var again = await DevReg.RunAsync(["detect", "--as-of", "2026-08-31"], output, error,
+            new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" });
+        Assert.True(again == 0, error.ToString());
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_cleared_verdict_is_judged_again_only_on_sightings_after_it_was_cleared(DatabaseProvider provider)
+    public async Task A_cleared_verdict_is_judged_again_only_on_sightings_after_it_was_cleared_and_keeps_its_genuine_owner(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         await SeedAsync(db);
         Assert.Equal(0, (await DetectAsync(db)).ExitCode);
-        await using (var context = db.CreateContext())
-        {
-            var status = await context.Set<CloneStatus>().SingleAsync();
-            status.Status = CloneStatusValues.Cleared;
-            status.Since = AsOf;
-            await context.SaveChangesAsync();
-        }
+        await ClearOnAppealAsync(db);
 
         var quiet = await Infrastructure.Cli.RunAsync(db, "detect", "--as-of", "2026-06-10");
         Assert.Equal(0, quiet.ExitCode);
@@ -179,26 +197,32 @@ public sealed class DetectClonesTests
             Assert.Equal(CloneStatusValues.Cleared, (await context.Set<CloneStatus>().SingleAsync()).Status);
         }
 
-        // the copies go on being used together after the appeal: clone again, history appended
+        // the copies go on being used together after the appeal: clone again, history appended. The copy is back from 1 June,
+        // the genuine SIM only from 3 June: on the sightings since the appeal alone the copy would be the earliest steady use,
+        // but the first verdict's owner is kept.
         var days = new List<(long, string, DateOnly)>();
         for (var d = new DateOnly(2026, 6, 1); d <= new DateOnly(2026, 8, 31); d = d.AddDays(1))
         {
-            days.Add((CloneImei, Genuine, d));
             days.Add((CloneImei, Copy, d));
+            if (d >= new DateOnly(2026, 6, 3))
+            {
+                days.Add((CloneImei, Genuine, d));
+            }
         }
 
         await InsertSightingsAsync(db, days);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var again = await DevReg.RunAsync(["detect", "--as-of", "2026-08-31"], output, error,
-            new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" }); // the only IMEI seen since June
-        Assert.True(again == 0, error.ToString());
+        await DetectAfterTheAppealAsync(db);
         await using (var context = db.CreateContext())
         {
             var status = await context.Set<CloneStatus>().SingleAsync();
             Assert.Equal((CloneStatusValues.Clone, new DateOnly(2026, 8, 31)), (status.Status, status.Since));
             Assert.Equal(new DateOnly(2026, 6, 1), status.FirstSeen);
-            Assert.Equal(2, await context.Set<CloneStatusChange>().CountAsync());
+            Assert.Equal(Genuine, status.GenuineImsi);
+            var history = await context.Set<CloneStatusChange>().OrderBy(h => h.Id).ToListAsync();
+            Assert.Equal(2, history.Count);
+            using var reason = JsonDocument.Parse(history[1].Reason!);
+            Assert.Equal(Genuine, reason.RootElement.GetProperty("GenuineImsi").GetString());
+            Assert.Equal("the genuine owner named in the earlier verdict", reason.RootElement.GetProperty("GenuineReason").GetString());
         }
     }
 

@@ -172,6 +172,90 @@ public sealed class IndependentUseRuleTests
     }
 
     [Fact]
+    public void A_home_and_a_foreign_sim_are_a_travellers_pair_not_two_users()
+    {
+        // the home SIM daily; a foreign SIM every other day through May. Without home networks the pair is judged: span 4-31 May
+        // (28 days, open), the foreign SIM on 14 of them, each with the home SIM (k = 14, rates 1 and 0.5, the home SIM's use
+        // unchanged): independent use. With 400 as the home network the pair is a visitor's or a traveller's and not judged.
+        var home = new DeviceRegistry.Identifiers.HomeNetworks(["400"]);
+        foreach (var networks in new[] { null, home })
+        {
+            var activity = new ImeiActivity(new DateOnly(2026, 1, 1), AsOf, networks);
+            Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+            Seen(activity, "250011234567890", new DateOnly(2026, 5, 1), AsOf, every: 2);
+
+            Assert.Equal(networks is null, Flags(activity));
+            Assert.Equal(networks is null ? PairVerdict.Independent : PairVerdict.Traveller, Rule.Why(activity, 0, 1));
+        }
+    }
+
+    [Fact]
+    public void A_number_change_still_in_its_change_over_is_held_then_ends_as_a_change_over_while_a_copy_beside_a_daily_owner_is_flagged()
+    {
+        // the old SIM daily 1 Mar-20 May, then every other day (21, 23, ..., 31 May) with the new SIM daily from 21 May.
+        // As of 31 May: span 24-31 May (8 days, open), old SIM on 25, 27, 29, 31 May, each with the new one: k = 4,
+        // P(Bin(8, 0.02) >= 4) is about 1e-5. But the new SIM is 11 days old (under MinClosedSpanDays, 21) and the old SIM,
+        // seen on every day of its history (4 Mar-20 May, rate 0.99 at most), shows 4 days in 8: P(Bin(8, 0.495) >= 4) = 0.63,
+        // no sign it kept its use: held. As of 10 June the old SIM last seen 31 May has stopped and the two were together for
+        // 11 days (21-31 May): a change-over.
+        var change = Sightings(AsOf, ownerGoesOn: false);
+        Assert.False(Flags(change));
+        Assert.Equal(PairVerdict.Settling, Rule.Why(change, 0, 1));
+
+        var later = Sightings(new DateOnly(2026, 6, 10), ownerGoesOn: false);
+        Assert.False(Flags(later));
+        Assert.Equal(PairVerdict.ChangeOver, Rule.Why(later, 0, 1));
+
+        // the owner goes on daily beside a copy on 21, 23, ..., 31 May: the same k = 4 in 8 days, but the owner is seen on all 8
+        // days of the span: P(Bin(8, 0.495) >= 8) = 0.0036, it kept its use: flagged on the copy's 11th day
+        var copy = Sightings(AsOf, ownerGoesOn: true);
+        Assert.True(Flags(copy));
+
+        static ImeiActivity Sightings(DateOnly asOf, bool ownerGoesOn)
+        {
+            var activity = new ImeiActivity(new DateOnly(2026, 1, 1), asOf);
+            var change = new DateOnly(2026, 5, 21);
+            Seen(activity, Owner, new DateOnly(2026, 3, 1), change.AddDays(-1));
+            Seen(activity, Owner, change, new DateOnly(2026, 5, 31), every: ownerGoesOn ? 1 : 2);
+            Seen(activity, Other, change, ownerGoesOn ? new DateOnly(2026, 5, 31) : asOf, every: ownerGoesOn ? 2 : 1);
+            return activity;
+        }
+    }
+
+    [Fact]
+    public void The_genuine_owner_is_the_earliest_steady_use_not_a_sim_tried_once_before_it()
+    {
+        // a SIM tried in the shop on 2 Mar only (one day: not steady), the owner daily from 3 Mar, a copy every other day from 1 May
+        var activity = Activity();
+        Seen(activity, "400021234500000", new DateOnly(2026, 3, 2));
+        Seen(activity, Owner, new DateOnly(2026, 3, 3), AsOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 1), AsOf, every: 2);
+
+        var (index, reason) = CloneEvaluator.GenuineOwner(activity);
+
+        Assert.Equal(Owner, activity.ImsiAt(index));
+        Assert.Equal("the earliest steady use: from 2026-03-03, seen on 90 days; 1 SIM(s) seen earlier only briefly or now and then (under 4 days or a quarter of their span) passed over", reason);
+        var evidence = CloneEvaluator.Describe(activity, new ActivityMeasures(), Rule);
+        Assert.Equal(Owner, evidence.GenuineImsi);
+        Assert.Equal(reason, evidence.GenuineReason);
+        Assert.StartsWith($"{Owner} and {Other} over ", evidence.PairDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_sims_already_there_when_the_months_read_begin_give_the_owner_to_the_longer_history()
+    {
+        // both from 1 Jan (the first day read): the owner daily (151 days to 31 May), the other every other day (76)
+        var activity = Activity();
+        Seen(activity, Other, new DateOnly(2026, 1, 1), AsOf, every: 2);
+        Seen(activity, Owner, new DateOnly(2026, 1, 1), AsOf);
+
+        var (index, reason) = CloneEvaluator.GenuineOwner(activity);
+
+        Assert.Equal(Owner, activity.ImsiAt(index));
+        Assert.Equal("the earliest steady use: from 2026-01-01, seen on 151 days (already in use when the months read begin, 2026-01-01); the longest history of the 2 SIMs first seen that day", reason);
+    }
+
+    [Fact]
     public void Binomial_tails_match_hand_computed_values()
     {
         // P(Bin(4, 0.5) >= 3) = (4 + 1) / 16; P(Bin(4, 0.5) <= 1) = (1 + 4) / 16; P(Bin(10, 0.1) <= 0) = 0.9^10
