@@ -199,6 +199,37 @@ public sealed class ContinuousDetectionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Devreg_detect_queued_evaluates_the_queue_by_hand_and_then_finds_it_empty(DatabaseProvider provider)
+    {
+        var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        try
+        {
+            var file = Path.Combine(folder.FullName, "azercell.csv");
+            await File.WriteAllLinesAsync(file, AttachLog(WebTestData.Today));
+            await IngestAsync(db, file);
+
+            var first = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
+            var second = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
+            var mixed = await Infrastructure.Cli.RunAsync(db, "detect", "--queued", "--as-of", "2026-01-01");
+
+            Assert.True(first.ExitCode == 0, first.Error + first.Out);
+            Assert.Contains("IMEIs touched since the last evaluation: 12", first.Out, StringComparison.Ordinal);
+            Assert.Contains("new clones: 1;", first.Out, StringComparison.Ordinal);
+            Assert.NotNull(await WaitForVerdictAsync(db, Key(CloneImei), TimeSpan.Zero));
+            Assert.True(second.ExitCode == 0, second.Error + second.Out);
+            Assert.Contains("no IMEI touched since the last evaluation", second.Out, StringComparison.Ordinal);
+            Assert.NotEqual(0, mixed.ExitCode);
+            Assert.Contains("leave out --as-of and --rules", mixed.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_imei_touched_again_during_an_evaluation_stays_queued_for_the_next(DatabaseProvider provider)
     {
         var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
