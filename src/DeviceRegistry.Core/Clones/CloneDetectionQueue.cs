@@ -1,7 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using DeviceRegistry.Data;
+using DeviceRegistry.Eir;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -50,8 +49,8 @@ public static class CloneDetectionQueue
         else
         {
             cmd.CommandText = SqliteTouch;
-            Add(cmd, "$imeis", JsonArray(imeis));
-            Add(cmd, "$touch", changedAtUtc.Ticks);
+            DbValues.AddParameter(cmd, "$imeis", DbValues.JsonArray(imeis));
+            DbValues.AddParameter(cmd, "$touch", changedAtUtc.Ticks);
         }
 
         await cmd.ExecuteNonQueryAsync(ct);
@@ -100,8 +99,8 @@ public static class CloneDetectionQueue
         else
         {
             cmd.CommandText = "DELETE FROM clone_detection_queue WHERE imei = $imei AND touch = $touch";
-            var imei = Add(cmd, "$imei", 0L);
-            var touch = Add(cmd, "$touch", 0L);
+            var imei = DbValues.AddParameter(cmd, "$imei", 0L);
+            var touch = DbValues.AddParameter(cmd, "$touch", 0L);
             await cmd.PrepareAsync(ct);
             removed = 0;
             foreach (var e in evaluated)
@@ -114,31 +113,5 @@ public static class CloneDetectionQueue
 
         await transaction.CommitAsync(ct);
         return removed;
-    }
-
-    /// <summary>A JSON array of the numbers, for SQLite's json_each.</summary>
-    internal static string JsonArray(IEnumerable<long> values)
-    {
-        var json = new StringBuilder("[");
-        foreach (var v in values)
-        {
-            if (json.Length > 1)
-            {
-                json.Append(',');
-            }
-
-            json.Append(v.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return json.Append(']').ToString();
-    }
-
-    private static DbParameter Add(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
-        return p;
     }
 }

@@ -212,7 +212,7 @@ public sealed class CloneEvaluator(RegistryDatabase database)
             fill.CommandText = "CREATE TEMP TABLE IF NOT EXISTS clone_scope (imei INTEGER NOT NULL PRIMARY KEY); DELETE FROM temp.clone_scope; " +
                 "INSERT OR IGNORE INTO temp.clone_scope (imei) SELECT value FROM json_each(@imeis)";
             fill.CommandTimeout = 0;
-            AddParameter(fill, "@imeis", CloneDetectionQueue.JsonArray(scope));
+            AddParameter(fill, "@imeis", Eir.DbValues.JsonArray(scope));
             await fill.ExecuteNonQueryAsync(ct);
         }
 

@@ -7,6 +7,7 @@ using DeviceRegistry.Data;
 using DeviceRegistry.Identifiers;
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Tests.Sightings;
 using DeviceRegistry.Tests.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -119,45 +120,37 @@ public sealed class ContinuousDetectionTests
     public async Task An_ingest_in_another_process_is_flagged_by_the_running_host_as_a_full_detect_would_flag_it(DatabaseProvider provider)
     {
         var today = WebTestData.Today;
-        var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
-        try
+        using var kit = new IngestTestKit();
+        var file = kit.WriteLines("azercell.csv", AttachLog(today));
+        await using var web = await RegistryWebFactory.CreateAsync(provider, EverySecond);
+        using var client = web.CreateClient(); // starts the host and its scheduler
+
+        await IngestAsync(web.Database, file);
+        var status = await WaitForVerdictAsync(web.Database, Key(CloneImei), FlagLimit);
+
+        Assert.NotNull(status);
+        Assert.Equal(CloneStatusValues.Clone, status.Status);
+        Assert.Equal(today, status.AsOf); // the registry's today
+        Assert.Equal(Genuine, status.GenuineImsi);
+        Assert.Equal(3, status.DistinctImsis);
+
+        // The run dequeues what it evaluated (right after recording the verdicts).
+        for (var i = 0; i < 50 && (await QueueAsync(web.Database)).Count > 0; i++)
         {
-            var file = Path.Combine(folder.FullName, "azercell.csv");
-            await File.WriteAllLinesAsync(file, AttachLog(today));
-            await using var web = await RegistryWebFactory.CreateAsync(provider, EverySecond);
-            using var client = web.CreateClient(); // starts the host and its scheduler
-
-            await IngestAsync(web.Database, file);
-            var status = await WaitForVerdictAsync(web.Database, Key(CloneImei), FlagLimit);
-
-            Assert.NotNull(status);
-            Assert.Equal(CloneStatusValues.Clone, status.Status);
-            Assert.Equal(today, status.AsOf); // the registry's today
-            Assert.Equal(Genuine, status.GenuineImsi);
-            Assert.Equal(3, status.DistinctImsis);
-
-            // The run dequeues what it evaluated (right after recording the verdicts).
-            for (var i = 0; i < 50 && (await QueueAsync(web.Database)).Count > 0; i++)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.Empty(await QueueAsync(web.Database));
-
-            // The same file, loaded elsewhere and judged by a full devreg detect, gives the very same rows.
-            await using var full = await TestDatabase.CreateAsync(provider);
-            await IngestAsync(full, file);
-            var detect = await Infrastructure.Cli.RunAsync(full, "detect", "--as-of", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            Assert.True(detect.ExitCode == 0, detect.Error + detect.Out);
-            var expected = await VerdictsAsync(full);
-            Assert.Contains(expected, r => r.StartsWith("status " + CloneImei + " Clone", StringComparison.Ordinal));
-            Assert.DoesNotContain(expected, r => r.StartsWith("status " + NumberChangeImei, StringComparison.Ordinal));
-            Assert.Equal(expected, await VerdictsAsync(web.Database));
+            await Task.Delay(100);
         }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+
+        Assert.Empty(await QueueAsync(web.Database));
+
+        // The same file, loaded elsewhere and judged by a full devreg detect, gives the very same rows.
+        await using var full = await TestDatabase.CreateAsync(provider);
+        await IngestAsync(full, file);
+        var detect = await Infrastructure.Cli.RunAsync(full, "detect", "--as-of", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.True(detect.ExitCode == 0, detect.Error + detect.Out);
+        var expected = await VerdictsAsync(full);
+        Assert.Contains(expected, r => r.StartsWith("status " + CloneImei + " Clone", StringComparison.Ordinal));
+        Assert.DoesNotContain(expected, r => r.StartsWith("status " + NumberChangeImei, StringComparison.Ordinal));
+        Assert.Equal(expected, await VerdictsAsync(web.Database));
     }
 
     [Theory]
@@ -165,98 +158,73 @@ public sealed class ContinuousDetectionTests
     public async Task Imeis_touched_while_the_host_was_down_are_evaluated_after_it_starts_again(DatabaseProvider provider)
     {
         var today = WebTestData.Today;
-        var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
+        using var kit = new IngestTestKit();
         await using var db = await TestDatabase.CreateAsync(provider);
-        try
+        var file = kit.WriteLines("azercell.csv", AttachLog(today));
+
+        // A host with continuous detection off: the ingest is queued, nothing evaluates it.
+        await using (var first = RegistryWebFactory.On(db, new Dictionary<string, string?> { ["Detection:Continuous"] = "false" }))
         {
-            var file = Path.Combine(folder.FullName, "azercell.csv");
-            await File.WriteAllLinesAsync(file, AttachLog(today));
-
-            // A host with continuous detection off: the ingest is queued, nothing evaluates it.
-            await using (var first = RegistryWebFactory.On(db, new Dictionary<string, string?> { ["Detection:Continuous"] = "false" }))
-            {
-                using var client = first.CreateClient();
-                await IngestAsync(db, file);
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                Assert.Null(await WaitForVerdictAsync(db, Key(CloneImei), TimeSpan.Zero));
-            }
-
-            var queued = await QueueAsync(db);
-            Assert.Equal(12, queued.Count);
-            Assert.Contains(queued, q => q.Imei == Key(CloneImei));
-
-            await using var second = RegistryWebFactory.On(db, EverySecond);
-            using var secondClient = second.CreateClient();
-            var status = await WaitForVerdictAsync(db, Key(CloneImei), FlagLimit);
-            Assert.NotNull(status);
-            Assert.Equal(CloneStatusValues.Clone, status.Status);
+            using var client = first.CreateClient();
+            await IngestAsync(db, file);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Null(await WaitForVerdictAsync(db, Key(CloneImei), TimeSpan.Zero));
         }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+
+        var queued = await QueueAsync(db);
+        Assert.Equal(12, queued.Count);
+        Assert.Contains(queued, q => q.Imei == Key(CloneImei));
+
+        await using var second = RegistryWebFactory.On(db, EverySecond);
+        using var secondClient = second.CreateClient();
+        var status = await WaitForVerdictAsync(db, Key(CloneImei), FlagLimit);
+        Assert.NotNull(status);
+        Assert.Equal(CloneStatusValues.Clone, status.Status);
     }
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Devreg_detect_queued_evaluates_the_queue_by_hand_and_then_finds_it_empty(DatabaseProvider provider)
     {
-        var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
+        using var kit = new IngestTestKit();
         await using var db = await TestDatabase.CreateAsync(provider);
-        try
-        {
-            var file = Path.Combine(folder.FullName, "azercell.csv");
-            await File.WriteAllLinesAsync(file, AttachLog(WebTestData.Today));
-            await IngestAsync(db, file);
+        var file = kit.WriteLines("azercell.csv", AttachLog(WebTestData.Today));
+        await IngestAsync(db, file);
 
-            var first = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
-            var second = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
-            var mixed = await Infrastructure.Cli.RunAsync(db, "detect", "--queued", "--as-of", "2026-01-01");
+        var first = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
+        var second = await Infrastructure.Cli.RunAsync(db, "detect", "--queued");
+        var mixed = await Infrastructure.Cli.RunAsync(db, "detect", "--queued", "--as-of", "2026-01-01");
 
-            Assert.True(first.ExitCode == 0, first.Error + first.Out);
-            Assert.Contains("IMEIs touched since the last evaluation: 12", first.Out, StringComparison.Ordinal);
-            Assert.Contains("new clones: 1;", first.Out, StringComparison.Ordinal);
-            Assert.NotNull(await WaitForVerdictAsync(db, Key(CloneImei), TimeSpan.Zero));
-            Assert.True(second.ExitCode == 0, second.Error + second.Out);
-            Assert.Contains("no IMEI touched since the last evaluation", second.Out, StringComparison.Ordinal);
-            Assert.NotEqual(0, mixed.ExitCode);
-            Assert.Contains("leave out --as-of and --rules", mixed.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        Assert.Contains("IMEIs touched since the last evaluation: 12", first.Out, StringComparison.Ordinal);
+        Assert.Contains("new clones: 1;", first.Out, StringComparison.Ordinal);
+        Assert.NotNull(await WaitForVerdictAsync(db, Key(CloneImei), TimeSpan.Zero));
+        Assert.True(second.ExitCode == 0, second.Error + second.Out);
+        Assert.Contains("no IMEI touched since the last evaluation", second.Out, StringComparison.Ordinal);
+        Assert.NotEqual(0, mixed.ExitCode);
+        Assert.Contains("leave out --as-of and --rules", mixed.Error, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_imei_touched_again_during_an_evaluation_stays_queued_for_the_next(DatabaseProvider provider)
     {
-        var folder = Directory.CreateTempSubdirectory("devreg-continuous-");
+        using var kit = new IngestTestKit();
         await using var db = await TestDatabase.CreateAsync(provider);
-        try
-        {
-            var first = Path.Combine(folder.FullName, "first.csv");
-            await File.WriteAllLinesAsync(first, ["date,imei,imsi", $"20260301,{CloneImei},{Genuine}", $"20260301,{NumberChangeImei},{OldNumber}"]);
-            var second = Path.Combine(folder.FullName, "second.csv");
-            await File.WriteAllLinesAsync(second, ["date,imei,imsi", $"20260302,{CloneImei},{Copy}"]);
+        var first = kit.WriteLines("first.csv", ["date,imei,imsi", $"20260301,{CloneImei},{Genuine}", $"20260301,{NumberChangeImei},{OldNumber}"]);
+        var second = kit.WriteLines("second.csv", ["date,imei,imsi", $"20260302,{CloneImei},{Copy}"]);
 
-            await IngestAsync(db, first);
-            var read = await QueueAsync(db);
-            Assert.Equal([Key(CloneImei), Key(NumberChangeImei)], read.Select(q => q.Imei).Order());
+        await IngestAsync(db, first);
+        var read = await QueueAsync(db);
+        Assert.Equal([Key(CloneImei), Key(NumberChangeImei)], read.Select(q => q.Imei).Order());
 
-            await IngestAsync(db, second); // lands while the evaluation of what was read runs
-            var removed = await CloneDetectionQueue.RemoveAsync(db.Database, read, CancellationToken.None);
+        await IngestAsync(db, second); // lands while the evaluation of what was read runs
+        var removed = await CloneDetectionQueue.RemoveAsync(db.Database, read, CancellationToken.None);
 
-            Assert.Equal(1, removed);
-            var left = Assert.Single(await QueueAsync(db));
-            Assert.Equal(Key(CloneImei), left.Imei);
-            Assert.NotEqual(read.Single(q => q.Imei == Key(CloneImei)).Touch, left.Touch);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.Equal(1, removed);
+        var left = Assert.Single(await QueueAsync(db));
+        Assert.Equal(Key(CloneImei), left.Imei);
+        Assert.NotEqual(read.Single(q => q.Imei == Key(CloneImei)).Touch, left.Touch);
     }
 
     [Theory]
