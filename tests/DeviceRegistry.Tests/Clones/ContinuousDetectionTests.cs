@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
-using DeviceRegistry.Identifiers;
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Tests.Sightings;
@@ -257,11 +254,11 @@ public sealed class ContinuousDetectionTests
         for (var day = 0; day < 28; day++)
         {
             clock.Set(start.AddDays(day));
-            Assert.Equal("GREYLISTED", await StatusAsync(client, CloneImei, Genuine));
-            Assert.Equal("GREYLISTED", await StatusAsync(client, CloneImei, Copy));
+            Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, Genuine));
+            Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, Copy));
         }
 
-        Assert.Equal("GREYLISTED", await StatusAsync(client, NumberChangeImei, OldNumber));
+        Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(client, NumberChangeImei, OldNumber));
 
         var status = await WaitForVerdictAsync(web.Database, Key(CloneImei), FlagLimit);
         Assert.True(status is not null, "no verdict; the host logged:\n" + string.Join("\n", logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warn", StringComparison.Ordinal) || l.StartsWith("Information DeviceRegistry", StringComparison.Ordinal) || l.Contains(" Quartz.Core", StringComparison.Ordinal)).Select(l => l.Length > 600 ? l[..600] : l).TakeLast(30)));
@@ -270,15 +267,15 @@ public sealed class ContinuousDetectionTests
         Assert.Null(await WaitForVerdictAsync(web.Database, Key(NumberChangeImei), TimeSpan.Zero));
 
         // The running EIR follows the verdict: the SIMs already on it keep working, a new SIM is refused.
-        var answer = await StatusAsync(client, CloneImei, simC);
+        var answer = await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, simC);
         for (var i = 0; i < 100 && answer != "BLACKLISTED"; i++)
         {
             await Task.Delay(100);
-            answer = await StatusAsync(client, CloneImei, simC);
+            answer = await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, simC);
         }
 
         Assert.Equal("BLACKLISTED", answer);
-        Assert.Equal("WHITELISTED", await StatusAsync(client, CloneImei, Genuine));
+        Assert.Equal("WHITELISTED", await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, Genuine));
     }
 
     [Fact]
@@ -297,15 +294,6 @@ public sealed class ContinuousDetectionTests
     {
         await using var context = db.CreateContext();
         return await context.Set<CloneAllowedPair>().Where(p => p.Imei == imei).OrderBy(p => p.Imsi).Select(p => p.Imsi).ToListAsync();
-    }
-
-    private static async Task<string> StatusAsync(HttpClient client, string imei, string imsi)
-    {
-        using var response = await client.GetAsync(new Uri(
-            $"/n5g-eir-eic/v1/equipment-status?pei=imei-{new Imei(Key(imei)).WithCheckDigit}&supi=imsi-{imsi}", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("status").GetString()!;
     }
 }
 
