@@ -172,11 +172,34 @@ public sealed class ContinuousDetectionTests
         Assert.Equal(12, queued.Count);
         Assert.Contains(queued, q => q.Imei == Key(CloneImei));
 
-        await using var second = RegistryWebFactory.On(db, EverySecond);
-        using var secondClient = second.CreateClient();
-        var status = await WaitForVerdictAsync(db, Key(CloneImei), FlagLimit);
-        Assert.NotNull(status);
-        Assert.Equal(CloneStatusValues.Clone, status.Status);
+        await using (var second = RegistryWebFactory.On(db, EverySecond))
+        {
+            using var secondClient = second.CreateClient();
+            var status = await WaitForVerdictAsync(db, Key(CloneImei), FlagLimit);
+            Assert.NotNull(status);
+            Assert.Equal(CloneStatusValues.Clone, status.Status);
+        }
+
+        // Turned off again: the schedule the second host stored in the job store removes itself when it fires.
+        Assert.Equal(1, await SimpleTriggersAsync(db));
+        await using var third = RegistryWebFactory.On(db, new Dictionary<string, string?> { ["Detection:Continuous"] = "false" });
+        using var thirdClient = third.CreateClient();
+        var triggers = await SimpleTriggersAsync(db);
+        for (var i = 0; i < 100 && triggers > 0; i++)
+        {
+            await Task.Delay(100);
+            triggers = await SimpleTriggersAsync(db);
+        }
+
+        Assert.Equal(0, triggers);
+    }
+
+    private static async Task<int> SimpleTriggersAsync(TestDatabase db)
+    {
+        await using var context = db.CreateContext();
+        return await context.Database
+            .SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM qrtz_triggers WHERE trigger_name = 'clone-detection-continuous'")
+            .SingleAsync();
     }
 
     [Theory]
