@@ -92,9 +92,10 @@ internal sealed class DetectionBenchmark : IBenchmark
         }
     }
 
-    /// <summary>Writes the sightings straight into the table (this measures detection, not ingest).</summary>
-    private static async Task<(long Pairs, long Rows)> FillAsync(RegistryDatabase database, int imeis, int seed)
+    /// <summary>Writes the sightings of four months (by default July to October 2026) straight into the table (this measures detection, not ingest).</summary>
+    internal static async Task<(long Pairs, long Rows)> FillAsync(RegistryDatabase database, int imeis, int seed, int[]? months = null)
     {
+        var Months = months ?? DetectionBenchmark.Months;
         var random = new Random(seed);
         await using var connection = await database.OpenConnectionAsync();
         await using (var op = connection.CreateCommand())

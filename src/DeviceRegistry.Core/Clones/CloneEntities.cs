@@ -120,3 +120,24 @@ internal sealed class CloneAllowedPairConfiguration : IEntityTypeConfiguration<C
         e.Property(x => x.Imsi).HasMaxLength(15);
     }
 }
+
+/// <summary>
+/// An IMEI whose sightings were merged since continuous detection last evaluated it; <see cref="Touch"/> counts
+/// the merges, so the job can tell a row it read from one touched again meanwhile (<see cref="CloneDetectionQueue"/>).
+/// </summary>
+public sealed class CloneDetectionQueueEntry
+{
+    public long Imei { get; set; }
+
+    public long Touch { get; set; }
+}
+
+internal sealed class CloneDetectionQueueEntryConfiguration : IEntityTypeConfiguration<CloneDetectionQueueEntry>
+{
+    public void Configure(EntityTypeBuilder<CloneDetectionQueueEntry> e)
+    {
+        e.ToTable("clone_detection_queue");
+        e.HasKey(x => x.Imei);
+        e.Property(x => x.Imei).ValueGeneratedNever();
+    }
+}

@@ -50,8 +50,9 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
 
     /// <param name="skip">IMEIs not to evaluate (already clones: verdicts are sticky).</param>
     /// <param name="ignoreUpTo">Per IMEI, a day up to which sightings are not evidence (a verdict cleared on appeal that day).</param>
+    /// <param name="scope">When set, only these IMEIs are read and evaluated (continuous detection); otherwise every IMEI.</param>
     public async Task<CloneEvaluation> EvaluateAsync(CloneRuleSet rules, DateOnly asOf, IReadOnlySet<long>? skip = null,
-        IReadOnlyDictionary<long, DateOnly>? ignoreUpTo = null, CancellationToken ct = default)
+        IReadOnlyDictionary<long, DateOnly>? ignoreUpTo = null, IReadOnlyCollection<long>? scope = null, CancellationToken ct = default)
     {
         var periodStart = asOf.AddDays(1 - rules.LongestPeriodDays);
         var rangeStart = new DateOnly(periodStart.Year, periodStart.Month, 1);
@@ -64,7 +65,9 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         await using var cmd = connection.CreateCommand();
         // SQLite: the unary + keeps the planner off the month index, so it walks the primary key in IMEI
         // order instead of sorting the whole range in a temporary B-tree.
-        cmd.CommandText = database.IsSqlite
+        cmd.CommandText = scope is not null
+            ? await ScopedQueryAsync(connection, cmd, scope, ct)
+            : database.IsSqlite
             ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to ORDER BY imei"
             : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to ORDER BY imei";
         cmd.CommandTimeout = 0;
@@ -284,6 +287,37 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         }
 
         return (best, reason);
+    }
+
+    /// <summary>
+    /// The query over the sightings of the IMEIs in <paramref name="scope"/>, in IMEI order, probing the primary key per
+    /// IMEI. On SQLite the IMEIs go into a temporary table keyed by IMEI on this connection (walked in key order, so no
+    /// sort); PostgreSQL takes them as an array.
+    /// </summary>
+    private async Task<string> ScopedQueryAsync(DbConnection connection, DbCommand cmd, IReadOnlyCollection<long> scope, CancellationToken ct)
+    {
+        if (!database.IsSqlite)
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>("scope", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint)
+            {
+                TypedValue = [.. scope],
+            });
+            return "SELECT s.imei, s.imsi, s.month, s.day_mask FROM sightings s JOIN unnest(@scope) AS c(imei) ON s.imei = c.imei " +
+                "WHERE s.month >= @from AND s.month <= @to ORDER BY s.imei";
+        }
+
+        await using (var fill = connection.CreateCommand())
+        {
+            fill.CommandText = "CREATE TEMP TABLE IF NOT EXISTS clone_scope (imei INTEGER NOT NULL PRIMARY KEY); DELETE FROM temp.clone_scope; " +
+                "INSERT OR IGNORE INTO temp.clone_scope (imei) SELECT value FROM json_each(@imeis)";
+            fill.CommandTimeout = 0;
+            AddParameter(fill, "@imeis", Eir.DbValues.JsonArray(scope));
+            await fill.ExecuteNonQueryAsync(ct);
+        }
+
+        // CROSS JOIN keeps the scope as the outer loop.
+        return "SELECT s.imei, s.imsi, s.month, s.day_mask FROM temp.clone_scope c CROSS JOIN sightings s ON s.imei = c.imei " +
+            "WHERE s.month >= @from AND s.month <= @to ORDER BY c.imei";
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)

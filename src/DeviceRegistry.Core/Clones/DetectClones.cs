@@ -7,8 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Clones;
 
-/// <summary>Run clone detection as of a date with the configured rules, or with the rules of a file.</summary>
-public sealed record DetectClones(DateOnly? AsOf = null, string? RulesFile = null) : IRequest<DetectClonesResult>;
+/// <summary>
+/// Run clone detection as of a date (the registry's today by default) with the configured rules, or with the rules of
+/// a file; over every IMEI, or only over <paramref name="Imeis"/> (continuous detection, <see cref="DetectQueuedClones"/>).
+/// </summary>
+public sealed record DetectClones(DateOnly? AsOf = null, string? RulesFile = null, IReadOnlyCollection<long>? Imeis = null)
+    : IRequest<DetectClonesResult>;
 
 public sealed record DetectClonesResult(
     DateOnly AsOf,
@@ -41,7 +45,9 @@ public sealed class DetectClonesValidator : AbstractValidator<DetectClones>
 /// Evaluates the rules over the sightings (streamed, see <see cref="CloneEvaluator"/>) and records, in
 /// one transaction, each new clone: its verdict with evidence, the IMSIs already on it (allowed to
 /// keep attaching), a history row and an imei_changes row. Verdicts are sticky: IMEIs already clones
-/// are not re-evaluated, so a second run with the same as-of date changes nothing.
+/// are not re-evaluated, so a second run with the same as-of date changes nothing. A run scoped to some
+/// IMEIs applies the same rules and writes the same rows; its safety check measures its new clones
+/// against every IMEI seen in the rules' range (seen_imeis), the population a full run measures against.
 /// </summary>
 internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbContext context, CloneDetectionSettings settings, Infrastructure.RegistryClock clock,
     Identifiers.HomeNetworks homeNetworks)
@@ -63,9 +69,16 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         var clones = existing.Where(s => s.Status == CloneStatusValues.Clone).Select(s => s.Imei).ToHashSet();
         var cleared = existing.Where(s => s.Status == CloneStatusValues.Cleared).ToDictionary(s => s.Imei, s => s.Since);
 
-        var evaluation = await new CloneEvaluator(database, homeNetworks).EvaluateAsync(rules, asOf, clones, cleared, cancellationToken);
+        var evaluation = await new CloneEvaluator(database, homeNetworks).EvaluateAsync(rules, asOf, clones, cleared, request.Imeis, cancellationToken);
         var matches = evaluation.Matches;
         var total = evaluation.ImeisEvaluated + evaluation.ImeisSkipped;
+        if (request.Imeis is not null && matches.Count > 0)
+        {
+            var rangeStart = evaluation.RangeStart;
+            total = await context.SeenImeis.AsNoTracking()
+                .LongCountAsync(s => s.LastSeen >= rangeStart && s.FirstSeen <= asOf, cancellationToken);
+        }
+
         if (matches.Count > 0 && matches.Count > maxShare * total)
         {
             throw new CloneSafetyCheckException(string.Create(CultureInfo.InvariantCulture,

@@ -38,11 +38,15 @@ internal static class DbValues
     {
         if (database.IsSqlite)
         {
-            AddParameter(command, parameter, "[" + string.Join(',', keys.Select(k => k.ToString(CultureInfo.InvariantCulture))) + "]");
+            AddParameter(command, parameter, JsonArray(keys));
             return $"{column} IN (SELECT value FROM json_each({parameter}))";
         }
 
         AddParameter(command, parameter, keys as long[] ?? keys.ToArray());
         return $"{column} = ANY({parameter})";
     }
+
+    /// <summary>The keys as a JSON array of numbers, for SQLite's json_each.</summary>
+    public static string JsonArray(IEnumerable<long> keys) =>
+        "[" + string.Join(',', keys.Select(k => k.ToString(CultureInfo.InvariantCulture))) + "]";
 }

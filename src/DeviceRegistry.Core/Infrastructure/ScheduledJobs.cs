@@ -1,3 +1,4 @@
+using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Sightings;
@@ -24,7 +25,8 @@ public static class ScheduledJobs
     /// The registry's scheduled jobs on Quartz with its persistent job store in the registry database
     /// (tables from database/*/0004_quartz.sql, which the store validates and never creates; ADR 0004):
     /// the daily registration enforcement (<c>Registration:EnforcementCron</c>) and the sightings retention
-    /// (<c>Sightings:RetentionCron</c>). Each job sends the same MediatR request as its CLI verb. The host
+    /// (<c>Sightings:RetentionCron</c>), and continuous clone detection every <c>Detection:ContinuousIntervalSeconds</c>
+    /// over the IMEIs touched since its last run. Each job sends the same MediatR request as its CLI verb. The host
     /// also calls <c>AddQuartzHostedService</c> and AddDeviceRegistry.
     /// </summary>
     public static IServiceCollection AddScheduledJobs(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +35,7 @@ public static class ScheduledJobs
         var database = DatabaseOptions.FromConfiguration(configuration);
         var registration = Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section);
         var retentionCron = Settings.Read<SightingsSettings>(configuration, SightingsSettings.Section).RetentionCron;
+        var detection = Settings.Read<DetectionSettings>(configuration, DetectionSettings.Section);
         var zone = RegistryClock.FindZone(Settings.Read<RegistrySettings>(configuration, RegistrySettings.Section).TimeZone);
 
         services.AddQuartz(q =>
@@ -62,6 +65,18 @@ public static class ScheduledJobs
                 .ForJob(SightingsRetentionJob.Key)
                 .WithIdentity("sightings-retention", "sightings")
                 .WithCronSchedule(retentionCron, c => c.InTimeZone(zone)));
+            q.AddJob<ContinuousDetectionJob>(j => j.WithIdentity(ContinuousDetectionJob.Key).StoreDurably()
+                .WithDescription("Continuous clone detection: the IMEIs touched by ingests and EIR checks since the last run"));
+            if (detection.Continuous)
+            {
+                // A run missed while the host was down is not caught up one by one: the next run takes the whole queue.
+                q.AddTrigger(t => t
+                    .ForJob(ContinuousDetectionJob.Key)
+                    .WithIdentity(ContinuousDetectionJob.TriggerKey)
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(detection.ContinuousIntervalSeconds)).RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            }
         });
         return services;
     }

@@ -33,7 +33,8 @@ public readonly record struct MergeCounts(long NewSightings, long ChangedSightin
 /// and order-independent: day masks are OR-ed, first/last seen take min/max, the MSISDN follows the
 /// latest sighting. Every IMEI whose first home-network sighting is set or moved earlier gets an
 /// imei_changes row (source "sightings") in the same transaction, so the EIR index learns the start
-/// of its registration window.
+/// of its registration window; every IMEI of the batch is queued for continuous clone detection
+/// (<see cref="Clones.CloneDetectionQueue"/>) in that transaction too.
 /// </summary>
 public static class SightingsMerger
 {
@@ -87,11 +88,28 @@ public static class SightingsMerger
             throw new ArgumentException("The transaction belongs to another connection.", nameof(transaction));
         }
 
-        return connection switch
+        return MergeAndQueueAsync(connection, transaction, buffer, changedAtUtc, ct);
+    }
+
+    private static async Task<MergeCounts> MergeAndQueueAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,
+        DateTime changedAtUtc, CancellationToken ct)
+    {
+        var counts = await (connection switch
         {
             SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).MergeAsync(buffer, changedAtUtc, ct),
             NpgsqlConnection npgsql => PostgresSightingsWriter.MergeAsync(npgsql, (NpgsqlTransaction)transaction, buffer, changedAtUtc, ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
-        };
+        });
+
+        // Same transaction: a sighting is never committed without its IMEI queued for continuous clone detection.
+        var imeis = buffer.SortedImeis();
+        var keys = new long[imeis.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = imeis[i].Key;
+        }
+
+        await Clones.CloneDetectionQueue.TouchAsync(connection, transaction, keys, changedAtUtc, ct);
+        return counts;
     }
 }

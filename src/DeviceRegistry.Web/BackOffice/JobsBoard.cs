@@ -9,7 +9,7 @@ namespace DeviceRegistry.Web.BackOffice;
 /// <summary>One trigger of a job as the jobs page shows it; times already in the registry's zone.</summary>
 public sealed record JobTriggerView(
     string Group, string Name, string Type, string? CronExpression, string? CronTimeZone,
-    DateTime? PreviousFire, DateTime? NextFire, TriggerState State);
+    DateTime? PreviousFire, DateTime? NextFire, TriggerState State, TimeSpan? RepeatInterval = null);
 
 /// <summary>One job of the scheduler with its triggers and whether a firing of it is running now.</summary>
 public sealed record JobView(string Group, string Name, string? Description, bool ConcurrentExecutionDisallowed, bool Running,
@@ -61,10 +61,12 @@ public sealed class JobsBoard(ISchedulerFactory? schedulers, RegistryClock clock
             foreach (var header in triggers.Where(t => t.JobKey.Equals(job.Key)))
             {
                 // The cron expression and its zone are on the trigger itself, not in the listing header.
-                var cron = await scheduler.GetTrigger(header.Key, ct) as ICronTrigger;
+                var trigger = await scheduler.GetTrigger(header.Key, ct);
+                var cron = trigger as ICronTrigger;
+                var repeat = trigger is ISimpleTrigger { RepeatCount: not 0 } simple ? simple.RepeatInterval : (TimeSpan?)null;
                 mine.Add(new JobTriggerView(
                     header.Key.Group, header.Key.Name, header.TriggerType, cron?.CronExpressionString, cron?.TimeZone.Id,
-                    Local(header.PreviousFireTimeUtc), Local(header.NextFireTimeUtc), header.State));
+                    Local(header.PreviousFireTimeUtc), Local(header.NextFireTimeUtc), header.State, repeat));
             }
 
             views.Add(new JobView(job.Key.Group, job.Key.Name, job.Description, job.ConcurrentExecutionDisallowed,

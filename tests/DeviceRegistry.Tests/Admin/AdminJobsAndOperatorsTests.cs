@@ -84,6 +84,8 @@ public sealed partial class AdminJobsAndOperatorsTests
         Assert.Contains("Scheduler: running", html, StringComparison.Ordinal);
         Assert.Contains("data-job=\"registrations.registration-enforcement\"", html, StringComparison.Ordinal);
         Assert.Contains("data-job=\"sightings.sightings-retention\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-job=\"clones.clone-detection\"", html, StringComparison.Ordinal);
+        Assert.Contains("every 60 s", Row(html, "data-trigger=\"clones.clone-detection-continuous\""), StringComparison.Ordinal);
         Assert.Contains("Registration window: warnings and blocks that are due", html, StringComparison.Ordinal);
         var trigger = Row(html, "data-trigger=\"registrations.registration-enforcement-daily\"");
         Assert.Contains("<code class=\"ad-cron\">0 45 2 * * ?</code>", trigger, StringComparison.Ordinal);

@@ -34,7 +34,8 @@ public sealed class AttachChecksEndToEndTests
     private const string SimB = "400022222222222";
     private const string SimC = "400043333333333";
 
-    private static async Task<string> StatusAsync(HttpClient client, string imei, string imsi)
+    /// <summary>The EIR's answer to a check of the IMEI (14 digits) with the SIM, over the client's host.</summary>
+    internal static async Task<string> StatusAsync(HttpClient client, string imei, string imsi)
     {
         using var response = await client.GetAsync(new Uri($"/n5g-eir-eic/v1/equipment-status?pei=imei-{new Imei(long.Parse(imei, CultureInfo.InvariantCulture)).WithCheckDigit}&supi=imsi-{imsi}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -28,10 +28,12 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 {
     private readonly Dictionary<string, string?> settings;
     private readonly string environment;
+    private readonly bool ownsDatabase;
 
-    private RegistryWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings, string environment)
+    private RegistryWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings, string environment, bool ownsDatabase = true)
     {
         Database = database;
+        this.ownsDatabase = ownsDatabase;
         this.environment = environment;
         this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -76,6 +78,13 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
     public static async Task<RegistryWebFactory> CreateAsync(
         DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing") =>
         new(await TestDatabase.CreateAsync(provider), settings, environment);
+
+    /// <summary>
+    /// A host on a database the test owns and keeps after disposing the host: for a restart, a second host on the
+    /// same database.
+    /// </summary>
+    public static RegistryWebFactory On(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing") =>
+        new(database, settings, environment, ownsDatabase: false);
 
     /// <summary>
     /// Starts the host on real Kestrel sockets on 127.0.0.1 with free ports (for a browser, curl, h2load) and
@@ -124,6 +133,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

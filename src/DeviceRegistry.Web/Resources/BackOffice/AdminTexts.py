@@ -106,6 +106,7 @@ TEXTS = {
     "jobs.state.Awaiting": ("başqa işi gözləyir", "awaiting another job", "ожидает другое задание"),
     "jobs.state.None": ("yoxdur", "none", "нет"),
     "jobs.once": ("bir dəfəlik", "once", "однократно"),
+    "jobs.every": ("hər {0} saniyədən bir", "every {0} s", "каждые {0} с"),
     "jobs.noTriggers": ("Bu işin triqqeri yoxdur: yalnız dərhal işə salına bilər.", "This job has no trigger: it only runs when run now.", "У задания нет триггера: оно выполняется только при ручном запуске."),
     "jobs.triggered": ("{0} işə salındı; nəticəsi jurnalda görünəcək.", "{0} was started; its outcome goes to the log.", "{0} запущено; результат будет в журнале."),
     "jobs.alreadyRunning": ("{0} artıq icra olunur: yenidən işə salınmadı.", "{0} is already running: it was not started again.", "{0} уже выполняется: повторно не запущено."),
