@@ -85,7 +85,15 @@ public sealed class EirAnswerCounter(RegistryDatabase database, ILogger<EirAnswe
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await TryFlushAsync(cancellationToken);
+        try
+        {
+            await TryFlushAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's stop timeout ran out (a flush stuck on a database that is gone): the stop goes on without them.
+            logger.LogWarning("The last EIR answer counts could not be written before shutdown");
+        }
     }
 
     private async Task TryFlushAsync(CancellationToken ct)

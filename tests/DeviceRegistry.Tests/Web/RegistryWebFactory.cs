@@ -114,6 +114,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // A host whose database was taken away stops within this (Quartz keeps retrying its store until then),
+        // not the default 30 s.
+        builder.ConfigureServices(services => services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10)));
         if (Logs is { } logs)
         {
             builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
