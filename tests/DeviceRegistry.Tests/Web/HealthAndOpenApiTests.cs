@@ -69,15 +69,26 @@ public sealed class HealthAndOpenApiTests
     {
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            // A directory where the database file was: SQLite cannot open it.
+            // A directory where the database file was: SQLite cannot open it. The host's background work (the
+            // index poll, the scheduler) may open, and so re-create, the file between the delete and the directory.
             var file = new SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
-            SqliteConnection.ClearAllPools();
-            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            for (var attempt = 1; !Directory.Exists(file); attempt++)
             {
-                File.Delete(path);
-            }
+                SqliteConnection.ClearAllPools();
+                foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+                {
+                    File.Delete(path);
+                }
 
-            Directory.CreateDirectory(file);
+                try
+                {
+                    Directory.CreateDirectory(file);
+                }
+                catch (IOException) when (attempt < 50)
+                {
+                    await Task.Delay(20);
+                }
+            }
         }
         else
         {
