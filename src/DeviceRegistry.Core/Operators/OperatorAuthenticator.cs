@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using DeviceRegistry.Data;
 
 namespace DeviceRegistry.Operators;
@@ -13,18 +12,16 @@ public sealed record AuthenticatedOperator(int Id, string Name);
 /// (so <c>devreg operator add</c> or <c>rotate</c> revokes the old secret within it). The secret names the
 /// operator whose hash to try. An <c>hmac-sha256</c> hash costs one HMAC-SHA-256 (about a microsecond) for
 /// every answer, right or wrong; so does a secret naming no operator, so failures all cost the same.
-/// A legacy PBKDF2 hash is deliberately slow: a secret verified against one is remembered, keyed by its
-/// SHA-256, together with the stored hash it matched, and only counts while the operator still has that hash;
-/// a wrong secret for such an operator still costs one PBKDF2 until the secret is rotated (docs/eir.md).
-/// A right HMAC secret is remembered too (an NF presents the same secret on every request), so its repeats cost a
+/// A right secret is remembered (an NF presents the same secret on every request), so its repeats cost a
 /// hash-table lookup with a constant-time comparison; only right secrets enter, at most one per operator and stored
-/// credential, and an entry counts only while the operator still has the credential it matched.
+/// credential, and an entry counts only while the operator still has the credential it matched. A legacy PBKDF2
+/// hash is deliberately slow: a wrong secret for such an operator still costs one PBKDF2 until the secret is
+/// rotated (docs/eir.md).
 /// </summary>
 public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvider clock, OperatorCredentialKey key)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<Sha256Key, CachedCredential> verified = new();
     private readonly ConcurrentDictionary<string, StoredCredential> rightSecrets = new(ConstantTimeOrdinal.Instance);
     private int refreshing;
     private volatile IReadOnlyDictionary<int, StoredCredential> operators = new Dictionary<int, StoredCredential>();
@@ -52,35 +49,19 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
             return Fail(secret);
         }
 
-        if (stored.Mac is { } mac)
-        {
-            if (!OperatorSecret.VerifyHmac(secret, mac, key))
-            {
-                return null;
-            }
-
-            rightSecrets[secret] = stored;
-            return stored.Operator;
-        }
-
-        if (!OperatorSecret.IsPbkdf2(stored.SecretHash))
+        if (stored.Mac is null && !OperatorSecret.IsPbkdf2(stored.SecretHash))
         {
             // Made with another server key, or malformed: it cannot match until the secret is rotated.
             return Fail(secret);
         }
 
-        var cacheKey = Sha256Key.Of(secret);
-        if (verified.TryGetValue(cacheKey, out var cached) && ReferenceEquals(cached.Stored, stored))
-        {
-            return cached.Operator;
-        }
-
-        if (!OperatorSecret.Verify(secret, stored.SecretHash))
+        var right = stored.Mac is { } mac ? OperatorSecret.VerifyHmac(secret, mac, key) : OperatorSecret.Verify(secret, stored.SecretHash);
+        if (!right)
         {
             return null;
         }
 
-        verified[cacheKey] = new CachedCredential(stored, stored.Operator);
+        rightSecrets[secret] = stored;
         return stored.Operator;
     }
 
@@ -168,14 +149,6 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
                     rightSecrets.TryRemove(entry.Key, out _);
                 }
             }
-
-            foreach (var entry in verified)
-            {
-                if (!fresh.TryGetValue(entry.Value.Stored.Id, out var current) || !ReferenceEquals(current, entry.Value.Stored))
-                {
-                    verified.TryRemove(entry.Key, out _);
-                }
-            }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or IOException)
         {
@@ -204,20 +177,5 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
                 System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()));
 
         public int GetHashCode(string value) => string.GetHashCode(value.AsSpan());
-    }
-
-    private sealed record CachedCredential(StoredCredential Stored, AuthenticatedOperator Operator);
-
-    private readonly record struct Sha256Key(long A, long B, long C, long D)
-    {
-        public static Sha256Key Of(string secret)
-        {
-            Span<byte> hash = stackalloc byte[32];
-            var bytes = Encoding.UTF8.GetByteCount(secret) <= 256 ? stackalloc byte[256] : new byte[Encoding.UTF8.GetByteCount(secret)];
-            var n = Encoding.UTF8.GetBytes(secret, bytes);
-            SHA256.HashData(bytes[..n], hash);
-            var longs = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(hash);
-            return new Sha256Key(longs[0], longs[1], longs[2], longs[3]);
-        }
     }
 }

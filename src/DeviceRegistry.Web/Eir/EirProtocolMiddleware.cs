@@ -19,11 +19,9 @@ public static class EirProtocolMiddleware
     /// <summary>Kestrel's request-line limit with the EIR (its default is 8 KiB).</summary>
     public const int KestrelRequestLineBytes = 64 * 1024;
 
-    /// <summary>Put it early, before routing (Program.cs: after UseExceptionHandler and UseStatusCodePages).</summary>
+    /// <summary>First in the EIR's own pipeline (<see cref="EirPipeline.UseEirPipeline"/>), before its routing: every request there is the EIR's.</summary>
     public static IApplicationBuilder UseEirProtocol(this IApplicationBuilder app) =>
-        app.Use((context, next) => context.Request.Path.StartsWithSegments(EirEndpoints.ApiRoot)
-            ? InvokeAsync(context, next)
-            : next(context));
+        app.Use((context, next) => InvokeAsync(context, next));
 
     /// <summary>
     /// AddEir: Kestrel passes URIs up to <see cref="KestrelRequestLineBytes"/> to the EIR's 414: the HTTP/1.1

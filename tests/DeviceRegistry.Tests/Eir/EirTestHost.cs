@@ -84,8 +84,7 @@ public sealed class EirTestHost : IAsyncDisposable
         builder.Services.AddDeviceRegistry(builder.Configuration);
         builder.Services.AddEir(builder.Configuration);
         var app = builder.Build();
-        app.UseEirProtocol();
-        app.MapEir();
+        app.UseEirPipeline();
         await app.StartAsync();
         await app.Services.GetRequiredService<EirIndex>().WhenLoaded.WaitAsync(TimeSpan.FromSeconds(30));
 
