@@ -78,6 +78,8 @@ public static class ScheduledJobs
                         .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             }
         });
+        // With its database gone, Quartz's shutdown would wait for ever (StoppableJobStore).
+        StoppableJobStore.Decorate(services);
         return services;
     }
 }

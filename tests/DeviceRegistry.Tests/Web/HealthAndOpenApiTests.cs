@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using DeviceRegistry.Data;
@@ -65,7 +66,30 @@ public sealed class HealthAndOpenApiTests
         Assert.DoesNotContain(web.Database.Provider == DatabaseProvider.Sqlite ? "registry.db" : "devreg_test_", body, StringComparison.Ordinal);
     }
 
-    private static async Task TakeDatabaseAwayAsync(TestDatabase db)
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_host_stops_within_its_timeout_when_the_database_is_gone_while_the_scheduler_holds_a_trigger(DatabaseProvider provider)
+    {
+        // Fired every second, the continuous detection trigger is almost always acquired by the scheduler thread,
+        // which must release it to the (gone) database when halted: Quartz alone retries that for ever.
+        var web = await RegistryWebFactory.CreateAsync(provider, new Dictionary<string, string?> { ["Detection:ContinuousIntervalSeconds"] = "1" });
+        using (var client = web.CreateClient())
+        using (var page = await client.GetAsync(new Uri("/health/live", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        await Task.Delay(1500);
+        await TakeDatabaseAwayAsync(web.Database);
+        var stopping = Stopwatch.StartNew();
+        var stop = web.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(45)));
+        Assert.True(finished == stop, $"the host had not stopped {stopping.Elapsed.TotalSeconds:F0} s after it was told to");
+        await stop;
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopping.Elapsed}");
+    }
+
+    internal static async Task TakeDatabaseAwayAsync(TestDatabase db)
     {
         if (db.Provider == DatabaseProvider.Sqlite)
         {

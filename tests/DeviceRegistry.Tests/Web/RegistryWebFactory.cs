@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using DeviceRegistry.Data;
 using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Web.Eir;
 using DeviceRegistry.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceRegistry.Tests.Web;
@@ -133,9 +136,39 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
         }
     }
 
+    /// <summary>
+    /// Starts the host and, as a load balancer's readiness probe would, waits until the EIR's decision index has
+    /// loaded (it loads in the background; until then every check is 503): a busy machine must not turn a test's
+    /// first check into a refusal. A host that cannot read its database is returned at once.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        var checker = host.Services.GetRequiredService<EirChecker>();
+        var indexService = host.Services.GetRequiredService<EirIndexService>();
+        var waited = Stopwatch.StartNew();
+        while (!checker.IsReady && indexService.LastError is null && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(10);
+        }
+
+        return host;
+    }
+
+    /// <summary>A host that has not stopped after this is a defect, reported as a failure rather than a hung test run.</summary>
+    public static TimeSpan StopLimit { get; } = TimeSpan.FromSeconds(60);
+
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        try
+        {
+            await base.DisposeAsync().AsTask().WaitAsync(StopLimit);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The web host did not stop within {StopLimit.TotalSeconds:F0} s (the host's shutdown timeout is 10 s): something in its stop ignores the timeout.");
+        }
+
         if (ownsDatabase)
         {
             await Database.DisposeAsync();
