@@ -51,7 +51,7 @@ internal sealed class ClonesVerb : ICliVerb
         foreach (var c in clones)
         {
             await o.WriteLineAsync(string.Join(',',
-                Key(c.Imei), c.Status, Date(c.Since), Csv(c.Rule), Int(c.DistinctImsis), Int(c.DaysSeen), Int(c.OverlapDays),
+                Key(c.Imei), c.Status, Date(c.Since), CsvText.Field(c.Rule), Int(c.DistinctImsis), Int(c.DaysSeen), Int(c.OverlapDays),
                 c.OverlapShare.ToString("0.####", CultureInfo.InvariantCulture), Int(c.ConcurrentDays), Int(c.MaxDailyImsis),
                 Date(c.FirstSeen), Date(c.LastSeen), c.GenuineImsi ?? "", Int(c.AllowedImsis), Date(c.AsOf)));
         }
@@ -86,6 +86,4 @@ internal sealed class ClonesVerb : ICliVerb
 
     private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static string Csv(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }

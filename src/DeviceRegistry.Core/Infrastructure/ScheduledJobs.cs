@@ -16,7 +16,27 @@ public sealed class JobsSettings : ISettingsSection
     /// <summary>Run the scheduled jobs (Quartz) in the web host.</summary>
     public bool Enabled { get; set; } = true;
 
-    public IEnumerable<string> Validate(string section) => [];
+    /// <summary>
+    /// This node's name in the scheduler cluster and in job_runs; unset, a name made of the machine name and a unique
+    /// suffix is generated at each start. Every node of one registry database must have its own.
+    /// </summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>How often a node tells the others it is alive; a node silent for longer than this plus a margin is presumed dead and its firings recovered.</summary>
+    public int ClusterCheckinSeconds { get; set; } = 10;
+
+    public IEnumerable<string> Validate(string section)
+    {
+        if (NodeName is not null && (NodeName.Length is 0 or > 80 || NodeName.Any(char.IsWhiteSpace)))
+        {
+            yield return $"{section}:NodeName is '{NodeName}'; it must be 1 to 80 characters without spaces";
+        }
+
+        if (ClusterCheckinSeconds is < 1 or > 300)
+        {
+            yield return $"{section}:ClusterCheckinSeconds is {ClusterCheckinSeconds}; it must be from 1 to 300";
+        }
+    }
 }
 
 public static class ScheduledJobs
@@ -38,8 +58,23 @@ public static class ScheduledJobs
         var detection = Settings.Read<DetectionSettings>(configuration, DetectionSettings.Section);
         var zone = RegistryClock.FindZone(Settings.Read<RegistrySettings>(configuration, RegistrySettings.Section).TimeZone);
 
+        var jobs = Settings.Read<JobsSettings>(configuration, JobsSettings.Section);
+
         services.AddQuartz(q =>
         {
+            // Clustered on PostgreSQL: with several web hosts on one registry database each firing runs on exactly one of them.
+            q.ConfigureScheduler(o =>
+            {
+                if (jobs.NodeName is { } node)
+                {
+                    o.InstanceId = node;
+                }
+                else
+                {
+                    o.GenerateInstanceId = true;
+                }
+            });
+            q.AddJobListener<JobRunRecorder>([GroupMatcher<JobKey>.AnyGroup()]);
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
@@ -47,6 +82,8 @@ public static class ScheduledJobs
                 if (database.Provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(database.ConnectionString);
+                    // SQLite, the embedded single-node database, cannot be clustered (Quartz refuses its locking).
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(jobs.ClusterCheckinSeconds));
                 }
                 else
                 {

@@ -9,10 +9,11 @@ namespace DeviceRegistry.Web.Eir;
 /// current by reading the imei_changes log every <see cref="EirSettings.PollIntervalMilliseconds"/>,
 /// so changes made by another process (the CLI) reach it. Ids are allocated before commit on
 /// PostgreSQL, so a hole in the ids may still fill: rows above a hole are applied at once, and the
-/// cursor waits at the hole for up to <see cref="EirSettings.ChangeLogGapSeconds"/>.
+/// cursor waits at the hole for up to <see cref="EirSettings.ChangeLogGapSeconds"/>. On PostgreSQL a notification
+/// (<see cref="ChangeLogWakeup"/>) starts the next poll at once.
 /// </summary>
 public sealed class EirIndexService(
-    EirIndex index, EirIndexLoader loader, EirSettings settings, TimeProvider clock, ILogger<EirIndexService> logger) : BackgroundService
+    EirIndex index, EirIndexLoader loader, EirSettings settings, ChangeLogWakeup wakeup, TimeProvider clock, ILogger<EirIndexService> logger) : BackgroundService
 {
     private const int ChangeBatch = 50_000;
     private const int TacCheckEveryPolls = 30;
@@ -92,23 +93,26 @@ public sealed class EirIndexService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await LoadWithRetryAsync(stoppingToken);
+        var listening = wakeup.ListenAsync(stoppingToken);
         var interval = TimeSpan.FromMilliseconds(settings.PollIntervalMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, stoppingToken);
+                await wakeup.WaitAsync(interval, stoppingToken);
                 await PollOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
                 MarkFailure(ex);
             }
         }
+
+        await listening;
     }
 
     private async Task LoadWithRetryAsync(CancellationToken ct)

@@ -16,6 +16,7 @@ public static class EirServiceCollectionExtensions
     {
         services.TryAddSingleton<ISightingSink, SqlSightingSink>();
         services.AddSingleton<EirIndex>();
+        services.AddSingleton<ChangeLogWakeup>();
         services.AddSingleton<EirIndexService>();
         services.AddHostedService(sp => sp.GetRequiredService<EirIndexService>());
         services.AddSingleton<SightingBatchWriter>();
