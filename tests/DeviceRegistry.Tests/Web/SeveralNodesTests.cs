@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using DeviceRegistry.Data;
 using DeviceRegistry.Identifiers;
@@ -116,5 +118,156 @@ public sealed class SeveralNodesTests
         }
 
         Assert.True(paid.Elapsed < TimeSpan.FromSeconds(1), $"both nodes followed the payment after {paid.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task A_node_killed_with_sigkill_leaves_the_other_answering_and_running_the_jobs()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var added = await Cli.RunAsync(db, "operator", "add", "Azercell");
+        Assert.True(added.ExitCode == 0, added.Error);
+        var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        var fast = new Dictionary<string, string?> { ["Detection:ContinuousIntervalSeconds"] = "1", ["Jobs:ClusterCheckinSeconds"] = "1" };
+
+        // The other node is a process of its own (the built web host), so that it can be killed outright.
+        var port = FreePort();
+        using var killed = StartWebHostProcess(db, port, new Dictionary<string, string?>(fast) { ["Jobs:NodeName"] = "node-killed" });
+        await using var survivor = RegistryWebFactory.On(db, Node("node-a", fast));
+        using var clientA = survivor.CreateClient();
+        using var clientKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        foreach (var client in new[] { clientA, clientKilled })
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        }
+
+        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(100))
+        {
+            try
+            {
+                using var ready = await clientKilled.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException) when (!killed.Process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+            }
+
+            Assert.False(killed.Process.HasExited, "the web host process exited: " + killed.Errors);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the web host process was not ready within 60 s");
+        }
+
+        Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientKilled, Phone, Sim));
+        Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientA, Phone, Sim));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // both nodes take firings
+
+        killed.Process.Kill(entireProcessTree: true); // SIGKILL: no shutdown, its acquired triggers and check-in left behind
+        await killed.Process.WaitForExitAsync();
+        var killedAt = DateTime.UtcNow;
+        await Assert.ThrowsAsync<HttpRequestException>(() => clientKilled.GetAsync(new Uri("/health/live", UriKind.Relative)));
+        Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientA, Phone, Sim));
+
+        // The survivor recovers the dead node's share: the job keeps firing, now on node-a only.
+        IReadOnlyList<DeviceRegistry.Infrastructure.JobRun> after = [];
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(40); await Task.Delay(500))
+        {
+            await using var context = db.CreateContext();
+            after = (await DeviceRegistry.Infrastructure.JobRuns.LatestAsync(context, 1000, "clone-detection", CancellationToken.None))
+                .Where(r => r.StartedAt > killedAt.AddSeconds(1)).ToList();
+            if (after.Count >= 3)
+            {
+                break;
+            }
+        }
+
+        Assert.True(after.Count >= 3, $"{after.Count} runs of the every-second job in the 40 s after the kill");
+        Assert.All(after, r => Assert.Equal("node-a", r.Node));
+        Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientA, Phone, Sim));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The web host built beside the tests (src/DeviceRegistry.Web/bin/CONFIG/net10.0), on the database, listening on 127.0.0.1:port.</summary>
+    private static WebHostProcess StartWebHostProcess(TestDatabase db, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testBin.Name;
+        var configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "DeviceRegistry.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.True(root is not null, $"DeviceRegistry.sln not found above {AppContext.BaseDirectory}");
+        var dll = Path.Combine(root!.FullName, "src", "DeviceRegistry.Web", "bin", configuration, framework, "DeviceRegistry.Web.dll");
+        Assert.True(File.Exists(dll), $"{dll} is not built");
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        start.Environment["Eir__SbaListen"] = "";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in db.Settings.Concat(settings))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return new WebHostProcess(Process.Start(start)!);
+    }
+
+    /// <summary>A web host process whose output is drained (a full pipe would stall it); killed when disposed.</summary>
+    private sealed class WebHostProcess : IDisposable
+    {
+        private readonly System.Text.StringBuilder errors = new();
+
+        public WebHostProcess(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(e.Data);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Errors
+        {
+            get
+            {
+                lock (errors)
+                {
+                    return errors.ToString();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+
+            Process.Dispose();
+        }
     }
 }
