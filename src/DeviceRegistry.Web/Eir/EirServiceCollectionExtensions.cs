@@ -1,3 +1,4 @@
+using DeviceRegistry.Data;
 using DeviceRegistry.Eir;
 using DeviceRegistry.Operators;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +18,12 @@ public static class EirServiceCollectionExtensions
         services.TryAddSingleton<ISightingSink, SqlSightingSink>();
         services.AddSingleton<EirIndex>();
         services.AddSingleton<ChangeLogWakeup>();
-        services.AddSingleton<EirIndexService>();
+        // With a read replica the index loads and follows the change log there; checks' sightings still go to the primary.
+        var replica = DatabaseOptions.FromConfiguration(configuration).ReadReplica();
+        services.AddSingleton(sp => replica is null
+            ? ActivatorUtilities.CreateInstance<EirIndexService>(sp)
+            : ActivatorUtilities.CreateInstance<EirIndexService>(sp,
+                new EirIndexLoader(new RegistryDatabase(replica), sp.GetRequiredService<IDeviceStatusSource>())));
         services.AddHostedService(sp => sp.GetRequiredService<EirIndexService>());
         services.AddSingleton<SightingBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SightingBatchWriter>());

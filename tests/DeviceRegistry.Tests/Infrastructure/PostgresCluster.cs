@@ -88,7 +88,7 @@ public static class PostgresCluster
         }
     }
 
-    private static string? FindPostgresBin()
+    internal static string? FindPostgresBin()
     {
         if (!Directory.Exists("/usr/lib/postgresql"))
         {
@@ -102,14 +102,14 @@ public static class PostgresCluster
             .FirstOrDefault();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Run(string program, string arguments, bool asPostgres)
+    internal static void Run(string program, string arguments, bool asPostgres)
     {
         var start = asPostgres
             ? new ProcessStartInfo("runuser", $"-u postgres -- {program} {arguments}")

@@ -43,6 +43,27 @@ public sealed class AttachChecksEndToEndTests
         return body.RootElement.GetProperty("status").GetString()!;
     }
 
+    /// <summary>
+    /// Registers the 14-digit IMEI for a citizen and pays its duty through the CLI, as of <paramref name="date"/>;
+    /// <paramref name="beforePaying"/> runs between the two (the device is registered, not yet paid).
+    /// </summary>
+    internal static async Task RegisterAndPayAsync(TestDatabase db, string imei14, string documentNumber, DateOnly date, Func<Task>? beforePaying = null)
+    {
+        var imei = new Imei(long.Parse(imei14, CultureInfo.InvariantCulture)).WithCheckDigit;
+        var register = await Cli.RunAsync(db, "register", "--imei", imei, "--document-type", "IdCard", "--document-number", documentNumber,
+            "--name", "Leyla Mammadova", "--contact", "+994501234567", "--date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.True(register.ExitCode == 0, register.Error + register.Out);
+        var reference = register.Out.Split('\n').Single(l => l.StartsWith("payment reference: ", StringComparison.Ordinal))["payment reference: ".Length..].Trim();
+        var duty = register.Out.Split('\n').Single(l => l.StartsWith("duty: ", StringComparison.Ordinal)).Split(' ')[1];
+        if (beforePaying is not null)
+        {
+            await beforePaying();
+        }
+
+        var pay = await Cli.RunAsync(db, "pay", "--reference", reference, "--amount-azn", duty);
+        Assert.True(pay.ExitCode == 0, pay.Error + pay.Out);
+    }
+
     private static async Task<string> EventuallyAsync(Func<Task<string>> probe, string expected)
     {
         var last = await probe();
@@ -129,16 +150,9 @@ public sealed class AttachChecksEndToEndTests
         Assert.Equal("WHITELISTED", await StatusAsync(client, Copied, SimB));
 
         // A device registered and paid through the CLI becomes whitelisted without a restart.
-        var owned = new Imei(long.Parse(Owned, CultureInfo.InvariantCulture)).WithCheckDigit;
         Assert.Equal("GREYLISTED", await StatusAsync(client, Owned, SimC));
-        var register = await Cli.RunAsync(db, "register", "--imei", owned, "--document-type", "IdCard", "--document-number", "AZE1234567",
-            "--name", "Leyla Mammadova", "--contact", "+994501234567", "--date", lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Assert.True(register.ExitCode == 0, register.Error + register.Out);
-        var reference = register.Out.Split('\n').Single(l => l.StartsWith("payment reference: ", StringComparison.Ordinal))["payment reference: ".Length..].Trim();
-        var duty = register.Out.Split('\n').Single(l => l.StartsWith("duty: ", StringComparison.Ordinal)).Split(' ')[1];
-        Assert.Equal("GREYLISTED", await StatusAsync(client, Owned, SimC));
-        var pay = await Cli.RunAsync(db, "pay", "--reference", reference, "--amount-azn", duty);
-        Assert.True(pay.ExitCode == 0, pay.Error + pay.Out);
+        await RegisterAndPayAsync(db, Owned, "AZE1234567", lastDay,
+            async () => Assert.Equal("GREYLISTED", await StatusAsync(client, Owned, SimC)));
         Assert.Equal("WHITELISTED", await EventuallyAsync(() => StatusAsync(client, Owned, SimC), "WHITELISTED"));
     }
 }
