@@ -37,9 +37,11 @@ internal sealed class IncrementalDetectionBenchmark : IBenchmark
         }
 
         var folder = Directory.CreateTempSubdirectory("devreg-bench-queued-").FullName;
+        // PostgreSQL: the database named by --connection, or one on a throwaway cluster started here.
+        using var server = provider == DatabaseProvider.Postgres && !options.ContainsKey("--connection") ? BenchPostgres.Start() : null;
         var connection = provider == DatabaseProvider.Sqlite
             ? $"Data Source={Path.Combine(folder, "registry.db")};Pooling=False"
-            : options.GetValueOrDefault("--connection") ?? throw new InvalidOperationException("--provider postgres needs --connection with an empty database");
+            : options.GetValueOrDefault("--connection") ?? server!.CreateDatabase("devreg_bench_queued");
         try
         {
             var database = new RegistryDatabase(DatabaseOptions.For(provider, connection));
