@@ -53,6 +53,8 @@ public static class ScheduledJobs
                     store.UseSqlite(database.ConnectionString);
                 }
             });
+            // Every job's runs and their time, on the registry's meter.
+            q.AddJobListener<JobRunTelemetry>();
             q.AddJob<RegistrationEnforcementJob>(j => j.WithIdentity(RegistrationEnforcementJob.Key).StoreDurably()
                 .WithDescription("Registration window: warnings due, blocks due and lifted; then the appeal decision SMS"));
             q.AddTrigger(t => t
