@@ -115,9 +115,21 @@ public static class RegistryTelemetry
         return new Registration(queue);
     }
 
-    /// <summary>The OTLP endpoint traces go to (<see cref="OtlpEndpointVariable"/>, from the environment or configuration), or null: no exporter.</summary>
-    public static string? OtlpEndpoint(IConfiguration configuration) =>
-        configuration[OtlpEndpointVariable] is { Length: > 0 } endpoint ? endpoint : null;
+    /// <summary>
+    /// The OTLP endpoint traces go to (<see cref="OtlpEndpointVariable"/>, from the environment or configuration), or null:
+    /// no exporter. Anything but an http:// or https:// URL stops the host with a message naming the variable.
+    /// </summary>
+    public static string? OtlpEndpoint(IConfiguration configuration)
+    {
+        if (configuration[OtlpEndpointVariable] is not { Length: > 0 } endpoint)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? endpoint
+            : throw new SettingsException([$"{OtlpEndpointVariable} is '{endpoint}'; it must be the collector's http:// or https:// URL (e.g. http://127.0.0.1:4317), or unset (no traces)"]);
+    }
 
     /// <summary>Seconds since <paramref name="startTimestamp"/> (a <see cref="Stopwatch.GetTimestamp"/>), for the histograms.</summary>
     public static double SecondsSince(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;

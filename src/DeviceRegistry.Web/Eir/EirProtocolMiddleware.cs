@@ -1,3 +1,4 @@
+using DeviceRegistry.Eir;
 using DeviceRegistry.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 

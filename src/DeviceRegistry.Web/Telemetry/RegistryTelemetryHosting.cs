@@ -56,10 +56,6 @@ public static class RegistryTelemetryHosting
         services.AddSettings<MetricsSettings>(configuration, MetricsSettings.Section);
         var metrics = Settings.Read<MetricsSettings>(configuration, MetricsSettings.Section);
         var otlp = RegistryTelemetry.OtlpEndpoint(configuration);
-        if (otlp is not null && !(Uri.TryCreate(otlp, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            throw new SettingsException([$"{RegistryTelemetry.OtlpEndpointVariable} is '{otlp}'; it must be the collector's http:// or https:// URL (e.g. http://127.0.0.1:4317), or unset (no traces)"]);
-        }
 
         if (!metrics.Enabled && otlp is null)
         {

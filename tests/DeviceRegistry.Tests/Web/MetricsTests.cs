@@ -1,12 +1,18 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using DeviceRegistry.Data;
+using DeviceRegistry.Eir;
 using DeviceRegistry.Identifiers;
+using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Tests.Sightings;
+using DeviceRegistry.Web.Eir;
 using Microsoft.EntityFrameworkCore;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace DeviceRegistry.Tests.Web;
 
@@ -77,7 +83,16 @@ public sealed class MetricsTests
             Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
         }
 
-        // One file accepted with one bad row of four, one rejected whole (two bad rows of three), then a full detection run.
+        // One file accepted with one bad row of four, one rejected whole (two bad rows of three), then a full detection run,
+        // each in a span of the registry's source.
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RegistryTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
         using var kit = new IngestTestKit();
         var accepted = kit.WriteLines("day.csv",
             ["date,imei,imsi", $"20261130,{FileImei1},{FileImsi}", $"20261130,{FileImei2},{FileImsi}", $"20261130,{FileImei3},{FileImsi}", "20261130,12AB,400027700000002"]);
@@ -134,14 +149,24 @@ public sealed class MetricsTests
         Assert.NotNull(scrape.Value("kestrel_active_connections", ("network_transport", "tcp")));
         Assert.NotNull(scrape.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen0")));
 
+        var ingests = spans.Where(s => s.OperationName == "devreg.ingest").OrderBy(s => s.StartTimeUtc).ToList();
+        Assert.Equal(["day.csv", "bad.csv"], ingests.Select(s => s.GetTagItem("devreg.ingest.file")));
+        Assert.Equal(["accepted", "rejected"], ingests.Select(s => s.GetTagItem("devreg.ingest.outcome")));
+        Assert.Equal([4L, 3L], ingests.Select(s => s.GetTagItem("devreg.ingest.rows")));
+        Assert.Equal([ActivityStatusCode.Unset, ActivityStatusCode.Error], ingests.Select(s => s.Status));
+        var full = Assert.Single(spans, s => s.OperationName == "devreg.detect" && "full".Equals(s.GetTagItem("devreg.detect.scope")));
+        Assert.Equal(5L, full.GetTagItem("devreg.detect.imeis_evaluated"));
+        var spanText = string.Join("\n", spans.SelectMany(s => s.TagObjects).Select(t => $"{t.Key}={t.Value}"));
+
         foreach (var number in (string[])[HomeSim, RoamingSim, NewPhone, RoamersPhone, .. NeverSeen, FileImei1, FileImei2, FileImei3, FileImsi, secret])
         {
             Assert.DoesNotContain(number, scrape.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(number, spanText, StringComparison.Ordinal);
         }
     }
 
     [Fact]
-    public async Task With_a_metrics_port_the_endpoint_answers_only_there_and_a_bad_path_stops_the_host()
+    public async Task With_a_metrics_port_the_endpoint_answers_only_there_and_bad_settings_stop_the_hosts()
     {
         await using (var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
@@ -161,6 +186,49 @@ public sealed class MetricsTests
         });
         var error = Assert.ThrowsAny<Exception>(() => bad.CreateClient());
         Assert.Contains("Metrics:Path is '/n5g-eir-eic/v1/metrics'; it must not be under the EIR's /n5g-eir-eic/v1", error.ToString(), StringComparison.Ordinal);
+
+        // devreg reads the same variable for its traces, and refuses what is no collector URL.
+        var cli = await Cli.RunAsync(new Dictionary<string, string?>(bad.Database.Settings) { [RegistryTelemetry.OtlpEndpointVariable] = "collector:4317" }, "migrate");
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT is 'collector:4317'; it must be the collector's http:// or https:// URL", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Counting_and_timing_a_check_allocate_nothing_while_the_sdk_aggregates_them()
+    {
+        using var exporter = new DiscardingExporter();
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(RegistryTelemetry.Name)
+            .AddReader(new PeriodicExportingMetricReader(exporter, exportIntervalMilliseconds: int.MaxValue))
+            .Build();
+        var operatorName = "AllocationTel";
+        var started = Stopwatch.GetTimestamp();
+        void CheckOnce()
+        {
+            EirCheckMetrics.Count(operatorName, EquipmentStatus.Whitelisted, 200);
+            EirCheckMetrics.Count(operatorName, EquipmentStatus.Unknown, 404);
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, 401);
+            EirCheckMetrics.Time(operatorName, batch: false, started);
+        }
+
+        // The first measurements of a series create it; the ones after are what every check costs.
+        for (var i = 0; i < 100; i++)
+        {
+            CheckOnce();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            CheckOnce();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private sealed class DiscardingExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
 
     private static async Task<int> SeenImeisAsync(TestDatabase db)

@@ -1,15 +1,14 @@
 using System.Globalization;
-using DeviceRegistry.Eir;
 using DeviceRegistry.Infrastructure;
 
-namespace DeviceRegistry.Web.Eir;
+namespace DeviceRegistry.Eir;
 
 /// <summary>
 /// Records the EIR's answers on <see cref="RegistryTelemetry.EirChecks"/> and <see cref="RegistryTelemetry.EirCheckDuration"/>
 /// without allocating: the tags are the operator's name (a string the authenticator already holds), an answer word and
-/// a status code text from the tables below, passed as KeyValuePair arguments (no params array, no boxing).
+/// an HTTP status code's text from the table below, passed as KeyValuePair arguments (no params array, no boxing).
 /// </summary>
-internal static class EirCheckMetrics
+public static class EirCheckMetrics
 {
     public const string Unknown = "UNKNOWN";
     public const string Refused = "REFUSED";
