@@ -11,6 +11,8 @@ using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Tests.Sightings;
 using DeviceRegistry.Web.Eir;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -60,9 +62,7 @@ public sealed class MetricsTests
         });
         var address = web.StartKestrel();
         var db = web.Database;
-        var added = await Cli.RunAsync(db, "operator", "add", Operator);
-        Assert.True(added.ExitCode == 0, added.Error);
-        var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        var secret = await DeviceRegistry.Tests.Eir.EirOverloadTests.AddOperatorAsync(db, Operator);
         using var client = new HttpClient { BaseAddress = address };
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusCodeAsync(client, $"pei={Pei(NewPhone)}"));
@@ -191,6 +191,40 @@ public sealed class MetricsTests
         var cli = await Cli.RunAsync(new Dictionary<string, string?>(bad.Database.Settings) { [RegistryTelemetry.OtlpEndpointVariable] = "collector:4317" }, "migrate");
         Assert.Equal(2, cli.ExitCode);
         Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT is 'collector:4317'; it must be the collector's http:// or https:// URL", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sightings_gauges_show_a_write_that_is_held_and_fall_to_zero_once_it_is_done()
+    {
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Eir:SightingFlushMilliseconds"] = "20",
+        });
+        var sink = new DeviceRegistry.Tests.Eir.EirOverloadTests.HeldSink();
+        web.ServiceOverrides = services =>
+        {
+            services.RemoveAll<ISightingSink>();
+            services.AddSingleton<ISightingSink>(sp =>
+            {
+                sink.Inner = ActivatorUtilities.CreateInstance<SqlSightingSink>(sp);
+                return sink;
+            });
+        };
+        using var client = new HttpClient { BaseAddress = web.StartKestrel() };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await DeviceRegistry.Tests.Eir.EirOverloadTests.AddOperatorAsync(web.Database, Operator));
+        Assert.Equal("GREYLISTED", await AnswerAsync(client, $"pei={Pei(NewPhone)}&supi=imsi-{HomeSim}"));
+
+        // The one sighting waits on the held write: pending 1, and the lag grows past a second.
+        var held = await ScrapeUntilAsync(client, s => s.Value("devreg_eir_sightings_flush_lag_seconds") >= 1.5);
+        Assert.Equal(1, held.Value("devreg_eir_sightings_pending"));
+        Assert.InRange(held.Value("devreg_eir_sightings_flush_lag_seconds")!.Value, 1.5, 30);
+
+        sink.Open();
+        var written = await ScrapeUntilAsync(client, s => s.Value("devreg_eir_sightings_pending") == 0);
+        Assert.Equal(0, written.Value("devreg_eir_sightings_pending"));
+        Assert.Equal(0, written.Value("devreg_eir_sightings_flush_lag_seconds"));
     }
 
     [Fact]
