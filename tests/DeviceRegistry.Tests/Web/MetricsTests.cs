@@ -166,7 +166,7 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task With_a_metrics_port_the_endpoint_answers_only_there_and_bad_settings_stop_the_hosts()
+    public async Task With_a_metrics_port_the_endpoint_answers_only_there_off_it_is_gone_and_bad_settings_stop_the_hosts()
     {
         await using (var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
@@ -177,6 +177,18 @@ public sealed class MetricsTests
             using var client = new HttpClient { BaseAddress = web.StartKestrel() };
             using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        await using (var off = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Jobs:Enabled"] = "false",
+            ["Metrics:Enabled"] = "false",
+        }))
+        {
+            using var client = off.CreateClient();
+            using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(off.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
         }
 
         await using var bad = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
