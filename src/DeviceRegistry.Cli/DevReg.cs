@@ -5,6 +5,8 @@ using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace DeviceRegistry.Cli;
 
@@ -74,8 +76,17 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
             logging.AddJsonConsole();
         });
         services.AddDeviceRegistry(configuration);
+        if (RegistryTelemetry.OtlpEndpoint(configuration) is not null)
+        {
+            // The registry's instruments record in devreg as in the web host; only its trace spans leave the process (OTLP).
+            services.AddOpenTelemetry().ConfigureResource(r => r.AddService("devreg"))
+                .WithTracing(t => t.AddSource(RegistryTelemetry.Name).AddOtlpExporter());
+        }
+
         var provider = services.BuildServiceProvider();
         provider.ValidateSettings();
+        // Started now (no host here to start it); disposing the services flushes the spans.
+        _ = provider.GetService<TracerProvider>();
         if (ensureSchema)
         {
             provider.GetRequiredService<SchemaMigrator>().MigrateAsync().GetAwaiter().GetResult();

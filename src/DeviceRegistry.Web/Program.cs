@@ -8,6 +8,7 @@ using DeviceRegistry.Web.Hosting;
 using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Public;
 using DeviceRegistry.Web.Staff;
+using DeviceRegistry.Web.Telemetry;
 
 // Settings and static files live beside the binaries; the working directory is where `dotnet run` was
 // typed (see RunWorkingDirectory in the csproj), so relative paths such as data/registry.db resolve there.
@@ -72,6 +73,9 @@ builder.Services.AddAppealMessageDelivery();
 
 builder.Services.AddStartupBanner();
 
+// Metrics for Prometheus at /metrics (Metrics:*), traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set: docs/operations.md.
+builder.Services.AddRegistryTelemetry(builder.Configuration);
+
 var app = builder.Build();
 
 app.UseSbaListenerPaths();
@@ -90,6 +94,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapRegistryHealthChecks();
+app.MapRegistryMetrics();
 app.MapPublicCheck();
 
 app.MapRazorPages();

@@ -23,7 +23,11 @@ public sealed record DetectClonesResult(
     int NewClones,
     int AllowedPairsAdded,
     IReadOnlyDictionary<string, int> NewClonesByRule,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Of <see cref="NewClones"/>, the IMEIs cleared before (an appeal) and flagged again.</summary>
+    public int Reflagged { get; init; }
+}
 
 /// <summary>The run would flag more than CloneDetection:MaxFlaggedShare of the IMEIs: refused, nothing recorded.</summary>
 public sealed class CloneSafetyCheckException(string message) : InvalidOperationException(message);
@@ -53,7 +57,57 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
     Identifiers.HomeNetworks homeNetworks)
     : IRequestHandler<DetectClones, DetectClonesResult>
 {
+    /// <summary>Runs detection in a trace span of its own and records it on the registry's detection instruments (<see cref="Infrastructure.RegistryTelemetry"/>).</summary>
     public async Task<DetectClonesResult> Handle(DetectClones request, CancellationToken cancellationToken)
+    {
+        var scope = new KeyValuePair<string, object?>(Infrastructure.RegistryTelemetry.Tags.Scope, request.Imeis is null ? "full" : "queued");
+        using var span = Infrastructure.RegistryTelemetry.ActivitySource.StartActivity("devreg.detect");
+        span?.SetTag("devreg.detect.scope", scope.Value);
+        var started = Stopwatch.GetTimestamp();
+        string outcome = "failed";
+        try
+        {
+            var result = await DetectAsync(request, cancellationToken);
+            outcome = "completed";
+            span?.SetTag("devreg.detect.as_of", result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            span?.SetTag("devreg.detect.imeis_evaluated", result.ImeisEvaluated);
+            span?.SetTag("devreg.detect.new_clones", result.NewClones);
+            var verdicts = Infrastructure.RegistryTelemetry.DetectionVerdicts;
+            var reflagged = result.Reflagged;
+            CountVerdicts(verdicts, scope, "new_clone", result.NewClones - reflagged);
+            CountVerdicts(verdicts, scope, "reflagged", reflagged);
+            CountVerdicts(verdicts, scope, "still_clone", result.AlreadyClones);
+            CountVerdicts(verdicts, scope, "not_clone", result.ImeisEvaluated - result.NewClones);
+            return result;
+        }
+        catch (CloneSafetyCheckException)
+        {
+            outcome = "refused";
+            span?.SetStatus(ActivityStatusCode.Error, "refused by the safety check");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            var tagOutcome = new KeyValuePair<string, object?>(Infrastructure.RegistryTelemetry.Tags.Outcome, outcome);
+            Infrastructure.RegistryTelemetry.DetectionRuns.Add(1, scope, tagOutcome);
+            Infrastructure.RegistryTelemetry.DetectionDuration.Record(Infrastructure.RegistryTelemetry.SecondsSince(started), scope, tagOutcome);
+        }
+    }
+
+    private static void CountVerdicts(System.Diagnostics.Metrics.Counter<long> verdicts, KeyValuePair<string, object?> scope, string verdict, long count)
+    {
+        if (count > 0)
+        {
+            verdicts.Add(count, scope, new KeyValuePair<string, object?>(Infrastructure.RegistryTelemetry.Tags.Verdict, verdict));
+        }
+    }
+
+    private async Task<DetectClonesResult> DetectAsync(DetectClones request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var rules = request.RulesFile is null
@@ -86,16 +140,18 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         }
 
         var pairs = 0;
+        var reflaggedCount = 0;
         if (matches.Count > 0)
         {
             var reflagged = matches.Where(m => cleared.ContainsKey(m.Imei)).Select(m => m.Imei).ToList();
+            reflaggedCount = reflagged.Count;
             pairs = await new CloneVerdictWriter(database).WriteAsync(matches, reflagged, asOf, now, cancellationToken);
         }
 
         var byRule = matches.GroupBy(m => m.Rule, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new DetectClonesResult(asOf, evaluation.RangeStart, evaluation.RowsRead, evaluation.ImeisEvaluated,
-            evaluation.ImeisSkipped, matches.Count, pairs, byRule, stopwatch.Elapsed);
+            evaluation.ImeisSkipped, matches.Count, pairs, byRule, stopwatch.Elapsed) { Reflagged = reflaggedCount };
     }
 }
 

@@ -40,8 +40,10 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
 }
 
 /// <summary>
-/// Records every firing of every scheduled job in job_runs when it ends (a Quartz job listener). A failed write is
-/// logged, never the job's failure: the run itself is the scheduler's business.
+/// Records every firing of every scheduled job when it ends (one Quartz job listener for all jobs): a row in job_runs,
+/// and <see cref="RegistryTelemetry.JobRuns"/> and <see cref="RegistryTelemetry.JobDuration"/> tagged with the job's name
+/// and the outcome (succeeded, or failed when the job threw). A failed write is logged, never the job's failure: the run
+/// itself is the scheduler's business.
 /// </summary>
 internal sealed class JobRunRecorder(IServiceScopeFactory scopes, ILogger<JobRunRecorder> logger) : IJobListener
 {
@@ -59,6 +61,11 @@ internal sealed class JobRunRecorder(IServiceScopeFactory scopes, ILogger<JobRun
 
     public async ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
     {
+        var outcome = new KeyValuePair<string, object?>(RegistryTelemetry.Tags.Outcome, jobException is null ? "succeeded" : "failed");
+        var job = new KeyValuePair<string, object?>(RegistryTelemetry.Tags.Job, context.JobDetail.Key.Name);
+        RegistryTelemetry.JobRuns.Add(1, job, outcome);
+        RegistryTelemetry.JobDuration.Record(context.JobRunTime.TotalSeconds, job, outcome);
+
         var error = jobException?.GetBaseException().Message;
         var run = new JobRun
         {

@@ -74,6 +74,7 @@ public static class ScheduledJobs
                     o.GenerateInstanceId = true;
                 }
             });
+            // Every job's runs: job_runs (devreg jobs) and the registry's meter.
             q.AddJobListener<JobRunRecorder>([GroupMatcher<JobKey>.AnyGroup()]);
             q.UsePersistentStore(store =>
             {

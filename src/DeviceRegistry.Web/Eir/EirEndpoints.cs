@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using DeviceRegistry.Eir;
+using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Operators;
 using Microsoft.OpenApi;
 
@@ -70,43 +72,53 @@ public static class EirEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
+    /// <summary>Answers one check, then counts its answer and times it (EirCheckMetrics).</summary>
     private static async Task GetEquipmentStatusAsync(HttpContext http, EirServices eir)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var answered = await AnswerEquipmentStatusAsync(http, eir);
+        EirCheckMetrics.Count(answered.Operator, answered.Status, http.Response.StatusCode);
+        EirCheckMetrics.Time(answered.Operator, batch: false, started);
+    }
+
+    private static async ValueTask<EirAnswered> AnswerEquipmentStatusAsync(HttpContext http, EirServices eir)
     {
         if (await EirCallerAuthentication.AuthenticateAsync(http, eir) is not { } caller)
         {
-            return;
+            return new EirAnswered(RegistryTelemetry.NoOperator, null);
         }
 
+        var refused = new EirAnswered(caller.Name, null);
         var checker = eir.Checker;
         if (!await eir.Admission.AdmitAsync(http, caller.Id, 1))
         {
-            return;
+            return refused;
         }
 
         if (!checker.IsReady)
         {
             await WriteNotReadyAsync(http);
-            return;
+            return refused;
         }
 
         if (!EirQueryString.TryRead(http.Request.QueryString.Value, out var eirQuery, out var isImei, out var error))
         {
             await EirProblem.WriteAsync(http, EirProblem.FromError(error!, EirProblem.InstanceOf(http.Request)));
-            return;
+            return refused;
         }
 
         if (!isImei)
         {
             // A MAC or EUI-64 PEI is well formed but no equipment this registry (of IMEIs) holds.
             await EirProblem.WriteAsync(http, EirProblem.Unknown(EirProblem.InstanceOf(http.Request)));
-            return;
+            return new EirAnswered(caller.Name, EquipmentStatus.Unknown);
         }
 
         var decision = checker.Check(eirQuery, caller.Id);
         if (decision.Status == EquipmentStatus.Unknown)
         {
             await EirProblem.WriteAsync(http, EirProblem.Unknown(EirProblem.InstanceOf(http.Request)));
-            return;
+            return new EirAnswered(caller.Name, EquipmentStatus.Unknown);
         }
 
         var body = decision.Status switch
@@ -119,35 +131,50 @@ public static class EirEndpoints
         http.Response.ContentType = "application/json";
         http.Response.ContentLength = body.Length;
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        return new EirAnswered(caller.Name, decision.Status);
     }
 
+    /// <summary>Answers a batch, counting each of its checks (or the batch's refusal as one), then times it.</summary>
     private static async Task PostBatchAsync(HttpContext http, EirServices eir)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var answered = await AnswerBatchAsync(http, eir);
+        if (!answered.CountedEach)
+        {
+            EirCheckMetrics.Count(answered.Operator, null, http.Response.StatusCode);
+        }
+
+        EirCheckMetrics.Time(answered.Operator, batch: true, started);
+    }
+
+    private static async ValueTask<EirAnswered> AnswerBatchAsync(HttpContext http, EirServices eir)
     {
         if (await EirCallerAuthentication.AuthenticateAsync(http, eir) is not { } caller)
         {
-            return;
+            return new EirAnswered(RegistryTelemetry.NoOperator, null);
         }
 
+        var refused = new EirAnswered(caller.Name, null);
         var (checker, settings) = (eir.Checker, eir.Settings);
         // Congestion is looked at before the body is read; the checks are counted once they are known.
         var admission = eir.Admission;
         if (!await admission.AdmitAsync(http, caller.Id, 0))
         {
-            return;
+            return refused;
         }
 
         var instance = http.Request.Path.ToString();
         if (!checker.IsReady)
         {
             await WriteNotReadyAsync(http);
-            return;
+            return refused;
         }
 
         if (!http.Request.HasJsonContentType())
         {
             await EirProblem.WriteAsync(http, EirProblem.Create(StatusCodes.Status415UnsupportedMediaType,
                 "The batch is a JSON body: Content-Type: application/json.", instance, EirCause.InvalidMsgFormat));
-            return;
+            return refused;
         }
 
         JsonDocument document;
@@ -158,7 +185,7 @@ public static class EirEndpoints
         catch (JsonException ex)
         {
             await EirProblem.WriteAsync(http, EirProblem.Create(400, $"The body is not valid JSON: {ex.Message}", instance, EirCause.InvalidMsgFormat));
-            return;
+            return refused;
         }
 
         using (document)
@@ -169,7 +196,7 @@ public static class EirEndpoints
             {
                 await EirProblem.WriteAsync(http, EirProblem.Create(400, "The body must be an object with a \"checks\" array.", instance,
                     EirCause.InvalidMsgFormat, [new InvalidParam("/checks", "missing or not an array")]));
-                return;
+                return refused;
             }
 
             var count = checks.GetArrayLength();
@@ -177,15 +204,16 @@ public static class EirEndpoints
             {
                 await EirProblem.WriteAsync(http, EirProblem.Create(400, $"A batch holds at most {settings.MaxBatchChecks} checks; this one has {count}.",
                     instance, EirCause.InvalidMsgFormat, [new InvalidParam("/checks", $"more than {settings.MaxBatchChecks} items")]));
-                return;
+                return refused;
             }
 
             if (!await admission.AdmitAsync(http, caller.Id, count))
             {
-                return;
+                return refused;
             }
 
             var results = new List<EirBatchResult>(count);
+            var answers = new EquipmentStatus?[count];
             var i = 0;
             foreach (var item in checks.EnumerateArray())
             {
@@ -211,10 +239,12 @@ public static class EirEndpoints
                 else if (!isImei)
                 {
                     result = new EirBatchResult(i, null, EirProblem.Unknown(null));
+                    answers[i] = EquipmentStatus.Unknown;
                 }
                 else
                 {
                     var decision = checker.Check(query, caller.Id);
+                    answers[i] = decision.Status;
                     result = decision.Status == EquipmentStatus.Unknown
                         ? new EirBatchResult(i, null, EirProblem.Unknown(null))
                         : new EirBatchResult(i, StatusText(decision.Status), null);
@@ -227,6 +257,13 @@ public static class EirEndpoints
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = "application/json";
             await JsonSerializer.SerializeAsync(http.Response.Body, new EirBatchResponse(results), EirProblem.Json, http.RequestAborted);
+            // Counted once answered: a check that could not be queued makes the whole batch a 503, counted as one refusal.
+            for (var k = 0; k < results.Count; k++)
+            {
+                EirCheckMetrics.Count(caller.Name, answers[k], results[k].Error?.Status ?? StatusCodes.Status200OK);
+            }
+
+            return new EirAnswered(caller.Name, null, CountedEach: true);
         }
     }
 
@@ -276,6 +313,10 @@ internal sealed class EirServices(IServiceProvider services)
 
     public EirAdmission Admission { get; } = services.GetRequiredService<EirAdmission>();
 }
+
+/// <summary>Who asked and what the EIR answered (null: refused, by the response's status), for EirCheckMetrics.</summary>
+/// <param name="CountedEach">A batch whose checks were counted one by one.</param>
+internal readonly record struct EirAnswered(string Operator, EquipmentStatus? Status, bool CountedEach = false);
 
 /// <summary>The batch request: up to Eir:MaxBatchChecks checks, each with pei and optional supi, gpsi as in the GET.</summary>
 public sealed record EirBatchRequest(IReadOnlyList<EirBatchCheck> Checks);

@@ -1,3 +1,5 @@
+using DeviceRegistry.Eir;
+using DeviceRegistry.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DeviceRegistry.Web.Eir;
@@ -9,7 +11,8 @@ namespace DeviceRegistry.Web.Eir;
 /// that could not be queued (503 NF_CONGESTION), an exception (500 SYSTEM_FAILURE), an Accept header that admits no
 /// application/json success answer (406). Kestrel answers a request line longer than its MaxRequestLineSize by
 /// itself, with no body, so AddEir raises that limit to <see cref="KestrelRequestLineBytes"/> and the
-/// EIR's own, lower, limit is answered here.
+/// EIR's own, lower, limit is answered here. The answers given here are counted as refusals without an operator
+/// (<see cref="RegistryTelemetry.NoOperator"/>); the handlers count their own (<see cref="EirCheckMetrics"/>).
 /// </summary>
 public static class EirProtocolMiddleware
 {
@@ -55,6 +58,7 @@ public static class EirProtocolMiddleware
         var length = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
         if (length > MaxUriLength)
         {
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, StatusCodes.Status414UriTooLong);
             // TS 29.500 Table 5.2.7.2-1 has no cause for 414 (UNSPECIFIED_MSG_FAILURE is a 400 cause).
             return EirProblem.WriteAsync(context, EirProblem.Create(StatusCodes.Status414UriTooLong,
                 $"The request URI has {length} characters; the EIR reads at most {MaxUriLength}.", request.Path.ToString(), null));
@@ -158,6 +162,7 @@ public static class EirProtocolMiddleware
         {
             context.Response.Clear();
             await context.RequestServices.GetRequiredService<EirAdmission>().WriteNotQueuedAsync(context);
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, context.Response.StatusCode);
             return;
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (!context.Response.HasStarted)
@@ -166,6 +171,7 @@ public static class EirProtocolMiddleware
             context.Response.Clear();
             await EirProblem.WriteAsync(context, EirProblem.Create(ex.StatusCode, ex.Message, request.Path.ToString(),
                 ex.StatusCode == StatusCodes.Status400BadRequest ? EirCause.InvalidMsgFormat : null));
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, ex.StatusCode);
             return;
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
@@ -175,6 +181,7 @@ public static class EirProtocolMiddleware
             context.Response.Clear();
             await EirProblem.WriteAsync(context, EirProblem.Create(StatusCodes.Status500InternalServerError,
                 "The EIR could not answer this request.", request.Path.ToString(), EirCause.SystemFailure));
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, StatusCodes.Status500InternalServerError);
             return;
         }
 
@@ -193,6 +200,7 @@ public static class EirProtocolMiddleware
                 _ => ("The request could not be answered.", (string?)null),
             };
             await EirProblem.WriteAsync(context, EirProblem.Create(status, detail, request.Path.ToString(), cause));
+            EirCheckMetrics.Count(RegistryTelemetry.NoOperator, null, status);
         }
     }
 }

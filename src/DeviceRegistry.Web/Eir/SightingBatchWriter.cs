@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using DeviceRegistry.Eir;
+using DeviceRegistry.Infrastructure;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,8 +17,10 @@ namespace DeviceRegistry.Web.Eir;
 /// On a clean shutdown the queue is closed and drained before the host stops.
 /// After a batch that started registration windows, those IMEIs are read back into the index, so
 /// the window's true start (an earlier file sighting, say) replaces the check's guess.
+/// <see cref="Pending"/> and <see cref="FlushLagSeconds"/> are the registry's sightings gauges (<see cref="RegistryTelemetry"/>),
+/// the lag timed by the loop alone: nothing on the check path.
 /// </summary>
-public sealed class SightingBatchWriter : BackgroundService
+public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGauge
 {
     private readonly Channel<CheckSighting> channel;
     private readonly ISightingSink sink;
@@ -28,6 +32,8 @@ public sealed class SightingBatchWriter : BackgroundService
     private long dropped;
     private long queued;
     private long repeated;
+    private long batchSince;
+    private readonly IDisposable gauges;
 
     public SightingBatchWriter(ISightingSink sink, EirIndexService indexService, EirSettings settings, ILogger<SightingBatchWriter> logger)
     {
@@ -41,6 +47,7 @@ public sealed class SightingBatchWriter : BackgroundService
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        gauges = RegistryTelemetry.ObserveSightingsQueue(this);
     }
 
     public long Written => Interlocked.Read(ref written);
@@ -54,6 +61,14 @@ public sealed class SightingBatchWriter : BackgroundService
     public long Pending => Interlocked.Read(ref queued) - Written;
 
     public string? LastError { get; private set; }
+
+    /// <summary>
+    /// At most the age of the oldest sighting not yet written: the time since the batch being gathered or written took its
+    /// first sighting off the queue, or since the previous write began when that sighting was already waiting; 0 when none is pending.
+    /// </summary>
+    public double FlushLagSeconds => Pending > 0 && Volatile.Read(ref batchSince) is var since and > 0
+        ? RegistryTelemetry.SecondsSince(since)
+        : 0;
 
     /// <summary>Queues a sighting without waiting; false (and counted as dropped) when the buffer is full or closed.</summary>
     public bool TryRecord(in CheckSighting sighting)
@@ -102,9 +117,19 @@ public sealed class SightingBatchWriter : BackgroundService
     {
         var reader = channel.Reader;
         var batch = new List<CheckSighting>(settings.SightingBatchSize);
+        var writeStarted = 0L;
         // The loop ends when the channel is closed and empty, not on stoppingToken: StopAsync drains first.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (true)
         {
+            // A sighting already waiting may have come at any time since the previous write began.
+            var waiting = reader.TryPeek(out _);
+            if (!waiting && !await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                break;
+            }
+
+            Volatile.Write(ref batchSince, waiting && writeStarted > 0 ? writeStarted : Stopwatch.GetTimestamp());
+
             using (var window = new CancellationTokenSource(settings.SightingFlushMilliseconds))
             {
                 while (batch.Count < settings.SightingBatchSize)
@@ -129,9 +154,16 @@ public sealed class SightingBatchWriter : BackgroundService
                 }
             }
 
+            writeStarted = Stopwatch.GetTimestamp();
             await WriteWithRetryAsync(batch, stoppingToken);
             batch.Clear();
         }
+    }
+
+    public override void Dispose()
+    {
+        gauges.Dispose();
+        base.Dispose();
     }
 
     private async Task WriteWithRetryAsync(List<CheckSighting> batch, CancellationToken stoppingToken)

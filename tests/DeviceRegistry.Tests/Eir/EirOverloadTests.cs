@@ -136,7 +136,7 @@ public sealed class EirOverloadTests
     }
 
     /// <summary>Holds every write until released, then writes through the real SQL sink.</summary>
-    private sealed class HeldSink : ISightingSink
+    internal sealed class HeldSink : ISightingSink
     {
         private readonly SemaphoreSlim permits = new(0);
         private volatile bool open;
