@@ -70,7 +70,8 @@ public sealed record PublicImeiStatus(
     string? DutyHintBasis,
     DateOnly? BlockedSince,
     bool IsClone,
-    bool Stolen);
+    bool Stolen,
+    bool TacUnknown);
 
 public sealed record ImeiStatus(
     Imei Imei,
@@ -97,8 +98,15 @@ public sealed record ImeiStatus(
     bool IsClone,
     DateOnly? CloneSince,
     bool ImsiAllowedOnClone,
-    bool Registered)
+    bool Registered,
+    TacStanding Tac = TacStanding.NoTacDatabase)
 {
+    /// <summary>
+    /// The TAC is not in the loaded GSMA TAC database (DIRBS's informative "TAC not found" condition). False while no
+    /// TAC file has been imported: an IMEI is not doubted for data the registry does not have.
+    /// </summary>
+    public bool TacUnknown => Tac == TacStanding.Unknown;
+
     /// <summary>The registration's date, shown only once it is effective.</summary>
     public DateOnly? EffectiveSince => Registered ? RegisteredSince : null;
 
@@ -116,6 +124,7 @@ internal static partial class PublicStatusMapper
 {
     [Riok.Mapperly.Abstractions.MapProperty(nameof(ImeiStatus.EffectiveSince), nameof(PublicImeiStatus.RegisteredSince))]
     [Riok.Mapperly.Abstractions.MapperIgnoreSource(nameof(ImeiStatus.RegisteredSince))]
+    [Riok.Mapperly.Abstractions.MapperIgnoreSource(nameof(ImeiStatus.Tac))]
     public static partial PublicImeiStatus ToPublic(ImeiStatus status);
 }
 
@@ -205,7 +214,7 @@ internal sealed class GetImeiStatusHandler(
 
         return new ImeiStatus(imei, asOf, status, decision.Status, decision.Reason, decider.Describe(decision, device, asOf), brand, model,
             seen?.FirstSeen, seen?.LastSeen, windowStart, deadline, day, settings.WindowDays, registration?.Id, registration?.Status,
-            live?.Since, dutyHint, dutyBasis, blockedSince, device.Stolen, device.IsClone, clone?.Since, imsiAllowed, device.Registered);
+            live?.Since, dutyHint, dutyBasis, blockedSince, device.Stolen, device.IsClone, clone?.Since, imsiAllowed, device.Registered, tacStanding);
     }
 
     /// <summary>The public category of a device: the strongest fact first, as the decision orders them.</summary>

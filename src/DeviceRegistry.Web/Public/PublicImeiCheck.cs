@@ -60,8 +60,9 @@ public sealed class PublicImeiCheck(
         }
 
         var status = await source.GetStatusAsync(imei, ct);
-        string? invalidReason = !parsed ? ReasonCode(problem) : status.Device is null ? "unknown_tac" : null;
-        string? invalidText = !parsed ? refusals.Imei(problem) : status.Device is null ? texts["reason.unknown_tac"].Value : null;
+        // An unknown TAC is doubted only against a loaded TAC database, never for want of one.
+        string? invalidReason = !parsed ? ReasonCode(problem) : status.TacUnknown ? "unknown_tac" : null;
+        string? invalidText = !parsed ? refusals.Imei(problem) : status.TacUnknown ? texts["reason.unknown_tac"].Value : null;
         var code = StatusCode(status.Kind);
         // Every status text takes the same arguments and uses those it needs: {0} deadline, {1} duty, {2} window days.
         var text = texts[

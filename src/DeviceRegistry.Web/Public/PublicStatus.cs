@@ -18,14 +18,16 @@ public enum PublicStatusKind
 public sealed record DeviceModelInfo(string Tac, string? Brand, string? Model);
 
 /// <summary>
-/// The public status of one IMEI. <see cref="Device"/> is null when the TAC is unknown;
+/// The public status of one IMEI. <see cref="Device"/> is null when the TAC database does not name the model;
+/// <see cref="TacUnknown"/> is true only when a TAC database is loaded and the TAC is not in it;
 /// <see cref="RegistrationDeadline"/> and <see cref="DutyAzn"/> are set inside the registration window.
 /// </summary>
 public sealed record PublicDeviceStatus(
     PublicStatusKind Kind,
     DeviceModelInfo? Device,
     DateOnly? RegistrationDeadline = null,
-    decimal? DutyAzn = null);
+    decimal? DutyAzn = null,
+    bool TacUnknown = false);
 
 /// <summary>
 /// Where the public check gets an IMEI's status. The database implementation here reads the tables

@@ -15,7 +15,7 @@ internal sealed class QueryPublicStatusSource(IMediator mediator) : IPublicStatu
         // Already parsed (and Luhn-checked where typed); a junk-pattern number is looked up too.
         var status = (await mediator.Send(GetImeiStatus.For(imei), ct)).ToPublic();
         var device = status.Brand is null && status.Model is null ? null : new DeviceModelInfo(imei.TacText, status.Brand, status.Model);
-        return status.Status switch
+        var found = status.Status switch
         {
             DeviceStatus.NotSeen => new PublicDeviceStatus(PublicStatusKind.NeverSeen, device),
             DeviceStatus.RoamingOnly => new PublicDeviceStatus(PublicStatusKind.RoamingOnly, device),
@@ -26,5 +26,6 @@ internal sealed class QueryPublicStatusSource(IMediator mediator) : IPublicStatu
             DeviceStatus.Clone => new PublicDeviceStatus(PublicStatusKind.Clone, device),
             _ => throw new InvalidOperationException($"No public wording for status {status.Status}"),
         };
+        return found with { TacUnknown = status.TacUnknown };
     }
 }

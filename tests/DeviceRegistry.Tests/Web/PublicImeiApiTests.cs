@@ -53,6 +53,21 @@ public sealed class PublicImeiApiTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Without_a_tac_database_a_valid_imei_is_not_called_invalid(DatabaseProvider provider)
+    {
+        // No TAC file was ever imported: the registry cannot know which TACs exist, so it doubts none.
+        await using var web = await RegistryWebFactory.CreateAsync(provider);
+        using var client = web.CreateClient();
+
+        var check = await CheckAsync(client, "357613004448485");
+        Assert.True(check.GetProperty("valid").GetBoolean());
+        Assert.Null(Text(check, "reason"));
+        Assert.Equal(JsonValueKind.Null, check.GetProperty("device").ValueKind);
+        Assert.Equal("never_seen", Text(check, "status"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_valid_imei_of_an_unknown_tac_is_flagged_and_a_known_tac_names_brand_and_model(DatabaseProvider provider)
     {
         await using var web = await RegistryWebFactory.CreateAsync(provider);
