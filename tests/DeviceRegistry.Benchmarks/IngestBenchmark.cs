@@ -9,7 +9,7 @@ namespace DeviceRegistry.Benchmarks;
 
 /// <summary>
 /// devreg ingest against the raw bulk tools on the same file: sqlite3 <c>.import</c> and psql
-/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|next-day|both] [--provider sqlite|postgres|both] [--set Key=Value ...]</c>.
+/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|next-day|both] [--provider sqlite|postgres|both] [--set Key=Value ...] [--pg-setting name=value ...]</c>.
 /// "next-day" loads a "day" file first, untimed, into both stores (devreg's and the bare table), then
 /// times the next day's file (<see cref="AttachLogGenerator.WriteNextDay"/>) onto them.
 /// </summary>
@@ -40,7 +40,8 @@ internal sealed class IngestBenchmark : IBenchmark
         {
             if (providers is "both" or "postgres")
             {
-                postgres = BenchPostgres.Start();
+                // --pg-setting name=value (repeatable): server configuration of the throwaway cluster, e.g. shared_buffers=2GB
+                postgres = BenchPostgres.Start([.. args.Select((a, i) => (a, i)).Where(p => p.a == "--pg-setting" && p.i + 1 < args.Length).Select(p => args[p.i + 1])]);
                 BenchPostgres.Run("chmod", $"755 {folder}", false);
             }
 

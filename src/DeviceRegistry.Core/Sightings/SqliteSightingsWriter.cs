@@ -42,6 +42,12 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
     private const string UpdateImei =
         "UPDATE seen_imeis SET first_seen = $first, last_seen = $last, first_home_seen = $home WHERE imei = $imei";
 
+    // The next day's common case in one statement: a stored IMEI whose window start the chunk cannot
+    // move (no home day in the chunk, or one no earlier than the stored one), seen on a new day.
+    private const string UpdateImeiDays =
+        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last) " +
+        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen) AND ($home IS NULL OR first_home_seen <= $home)";
+
     // One statement per chunk: a single-row INSERT into an AUTOINCREMENT table also rewrites
     // sqlite_sequence each time.
     private const string InsertChanges =
@@ -171,6 +177,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         using var insert = new RawStatement(db, InsertImei, "$imei", "$first", "$last", "$home");
         using var select = new RawStatement(db, SelectImei, "$imei");
         using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last", "$home");
+        using var updateDays = new RawStatement(db, UpdateImeiDays, "$imei", "$first", "$last", "$home");
         long inserted = 0, changed = 0;
         var n = 0;
         var windowStarts = new JsonIntegerList();
@@ -185,23 +192,33 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
                 ct.ThrowIfCancellationRequested();
             }
 
+            WriteDay(i.FirstDay, first);
+            WriteDay(i.LastDay, last);
+            var homeText = i.FirstHomeDay == SightingBuffer.NoDay ? Span<byte>.Empty : home;
+            if (!homeText.IsEmpty)
+            {
+                WriteDay(i.FirstHomeDay, home);
+            }
+
             var known = false;
             if (!expectNew)
             {
+                updateDays.Bind(0, imei);
+                updateDays.Bind(1, first);
+                updateDays.Bind(2, last);
+                updateDays.BindOrNull(3, homeText);
+                if (updateDays.Execute() == 1)
+                {
+                    changed++;
+                    continue;
+                }
+
                 select.Bind(0, imei);
                 known = select.Query();
             }
 
             if (!known)
             {
-                WriteDay(i.FirstDay, first);
-                WriteDay(i.LastDay, last);
-                var homeText = i.FirstHomeDay == SightingBuffer.NoDay ? Span<byte>.Empty : home;
-                if (!homeText.IsEmpty)
-                {
-                    WriteDay(i.FirstHomeDay, home);
-                }
-
                 insert.Bind(0, imei);
                 insert.Bind(1, first);
                 insert.Bind(2, last);
