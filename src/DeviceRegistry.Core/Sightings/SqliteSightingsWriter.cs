@@ -124,7 +124,8 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
             }
             else
             {
-                // Keys expected stored: the merge first, the insert only for a key it did not change.
+                // Keys expected stored (or the last, short batch): the merge first, the insert only for a
+                // key it did not change; inserted means new, not inserted means already as merged.
                 for (var r = start; r < end; r++)
                 {
                     var (key, s) = sorted[r];
