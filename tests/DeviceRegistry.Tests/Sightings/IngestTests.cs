@@ -531,6 +531,51 @@ public sealed class IngestTests
         Assert.Equal(1001, (await ChangesAsync(db)).Count);
     }
 
+    [Fact]
+    public async Task On_PostgreSQL_the_next_days_updates_stay_on_their_pages_and_a_reload_writes_no_row_version()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        using var kit = new IngestTestKit();
+        await IngestTestKit.IngestAsync(db, kit.WriteLines("op.csv", ["date,imei,imsi", "20260301,35999999999999,250011000000001"]), "--operator", "Azercell");
+        await using var context = db.CreateContext();
+        var operatorId = (await context.Operators.SingleAsync()).Id;
+        SightingRecord Record(int i, int day) =>
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork($"35761300{i:D6}"), $"4000110{i:D8}", $"99450{i:D7}", operatorId, new DateOnly(2026, 3, day));
+        await MergeAsync(db, Enumerable.Range(0, 300).Select(i => Record(i, 2)));
+
+        // (sightings updated, of them heap-only; seen_imeis updated, of them heap-only) by one merge: the
+        // difference of the backend's counts read in its transaction before and after it (a pooled
+        // backend's counts can still hold an earlier transaction's, not yet reported).
+        async Task<(long, long, long, long)> MergeAndCountAsync(int day)
+        {
+            await using var connection = (Npgsql.NpgsqlConnection)await db.Database.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            async Task<long[]> CountsAsync()
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(
+                    "SELECT coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint FROM pg_stat_xact_user_tables", connection, transaction);
+                await using var reader = await cmd.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)];
+            }
+
+            var before = await CountsAsync();
+            await SightingsMerger.MergeAsync(connection, transaction, Enumerable.Range(0, 300).Select(i => Record(i, day)),
+                new DeviceRegistry.Identifiers.HomeNetworks(["400"]), DateTime.UtcNow);
+            var after = await CountsAsync();
+            await transaction.CommitAsync();
+            return (after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]);
+        }
+
+        Assert.Equal((300L, 300L, 300L, 300L), await MergeAndCountAsync(3));
+        Assert.Equal((0L, 0L, 0L, 0L), await MergeAndCountAsync(3));
+        Assert.Equal($"35761300{7:D6} 4000110{7:D8} Azercell 202603 mask=6 2026-03-02..2026-03-03 msisdn=99450{7:D7}",
+            (await IngestTestKit.ReadStoreAsync(db)).Sightings[7]);
+    }
+
     /// <summary>The IMEIs of the imei_changes rows the sightings merge wrote, in id order.</summary>
     private static async Task<List<long>> ChangesAsync(TestDatabase db)
     {
