@@ -26,7 +26,8 @@ internal sealed class BenchPostgres : IDisposable
 
     public string AdminConnectionString { get; }
 
-    public static BenchPostgres Start()
+    /// <summary>Starts the throwaway cluster, with <paramref name="serverSettings"/> (name=value) added to its configuration.</summary>
+    public static BenchPostgres Start(params string[] serverSettings)
     {
         var given = Environment.GetEnvironmentVariable("DEVREG_BENCH_POSTGRES");
         if (!string.IsNullOrWhiteSpace(given))
@@ -56,7 +57,7 @@ internal sealed class BenchPostgres : IDisposable
 
         var pgCtl = Path.Combine(bin, "pg_ctl");
         Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust -E UTF8 --no-sync", isRoot);
-        Run(pgCtl, $"-D {data} -l {Path.Combine(root, "server.log")} -w -t 60 -o \"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start", isRoot);
+        Run(pgCtl, $"-D {data} -l {Path.Combine(root, "server.log")} -w -t 60 -o \"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{string.Concat(serverSettings.Select(setting => $" -c {setting}"))}\" start", isRoot);
         return new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", root, pgCtl, isRoot);
     }
 

@@ -9,7 +9,9 @@ namespace DeviceRegistry.Benchmarks;
 
 /// <summary>
 /// devreg ingest against the raw bulk tools on the same file: sqlite3 <c>.import</c> and psql
-/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|both] [--provider sqlite|postgres|both] [--set Key=Value ...]</c>.
+/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|next-day|both] [--provider sqlite|postgres|both] [--set Key=Value ...] [--pg-setting name=value ...]</c>.
+/// "next-day" loads a "day" file first, untimed, into both stores (devreg's and the bare table), then
+/// times the next day's file (<see cref="AttachLogGenerator.WriteNextDay"/>) onto them.
 /// </summary>
 internal sealed class IngestBenchmark : IBenchmark
 {
@@ -24,7 +26,7 @@ internal sealed class IngestBenchmark : IBenchmark
         var rows = int.Parse(Option(args, "--rows") ?? "2000000", CultureInfo.InvariantCulture);
         var shapes = (Option(args, "--shape") ?? "both") switch
         {
-            "both" => new[] { "week", "day" },
+            "both" => new[] { "week", "day", "next-day" },
             var s => [s],
         };
         var providers = Option(args, "--provider") ?? "both";
@@ -38,34 +40,51 @@ internal sealed class IngestBenchmark : IBenchmark
         {
             if (providers is "both" or "postgres")
             {
-                postgres = BenchPostgres.Start();
+                // --pg-setting name=value (repeatable): server configuration of the throwaway cluster, e.g. shared_buffers=2GB
+                postgres = BenchPostgres.Start([.. args.Select((a, i) => (a, i)).Where(p => p.a == "--pg-setting" && p.i + 1 < args.Length).Select(p => args[p.i + 1])]);
                 BenchPostgres.Run("chmod", $"755 {folder}", false);
             }
 
             foreach (var shape in shapes)
             {
                 var file = Path.Combine(folder, $"attach-{shape}.csv");
+                string? previous = null;
                 var generate = Stopwatch.StartNew();
-                AttachLogGenerator.Write(file, shape, rows, seed: 2026);
+                if (shape == "next-day")
+                {
+                    previous = Path.Combine(folder, "attach-previous-day.csv");
+                    AttachLogGenerator.Write(previous, "day", rows, seed: 2026);
+                    AttachLogGenerator.WriteNextDay(file, rows);
+                    BenchPostgres.Run("chmod", $"644 {previous}", false);
+                }
+                else
+                {
+                    AttachLogGenerator.Write(file, shape, rows, seed: 2026);
+                }
+
                 BenchPostgres.Run("chmod", $"644 {file}", false);
                 Console.Error.WriteLine($"generated {rows:N0} rows ({new FileInfo(file).Length / 1e6:0} MB, shape {shape}) in {generate.Elapsed.TotalSeconds:0.0} s");
 
                 if (providers is "both" or "sqlite")
                 {
-                    var raw = TimeSqliteImport(folder, file, rows);
-                    var ours = await TimeOursAsync(With(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), extra), DatabaseProvider.Sqlite, file, null);
+                    var raw = TimeSqliteImport(folder, file, rows, previous);
+                    var ours = await TimeOursAsync(With(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), extra), DatabaseProvider.Sqlite, file, previous, null);
                     results.Add(Row("SQLite", shape, rows, "sqlite3 .import", raw, ours));
                 }
 
                 if (postgres is not null)
                 {
-                    var raw = TimePsqlCopy(postgres, file, rows);
-                    var cs = postgres.CreateDatabase($"bench_ours_{shape}");
-                    var ours = await TimeOursAsync(With(PostgresSettings(cs), extra), DatabaseProvider.Postgres, file, postgres);
+                    var raw = TimePsqlCopy(postgres, file, rows, previous, shape);
+                    var cs = postgres.CreateDatabase($"bench_ours_{shape.Replace('-', '_')}");
+                    var ours = await TimeOursAsync(With(PostgresSettings(cs), extra), DatabaseProvider.Postgres, file, previous, postgres);
                     results.Add(Row("PostgreSQL 15", shape, rows, "psql \\copy", raw, ours));
                 }
 
                 File.Delete(file);
+                if (previous is not null)
+                {
+                    File.Delete(previous);
+                }
             }
         }
         finally
@@ -102,20 +121,27 @@ internal sealed class IngestBenchmark : IBenchmark
         return new Timing(TimeSpan.FromSeconds(Seconds(1)), TimeSpan.FromSeconds(Seconds(2) + Seconds(3)));
     }
 
-    private static Timing TimeSqliteImport(string folder, string file, int rows)
+    /// <summary>sqlite3 .import of <paramref name="file"/>, timed, into a bare table that holds <paramref name="previous"/> already.</summary>
+    private static Timing TimeSqliteImport(string folder, string file, int rows, string? previous)
     {
         var db = Path.Combine(folder, $"raw-{Guid.NewGuid():N}.db");
-        var script = $"{BareTable};\n.mode csv\n.import --skip 1 {file} attach\n";
-        var elapsed = RunTimed("sqlite3", db, script);
+        BenchPostgres.Run("sqlite3", db, false, $"{BareTable};\n");
+        if (previous is not null)
+        {
+            BenchPostgres.Run("sqlite3", db, false, $".mode csv\n.import --skip 1 {previous} attach\n");
+        }
+
+        var elapsed = RunTimed("sqlite3", db, $".mode csv\n.import --skip 1 {file} attach\n");
         var count = BenchPostgres.Run("sqlite3", $"{db} \"SELECT count(*) FROM attach\"", false).Output.Trim();
-        Check(count, rows, "sqlite3 .import");
+        Check(count, previous is null ? rows : 2 * rows, "sqlite3 .import");
         File.Delete(db);
         return elapsed;
     }
 
-    private static Timing TimePsqlCopy(BenchPostgres postgres, string file, int rows)
+    /// <summary>psql \copy of <paramref name="file"/>, timed, into a bare table that holds <paramref name="previous"/> already.</summary>
+    private static Timing TimePsqlCopy(BenchPostgres postgres, string file, int rows, string? previous, string shape)
     {
-        var cs = postgres.CreateDatabase("bench_raw");
+        var cs = postgres.CreateDatabase($"bench_raw_{shape.Replace('-', '_')}");
         using (var connection = new NpgsqlConnection(cs))
         {
             connection.Open();
@@ -124,21 +150,56 @@ internal sealed class IngestBenchmark : IBenchmark
         }
 
         var libpq = BenchPostgres.Libpq(cs);
+        if (previous is not null)
+        {
+            BenchPostgres.Run("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"\\copy attach FROM '{previous}' WITH (FORMAT csv, HEADER true)\"", false);
+            BenchPostgres.Run("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"VACUUM ANALYZE attach\"", false);
+        }
+
         var server = postgres.ServerCpu();
         var client = RunTimed("psql", $"\"{libpq}\" -v ON_ERROR_STOP=1 -c \"\\copy attach FROM '{file}' WITH (FORMAT csv, HEADER true)\"");
         Thread.Sleep(500); // until the postmaster has reaped the ended backend
         var elapsed = client with { Cpu = client.Cpu + (postgres.ServerCpu() - server ?? TimeSpan.Zero) };
         var count = BenchPostgres.Run("psql", $"\"{libpq}\" -tA -c \"SELECT count(*) FROM attach\"", false).Output.Trim();
-        Check(count, rows, "psql \\copy");
+        Check(count, previous is null ? rows : 2 * rows, "psql \\copy");
         return elapsed;
     }
 
-    private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, BenchPostgres? postgres)
+    /// <summary>
+    /// devreg ingest of <paramref name="file"/>, timed, into a freshly migrated store or, with
+    /// <paramref name="previous"/>, one that holds that file already: loaded by devreg ingest untimed, its
+    /// detection queue emptied and (PostgreSQL) vacuumed, as the detection job and autovacuum would
+    /// have done in the day between.
+    /// </summary>
+    private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, string? previous,
+        BenchPostgres? postgres)
     {
         var database = new RegistryDatabase(DatabaseOptions.For(provider, settings["ConnectionStrings:Registry"]!));
         await new SchemaMigrator(database).MigrateAsync();
         using var output = new StringWriter();
         using var error = new StringWriter();
+        if (previous is not null)
+        {
+            var before = Stopwatch.StartNew();
+            if (await DevReg.RunAsync(["ingest", previous], output, error, settings) != 0)
+            {
+                throw new InvalidOperationException($"devreg ingest of the previous day failed: {error}");
+            }
+
+            await using (var connection = await database.OpenConnectionAsync())
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.CommandTimeout = 0;
+                cmd.CommandText = "DELETE FROM clone_detection_queue";
+                await cmd.ExecuteNonQueryAsync();
+                cmd.CommandText = provider == DatabaseProvider.Postgres ? "VACUUM ANALYZE" : "PRAGMA wal_checkpoint(TRUNCATE)";
+                await cmd.ExecuteNonQueryAsync();
+            }
+
+            Console.Error.WriteLine($"previous day: {output.ToString().TrimEnd()} (untimed, {before.Elapsed.TotalSeconds:0.0} s with queue drain and vacuum)");
+            output.GetStringBuilder().Clear();
+        }
+
         NpgsqlConnection.ClearAllPools();
         var server = postgres?.ServerCpu();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;

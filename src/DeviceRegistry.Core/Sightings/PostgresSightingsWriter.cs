@@ -4,12 +4,14 @@ using NpgsqlTypes;
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// PostgreSQL merge path. A chunk is first binary-COPied straight into seen_imeis, sightings and
-/// imei_changes, inside a savepoint: when none of its IMEIs is stored (a first load, a day of new
-/// devices) that is all. When one is, the primary key of seen_imeis stops the COPY, the savepoint is
-/// rolled back, and the chunk goes through temporary staging tables: per table one UPDATE ... FROM
-/// for the keys already stored (writing only rows it changes) and one INSERT ... SELECT for the new
-/// keys, whose row counts are the merged and new counts.
+/// PostgreSQL merge path. A chunk whose sampled IMEIs are none of them stored (a first load, a day of
+/// new devices) is binary-COPied straight into seen_imeis, sightings and imei_changes, inside a
+/// savepoint; should one be stored after all, the primary key of seen_imeis stops the COPY and the
+/// savepoint is rolled back. Otherwise (the next day's file onto the day before) the chunk is COPied
+/// into temporary staging tables and merged by one INSERT ... ON CONFLICT DO UPDATE ... WHERE per
+/// table: each staged row probes the primary key once, a new key is inserted, a stored row is
+/// rewritten only when the merge changes it, and with the fill factor of schema 0008 that rewrite
+/// stays on its page (no new index entry).
 /// </summary>
 internal static class PostgresSightingsWriter
 {
@@ -21,56 +23,58 @@ internal static class PostgresSightingsWriter
         "last_seen date NOT NULL, first_home_seen date NULL) ON COMMIT DROP; " +
         "TRUNCATE sightings_stage, seen_imeis_stage;";
 
-    private const string SightingKeyMatch =
-        "s.imei = st.imei AND s.imsi = st.imsi AND s.operator_id = st.operator_id AND s.month = st.month";
-
-    // Existing keys first: one UPDATE ... FROM that writes only rows it changes.
-    private const string UpdateSightings =
-        "UPDATE sightings s SET day_mask = s.day_mask | st.day_mask, " +
-        "first_seen = LEAST(s.first_seen, st.first_seen), last_seen = GREATEST(s.last_seen, st.last_seen), " +
-        "msisdn = CASE WHEN st.last_seen > s.last_seen THEN st.msisdn WHEN st.last_seen < s.last_seen THEN s.msisdn " +
-        "WHEN st.msisdn IS NULL THEN s.msisdn WHEN s.msisdn IS NULL THEN st.msisdn " +
-        "WHEN st.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN st.msisdn ELSE s.msisdn END " +
-        "FROM sightings_stage st WHERE " + SightingKeyMatch + " " +
-        "AND ((s.day_mask | st.day_mask) <> s.day_mask OR st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
-        "OR (st.last_seen = s.last_seen AND st.msisdn IS NOT NULL AND (s.msisdn IS NULL OR st.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\")))";
-
-    // Then the new keys, as a plain insert. The ON CONFLICT clause only matters when another
-    // transaction inserted the same key meanwhile: it is merged by the same rules, not dropped.
-    private const string InsertSightings =
-        "INSERT INTO sightings AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
-        "SELECT st.imei, st.imsi, st.operator_id, st.month, st.day_mask, st.first_seen, st.last_seen, st.msisdn FROM sightings_stage st " +
-        "WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE " + SightingKeyMatch + ") " +
-        "ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET day_mask = s.day_mask | excluded.day_mask, " +
+    // The merge rules of a stored row s with a staged one (excluded), and when they change s: a row
+    // the chunk changes nothing of is not rewritten (no new tuple, no WAL beyond the row lock).
+    private const string MergeSighting =
+        "day_mask = s.day_mask | excluded.day_mask, " +
         "first_seen = LEAST(s.first_seen, excluded.first_seen), last_seen = GREATEST(s.last_seen, excluded.last_seen), " +
         "msisdn = CASE WHEN excluded.last_seen > s.last_seen THEN excluded.msisdn WHEN excluded.last_seen < s.last_seen THEN s.msisdn " +
         "WHEN excluded.msisdn IS NULL THEN s.msisdn WHEN s.msisdn IS NULL THEN excluded.msisdn " +
-        "WHEN excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN excluded.msisdn ELSE s.msisdn END";
+        "WHEN excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN excluded.msisdn ELSE s.msisdn END " +
+        "WHERE (s.day_mask | excluded.day_mask) <> s.day_mask OR excluded.first_seen < s.first_seen OR excluded.last_seen > s.last_seen " +
+        "OR (excluded.last_seen = s.last_seen AND excluded.msisdn IS NOT NULL " +
+        "AND (s.msisdn IS NULL OR excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\"))";
 
-    private const string UpdateImeis =
-        "UPDATE seen_imeis s SET first_seen = LEAST(s.first_seen, st.first_seen), last_seen = GREATEST(s.last_seen, st.last_seen), " +
-        "first_home_seen = LEAST(s.first_home_seen, st.first_home_seen) " +
-        "FROM seen_imeis_stage st WHERE s.imei = st.imei " +
-        "AND (st.first_seen < s.first_seen OR st.last_seen > s.last_seen " +
-        "OR (st.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR st.first_home_seen < s.first_home_seen)))";
+    // One pass over the staged rows: each probes the primary key once, and is inserted or merged.
+    // A row version written by this statement's insert has xmax 0; one it updated carries the
+    // statement's row lock, which is how new and merged rows are told apart.
+    private const string UpsertSightings =
+        "WITH merged AS (INSERT INTO sightings AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
+        "SELECT imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn FROM sightings_stage " +
+        "ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET " + MergeSighting + " " +
+        "RETURNING s.xmax = 0 AS inserted) " +
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
 
-    // Before seen_imeis is updated: the staged IMEIs whose window start this chunk sets or moves earlier.
-    private const string InsertWindowStarts =
-        "INSERT INTO imei_changes (imei, source, changed_at) SELECT st.imei, '" + SightingsMerger.ChangeSource + "', @at " +
-        "FROM seen_imeis_stage st WHERE st.first_home_seen IS NOT NULL " +
-        "AND NOT EXISTS (SELECT 1 FROM seen_imeis s WHERE s.imei = st.imei AND s.first_home_seen <= st.first_home_seen) ORDER BY st.imei";
-
-    private const string InsertImeis =
-        "INSERT INTO seen_imeis AS s (imei, first_seen, last_seen, first_home_seen) " +
-        "SELECT st.imei, st.first_seen, st.last_seen, st.first_home_seen FROM seen_imeis_stage st " +
-        "WHERE NOT EXISTS (SELECT 1 FROM seen_imeis s WHERE s.imei = st.imei) " +
+    // The window starts and the IMEI upsert in one statement: both sub-statements see the store as it
+    // was before it, so a window start compares with the old first_home_seen.
+    private const string UpsertImeis =
+        "WITH starts AS (INSERT INTO imei_changes (imei, source, changed_at) " +
+        "SELECT st.imei, '" + SightingsMerger.ChangeSource + "', @at FROM seen_imeis_stage st LEFT JOIN seen_imeis s ON s.imei = st.imei " +
+        "WHERE st.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR st.first_home_seen < s.first_home_seen) " +
+        "ORDER BY st.imei RETURNING 1), " +
+        "merged AS (INSERT INTO seen_imeis AS s (imei, first_seen, last_seen, first_home_seen) " +
+        "SELECT imei, first_seen, last_seen, first_home_seen FROM seen_imeis_stage " +
         "ON CONFLICT (imei) DO UPDATE SET first_seen = LEAST(s.first_seen, excluded.first_seen), " +
-        "last_seen = GREATEST(s.last_seen, excluded.last_seen), first_home_seen = LEAST(s.first_home_seen, excluded.first_home_seen)";
+        "last_seen = GREATEST(s.last_seen, excluded.last_seen), first_home_seen = LEAST(s.first_home_seen, excluded.first_home_seen) " +
+        "WHERE excluded.first_seen < s.first_seen OR excluded.last_seen > s.last_seen " +
+        "OR (excluded.first_home_seen IS NOT NULL AND (s.first_home_seen IS NULL OR excluded.first_home_seen < s.first_home_seen)) " +
+        "RETURNING s.xmax = 0 AS inserted) " +
+        "SELECT (SELECT count(*) FROM starts), count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
+
+    // Whether any of a sample of the chunk's IMEIs is stored: then the direct COPY would fail, and is not tried.
+    private const string AnyStored = "SELECT EXISTS (SELECT 1 FROM seen_imeis WHERE imei = ANY(@imeis))";
+
+    private const int ProbeSample = 64;
 
     public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SightingBuffer buffer,
         DateTime changedAtUtc, CancellationToken ct)
     {
         var imeis = buffer.SortedImeis();
+        if (await AnyStoredAsync(connection, imeis, ct))
+        {
+            return await MergeStagedAsync(connection, buffer, imeis, changedAtUtc, ct);
+        }
+
         const string savepoint = "sightings_direct";
         await transaction.SaveAsync(savepoint, ct);
         try
@@ -151,20 +155,39 @@ internal static class PostgresSightingsWriter
             await importer.CompleteAsync(ct);
         }
 
-        // Planner statistics for the staging tables, so the joins probe the primary keys.
-        await ExecuteAsync(connection, "ANALYZE sightings_stage; ANALYZE seen_imeis_stage;", ct);
-        var changedSightings = await ExecuteAsync(connection, UpdateSightings, ct);
-        var newSightings = await ExecuteAsync(connection, InsertSightings, ct);
-        int windowStarts;
-        await using (var cmd = new NpgsqlCommand(InsertWindowStarts, connection) { CommandTimeout = 0 })
+        // Planner statistics for the IMEI stage, so the window-start join probes the primary key.
+        await ExecuteAsync(connection, "ANALYZE seen_imeis_stage;", ct);
+        long newSightings, changedSightings;
+        await using (var cmd = new NpgsqlCommand(UpsertSightings, connection) { CommandTimeout = 0 })
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("at", NpgsqlDbType.TimestampTz) { TypedValue = changedAtUtc });
-            windowStarts = await cmd.ExecuteNonQueryAsync(ct);
+            await reader.ReadAsync(ct);
+            (newSightings, changedSightings) = (reader.GetInt64(0), reader.GetInt64(1));
         }
 
-        var changedImeis = await ExecuteAsync(connection, UpdateImeis, ct);
-        var newImeis = await ExecuteAsync(connection, InsertImeis, ct);
+        long windowStarts, newImeis, changedImeis;
+        await using (var cmd = new NpgsqlCommand(UpsertImeis, connection) { CommandTimeout = 0 })
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("at", NpgsqlDbType.TimestampTz) { TypedValue = changedAtUtc });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (windowStarts, newImeis, changedImeis) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
         return new MergeCounts(newSightings, changedSightings, staged - newSightings - changedSightings, newImeis, changedImeis, windowStarts);
+    }
+
+    private static async Task<bool> AnyStoredAsync(NpgsqlConnection connection, List<KeyValuePair<long, ImeiAggregate>> imeis, CancellationToken ct)
+    {
+        var sample = new long[Math.Min(ProbeSample, imeis.Count)];
+        for (var k = 0; k < sample.Length; k++)
+        {
+            sample[k] = imeis[(int)((long)k * imeis.Count / sample.Length)].Key;
+        }
+
+        await using var cmd = new NpgsqlCommand(AnyStored, connection);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("imeis", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = sample });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)

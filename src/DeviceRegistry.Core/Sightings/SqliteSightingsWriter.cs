@@ -7,9 +7,11 @@ namespace DeviceRegistry.Sightings;
 /// SQLite merge path: statements prepared once on the connection's raw handle and reused for every
 /// key, in the caller's transaction (ADO.NET's per-call binding by name and boxing cost more than
 /// the B-tree work here).
-/// An INSERT ... ON CONFLICT DO NOTHING tells a new row from an existing one (its change count);
-/// only then an UPDATE applies the merge, and only when it changes something, so a re-ingest is
-/// counted as unchanged and writes nothing.
+/// Each table is written in the order the chunk's keys suggest: while keys turn out new (a first
+/// load), an INSERT ... ON CONFLICT DO NOTHING tells a new row from an existing one by its change
+/// count and only a stored key goes on to the merge; while keys turn out stored (the next day's file
+/// onto the day before), the merge comes first and only a key it did not find is inserted. A merge
+/// writes only when it changes something, so a re-ingest is counted as unchanged and writes nothing.
 /// </summary>
 internal sealed class SqliteSightingsWriter(SqliteConnection connection)
 {
@@ -33,15 +35,18 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES ($imei, $first, $last, $home) " +
         "ON CONFLICT (imei) DO NOTHING";
 
-    // A chunk's home sighting that starts an existing IMEI's window earlier: its own statement, so its
-    // change count says whether the window start moved (an imei_changes row is due).
-    private const string UpdateImeiHome =
-        "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last), first_home_seen = $home " +
-        "WHERE imei = $imei AND (first_home_seen IS NULL OR $home < first_home_seen)";
+    // A stored IMEI is read, merged here and written back only when that changes it: the old
+    // first_home_seen says whether the window start moved (an imei_changes row is due).
+    private const string SelectImei = "SELECT first_seen, last_seen, first_home_seen FROM seen_imeis WHERE imei = $imei";
 
     private const string UpdateImei =
+        "UPDATE seen_imeis SET first_seen = $first, last_seen = $last, first_home_seen = $home WHERE imei = $imei";
+
+    // The next day's common case in one statement: a stored IMEI whose window start the chunk cannot
+    // move (no home day in the chunk, or one no earlier than the stored one), seen on a new day.
+    private const string UpdateImeiDays =
         "UPDATE seen_imeis SET first_seen = min(first_seen, $first), last_seen = max(last_seen, $last) " +
-        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen)";
+        "WHERE imei = $imei AND ($first < first_seen OR $last > last_seen) AND ($home IS NULL OR first_home_seen <= $home)";
 
     // One statement per chunk: a single-row INSERT into an AUTOINCREMENT table also rewrites
     // sqlite_sequence each time.
@@ -77,72 +82,79 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
         var sorted = buffer.SortedSightings();
-        var whole = sorted.Count - (sorted.Count % BatchRows);
-        for (var start = 0; start < whole; start += BatchRows)
+        var expectNew = true;
+        for (var start = 0; start < sorted.Count; start += BatchRows)
         {
             if ((start & 0xFFF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
             }
 
-            for (var r = 0; r < BatchRows; r++)
+            var end = Math.Min(start + BatchRows, sorted.Count);
+            long batchInserted = 0;
+            if (expectNew && end - start == BatchRows)
             {
-                var (key, s) = sorted[start + r];
-                var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
-                var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
-                WriteDay(s.FirstDay, first);
-                WriteDay(s.LastDay, last);
-                Bind(insertBatch, r * 8, key, s, imsiText, first, last, msisdnText); // bound values are copied by SQLite
-            }
+                for (var r = 0; r < BatchRows; r++)
+                {
+                    var (key, s) = sorted[start + r];
+                    WriteDay(s.FirstDay, first);
+                    WriteDay(s.LastDay, last);
+                    Bind(insertBatch, r * 8, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)]);
+                }
 
-            var batchInserted = insertBatch.Execute();
-            inserted += batchInserted;
-            if (batchInserted == BatchRows)
-            {
-                continue;
-            }
+                batchInserted = insertBatch.Execute(); // bound values are copied by SQLite
+                inserted += batchInserted;
+                if (batchInserted < BatchRows)
+                {
+                    // Some keys were stored already: merge the batch row by row. A key the batch has just
+                    // inserted already holds these very values, so its UPDATE changes nothing.
+                    var batchChanged = 0;
+                    for (var r = start; r < end; r++)
+                    {
+                        var (key, s) = sorted[r];
+                        WriteDay(s.FirstDay, first);
+                        WriteDay(s.LastDay, last);
+                        Bind(update, 0, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)]);
+                        batchChanged += update.Execute();
+                    }
 
-            // Some keys were stored already: merge the batch row by row. A key the batch has just
-            // inserted already holds these very values, so its UPDATE changes nothing.
-            var batchChanged = 0;
-            for (var r = 0; r < BatchRows; r++)
-            {
-                var (key, s) = sorted[start + r];
-                var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
-                var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
-                WriteDay(s.FirstDay, first);
-                WriteDay(s.LastDay, last);
-                Bind(update, 0, key, s, imsiText, first, last, msisdnText);
-                batchChanged += update.Execute();
-            }
-
-            changed += batchChanged;
-            unchanged += BatchRows - batchInserted - batchChanged;
-        }
-
-        for (var k = whole; k < sorted.Count; k++)
-        {
-            var (key, s) = sorted[k];
-            var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
-            var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
-            WriteDay(s.FirstDay, first);
-            WriteDay(s.LastDay, last);
-            Bind(insert, 0, key, s, imsiText, first, last, msisdnText);
-            if (insert.Execute() == 1)
-            {
-                inserted++;
-                continue;
-            }
-
-            Bind(update, 0, key, s, imsiText, first, last, msisdnText);
-            if (update.Execute() == 1)
-            {
-                changed++;
+                    changed += batchChanged;
+                    unchanged += BatchRows - batchInserted - batchChanged;
+                }
             }
             else
             {
-                unchanged++;
+                // Keys expected stored (or the last, short batch): the merge first, the insert only for a
+                // key it did not change; inserted means new, not inserted means already as merged.
+                for (var r = start; r < end; r++)
+                {
+                    var (key, s) = sorted[r];
+                    WriteDay(s.FirstDay, first);
+                    WriteDay(s.LastDay, last);
+                    var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
+                    var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
+                    Bind(update, 0, key, s, imsiText, first, last, msisdnText);
+                    if (update.Execute() == 1)
+                    {
+                        changed++;
+                        continue;
+                    }
+
+                    Bind(insert, 0, key, s, imsiText, first, last, msisdnText);
+                    if (insert.Execute() == 1)
+                    {
+                        batchInserted++;
+                    }
+                    else
+                    {
+                        unchanged++;
+                    }
+                }
+
+                inserted += batchInserted;
             }
+
+            expectNew = batchInserted * 2 >= end - start;
         }
 
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
@@ -164,14 +176,16 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
     private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, DateTime changedAtUtc, CancellationToken ct)
     {
         using var insert = new RawStatement(db, InsertImei, "$imei", "$first", "$last", "$home");
-        using var updateHome = new RawStatement(db, UpdateImeiHome, "$imei", "$first", "$last", "$home");
-        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last");
+        using var select = new RawStatement(db, SelectImei, "$imei");
+        using var update = new RawStatement(db, UpdateImei, "$imei", "$first", "$last", "$home");
+        using var updateDays = new RawStatement(db, UpdateImeiDays, "$imei", "$first", "$last", "$home");
         long inserted = 0, changed = 0;
         var n = 0;
         var windowStarts = new JsonIntegerList();
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
         Span<byte> home = stackalloc byte[10];
+        var expectNew = true; // the kind of the IMEI before: a first load's are new, a next day's stored
         foreach (var (imei, i) in buffer.SortedImeis())
         {
             if ((++n & 0xFFF) == 0)
@@ -187,41 +201,76 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
                 WriteDay(i.FirstHomeDay, home);
             }
 
-            insert.Bind(0, imei);
-            insert.Bind(1, first);
-            insert.Bind(2, last);
-            insert.BindOrNull(3, homeText);
-            if (insert.Execute() == 1)
+            var known = false;
+            if (!expectNew)
             {
-                inserted++;
-                if (!homeText.IsEmpty)
+                updateDays.Bind(0, imei);
+                updateDays.Bind(1, first);
+                updateDays.Bind(2, last);
+                updateDays.BindOrNull(3, homeText);
+                if (updateDays.Execute() == 1)
                 {
-                    windowStarts.Add(imei);
+                    changed++;
+                    continue;
                 }
 
+                select.Bind(0, imei);
+                known = select.Query();
+            }
+
+            if (!known)
+            {
+                insert.Bind(0, imei);
+                insert.Bind(1, first);
+                insert.Bind(2, last);
+                insert.BindOrNull(3, homeText);
+                if (insert.Execute() == 1)
+                {
+                    inserted++;
+                    expectNew = true;
+                    if (!homeText.IsEmpty)
+                    {
+                        windowStarts.Add(imei);
+                    }
+
+                    continue;
+                }
+
+                select.Bind(0, imei);
+                if (!select.Query())
+                {
+                    throw new InvalidOperationException($"seen_imeis row {imei} neither inserted nor found");
+                }
+            }
+
+            expectNew = false;
+            var storedFirst = ReadDay(select.Column(0));
+            var storedLast = ReadDay(select.Column(1));
+            var storedHome = select.IsNull(2) ? SightingBuffer.NoDay : ReadDay(select.Column(2));
+            select.Reset();
+            var homeMoves = i.FirstHomeDay != SightingBuffer.NoDay && (storedHome == SightingBuffer.NoDay || i.FirstHomeDay < storedHome);
+            if (!homeMoves && i.FirstDay >= storedFirst && i.LastDay <= storedLast)
+            {
                 continue;
             }
 
-            if (!homeText.IsEmpty)
+            var mergedHome = homeMoves ? i.FirstHomeDay : storedHome;
+            WriteDay(Math.Min(i.FirstDay, storedFirst), first);
+            WriteDay(Math.Max(i.LastDay, storedLast), last);
+            if (mergedHome != SightingBuffer.NoDay)
             {
-                updateHome.Bind(0, imei);
-                updateHome.Bind(1, first);
-                updateHome.Bind(2, last);
-                updateHome.Bind(3, homeText);
-                if (updateHome.Execute() == 1)
-                {
-                    changed++;
-                    windowStarts.Add(imei);
-                    continue;
-                }
+                WriteDay(mergedHome, home);
             }
 
             update.Bind(0, imei);
             update.Bind(1, first);
             update.Bind(2, last);
-            if (update.Execute() == 1)
+            update.BindOrNull(3, mergedHome == SightingBuffer.NoDay ? Span<byte>.Empty : home);
+            update.Execute();
+            changed++;
+            if (homeMoves)
             {
-                changed++;
+                windowStarts.Add(imei);
             }
         }
 
@@ -280,6 +329,28 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         Digits(date.Month, target.Slice(5, 2));
         target[7] = (byte)'-';
         Digits(date.Day, target.Slice(8, 2));
+    }
+
+    /// <summary>The day number of a stored yyyy-MM-dd.</summary>
+    private static int ReadDay(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < 10)
+        {
+            throw new FormatException($"'{System.Text.Encoding.UTF8.GetString(text)}' is not a yyyy-MM-dd date");
+        }
+
+        return new DateOnly(Number(text[..4]), Number(text.Slice(5, 2)), Number(text.Slice(8, 2))).DayNumber;
+    }
+
+    private static int Number(ReadOnlySpan<byte> digits)
+    {
+        var value = 0;
+        foreach (var d in digits)
+        {
+            value = (value * 10) + (d - '0');
+        }
+
+        return value;
     }
 
     private static void Digits(int value, Span<byte> target)
@@ -341,6 +412,30 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
 
             return raw.sqlite3_changes(db);
         }
+
+        /// <summary>Runs a query: true with its first row to read (then <see cref="Reset"/>), false (already reset) when it has none.</summary>
+        public bool Query()
+        {
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_ROW)
+            {
+                return true;
+            }
+
+            raw.sqlite3_reset(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return false;
+        }
+
+        public ReadOnlySpan<byte> Column(int column) => raw.sqlite3_column_blob(statement, column);
+
+        public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+
+        public void Reset() => raw.sqlite3_reset(statement);
 
         public void Dispose() => statement.Dispose();
 

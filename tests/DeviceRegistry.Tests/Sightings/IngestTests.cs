@@ -444,6 +444,153 @@ public sealed class IngestTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_next_days_file_onto_the_day_before_sets_its_day_bits_window_starts_and_queue_rows_and_a_reload_changes_nothing(
+        DatabaseProvider provider)
+    {
+        using var kit = new IngestTestKit();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        const string a = "35761300000001", b = "35761300000002", c = "35761300000003", d = "35761300000004";
+        var day1 = kit.WriteLines("day1.csv",
+        [
+            "date,imei,imsi,msisdn,operator",
+            $"20260310,{a},400011000000001,994501000001,Azercell",
+            $"20260310,{b},250011000000002,,Azercell",
+            $"20260310,{c},400021000000003,994501000003,Bakcell",
+        ]);
+        // a again (a new MSISDN), b now on a home SIM, c not seen, d new.
+        var day2 = kit.WriteLines("day2.csv",
+        [
+            "date,imei,imsi,msisdn,operator",
+            $"20260311,{a},400011000000001,994501000011,Azercell",
+            $"20260311,{b},400011000000022,994501000022,Azercell",
+            $"20260311,{d},400021000000004,994501000004,Bakcell",
+        ]);
+
+        Assert.Equal(0, (await IngestTestKit.IngestAsync(db, day1)).ExitCode);
+        var afterDay1 = await ChangesAsync(db);
+        Assert.Equal([long.Parse(a, CultureInfo.InvariantCulture), long.Parse(c, CultureInfo.InvariantCulture)], afterDay1);
+        // The detection job has evaluated the first day.
+        await CloneDetectionQueueRemoveAllAsync(db);
+
+        var next = await IngestTestKit.IngestAsync(db, day2);
+
+        Assert.Equal(0, next.ExitCode);
+        Assert.Contains("sightings (IMEI-IMSI-operator-month): 2 new, 1 merged, 0 already known", next.Out, StringComparison.Ordinal);
+        Assert.Contains("IMEIs: 1 new, 2 known IMEIs updated; registration windows started or moved earlier: 2", next.Out, StringComparison.Ordinal);
+        var store = await IngestTestKit.ReadStoreAsync(db);
+        Assert.Equal(
+        [
+            $"{a} 400011000000001 Azercell 202603 mask=1536 2026-03-10..2026-03-11 msisdn=994501000011",
+            $"{b} 250011000000002 Azercell 202603 mask=512 2026-03-10..2026-03-10 msisdn=-",
+            $"{b} 400011000000022 Azercell 202603 mask=1024 2026-03-11..2026-03-11 msisdn=994501000022",
+            $"{c} 400021000000003 Bakcell 202603 mask=512 2026-03-10..2026-03-10 msisdn=994501000003",
+            $"{d} 400021000000004 Bakcell 202603 mask=1024 2026-03-11..2026-03-11 msisdn=994501000004",
+        ], store.Sightings);
+        Assert.Equal(
+        [
+            $"{a} 2026-03-10..2026-03-11 home=2026-03-10",
+            $"{b} 2026-03-10..2026-03-11 home=2026-03-11",
+            $"{c} 2026-03-10..2026-03-10 home=2026-03-10",
+            $"{d} 2026-03-11..2026-03-11 home=2026-03-11",
+        ], store.Imeis);
+        Assert.Equal([.. afterDay1, long.Parse(b, CultureInfo.InvariantCulture), long.Parse(d, CultureInfo.InvariantCulture)], await ChangesAsync(db));
+        Assert.Equal([a, b, d], (await DeviceRegistry.Clones.CloneDetectionQueue.ReadAsync(db.Database, CancellationToken.None)).Select(q => $"{q.Imei:D14}"));
+
+        var reload = await IngestTestKit.IngestAsync(db, day2);
+
+        Assert.Equal(0, reload.ExitCode);
+        Assert.Contains("sightings (IMEI-IMSI-operator-month): 0 new, 0 merged, 3 already known", reload.Out, StringComparison.Ordinal);
+        Assert.Contains("IMEIs: 0 new, 0 known IMEIs updated; registration windows started or moved earlier: 0", reload.Out, StringComparison.Ordinal);
+        (await IngestTestKit.ReadStoreAsync(db)).AssertSameAs(store);
+        Assert.Equal(4, (await ChangesAsync(db)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_chunk_of_new_IMEIs_with_one_stored_IMEI_between_them_merges_that_one(DatabaseProvider provider)
+    {
+        // 1,000 IMEIs new to the store and, second in IMEI order, one stored the day before: on PostgreSQL
+        // the sample of the chunk misses it, so the straight COPY is tried and gives way to the staged merge.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        static string Imei(int i) => $"35761300{i:D6}";
+        static SightingRecord Record(int i, int day, int operatorId) =>
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei(i)), $"4000110{i:D8}", null, operatorId, new DateOnly(2026, 3, day));
+        using var kit = new IngestTestKit();
+        await IngestTestKit.IngestAsync(db, kit.WriteLines("op.csv", ["date,imei,imsi", $"20260301,{Imei(1)},400011000000001"]), "--operator", "Azercell");
+        await using var context = db.CreateContext();
+        var operatorId = (await context.Operators.SingleAsync()).Id;
+
+        var counts = await MergeAsync(db, Enumerable.Range(0, 1001).Select(i => Record(i, 2, operatorId)));
+
+        Assert.Equal(new MergeCounts(1000, 1, 0, 1000, 1, WindowStarts: 1000), counts);
+        var store = await IngestTestKit.ReadStoreAsync(db);
+        Assert.Equal($"{Imei(1)} 4000110{1:D8} Azercell 202603 mask=3 2026-03-01..2026-03-02 msisdn=-", store.Sightings[1]);
+        Assert.Equal($"{Imei(1)} 2026-03-01..2026-03-02 home=2026-03-01", store.Imeis[1]);
+        Assert.Equal($"{Imei(2)} 2026-03-02..2026-03-02 home=2026-03-02", store.Imeis[2]);
+        Assert.Equal(1001, store.Sightings.Count);
+        Assert.Equal(1001, (await ChangesAsync(db)).Count);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_the_next_days_updates_stay_on_their_pages_and_a_reload_writes_no_row_version()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        using var kit = new IngestTestKit();
+        await IngestTestKit.IngestAsync(db, kit.WriteLines("op.csv", ["date,imei,imsi", "20260301,35999999999999,250011000000001"]), "--operator", "Azercell");
+        await using var context = db.CreateContext();
+        var operatorId = (await context.Operators.SingleAsync()).Id;
+        SightingRecord Record(int i, int day) =>
+            new(DeviceRegistry.Identifiers.Imei.ParseFromNetwork($"35761300{i:D6}"), $"4000110{i:D8}", $"99450{i:D7}", operatorId, new DateOnly(2026, 3, day));
+        await MergeAsync(db, Enumerable.Range(0, 300).Select(i => Record(i, 2)));
+
+        // (sightings updated, of them heap-only; seen_imeis updated, of them heap-only) by one merge: the
+        // difference of the backend's counts read in its transaction before and after it (a pooled
+        // backend's counts can still hold an earlier transaction's, not yet reported).
+        async Task<(long, long, long, long)> MergeAndCountAsync(int day)
+        {
+            await using var connection = (Npgsql.NpgsqlConnection)await db.Database.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            async Task<long[]> CountsAsync()
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(
+                    "SELECT coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint FROM pg_stat_xact_user_tables", connection, transaction);
+                await using var reader = await cmd.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)];
+            }
+
+            var before = await CountsAsync();
+            await SightingsMerger.MergeAsync(connection, transaction, Enumerable.Range(0, 300).Select(i => Record(i, day)),
+                new DeviceRegistry.Identifiers.HomeNetworks(["400"]), DateTime.UtcNow);
+            var after = await CountsAsync();
+            await transaction.CommitAsync();
+            return (after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]);
+        }
+
+        Assert.Equal((300L, 300L, 300L, 300L), await MergeAndCountAsync(3));
+        Assert.Equal((0L, 0L, 0L, 0L), await MergeAndCountAsync(3));
+        Assert.Equal($"35761300{7:D6} 4000110{7:D8} Azercell 202603 mask=6 2026-03-02..2026-03-03 msisdn=99450{7:D7}",
+            (await IngestTestKit.ReadStoreAsync(db)).Sightings[7]);
+    }
+
+    /// <summary>The IMEIs of the imei_changes rows the sightings merge wrote, in id order.</summary>
+    private static async Task<List<long>> ChangesAsync(TestDatabase db)
+    {
+        await using var context = db.CreateContext();
+        return await context.ImeiChanges.AsNoTracking().Where(c => c.Source == SightingsMerger.ChangeSource).OrderBy(c => c.Id).Select(c => c.Imei).ToListAsync();
+    }
+
+    private static async Task CloneDetectionQueueRemoveAllAsync(TestDatabase db)
+    {
+        var queued = await DeviceRegistry.Clones.CloneDetectionQueue.ReadAsync(db.Database, CancellationToken.None);
+        Assert.Equal(queued.Count, await DeviceRegistry.Clones.CloneDetectionQueue.RemoveAsync(db.Database, queued, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_missing_file_fails_the_run_but_the_other_files_still_load(DatabaseProvider provider)
     {
         using var kit = new IngestTestKit();
