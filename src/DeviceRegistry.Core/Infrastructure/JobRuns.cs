@@ -72,7 +72,8 @@ internal sealed class JobRunRecorder(IServiceScopeFactory scopes, ILogger<JobRun
             JobName = context.JobDetail.Key.ToString(),
             FireInstanceId = context.FireInstanceId,
             Node = context.Scheduler.SchedulerInstanceId,
-            ScheduledFireAt = context.ScheduledFireTimeUtc?.UtcDateTime,
+            // "Run now" marks its one-off firing (JobRuns.RunByHand): no schedule was due.
+            ScheduledFireAt = context.MergedJobDataMap.ContainsKey(JobRuns.RunByHand) ? null : context.ScheduledFireTimeUtc?.UtcDateTime,
             StartedAt = context.FireTimeUtc.UtcDateTime,
             FinishedAt = (context.FireTimeUtc + context.JobRunTime).UtcDateTime,
             Succeeded = jobException is null,
@@ -95,6 +96,9 @@ internal sealed class JobRunRecorder(IServiceScopeFactory scopes, ILogger<JobRun
 /// <summary>The latest job runs, newest first, for <c>devreg jobs</c> and the back office's jobs page.</summary>
 public static class JobRuns
 {
+    /// <summary>The job-data key a firing asked for by hand carries (the back office's "run now"); job_runs records it with no scheduled time.</summary>
+    public const string RunByHand = "devreg.run-by-hand";
+
     public static async Task<IReadOnlyList<JobRun>> LatestAsync(RegistryDbContext db, int limit, string? job, CancellationToken ct)
     {
         var query = db.Set<JobRun>().AsNoTracking();

@@ -17,8 +17,9 @@ public sealed class JobsSettings : ISettingsSection
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// This node's name in the scheduler cluster and in job_runs; unset, a name made of the machine name and a unique
-    /// suffix is generated at each start. Every node of one registry database must have its own.
+    /// This node's name in the scheduler cluster and in job_runs; unset, on PostgreSQL a name made of the machine name and
+    /// the start time is generated at each start, on SQLite (one node) the machine name. Every node of one registry
+    /// database must have its own.
     /// </summary>
     public string? NodeName { get; set; }
 
@@ -69,9 +70,13 @@ public static class ScheduledJobs
                 {
                     o.InstanceId = node;
                 }
+                else if (database.Provider == DatabaseProvider.Postgres)
+                {
+                    o.GenerateInstanceId = true; // the machine's name and the start time: unique in the cluster
+                }
                 else
                 {
-                    o.GenerateInstanceId = true;
+                    o.InstanceId = Environment.MachineName; // SQLite: the one node
                 }
             });
             // Every job's runs: job_runs (devreg jobs) and the registry's meter.

@@ -18,8 +18,18 @@ public sealed record JobView(string Group, string Name, string? Description, boo
     public string Id => Group + "." + Name;
 }
 
-/// <summary>What the scheduler of this host looks like: null <see cref="Jobs"/> when no scheduler runs here.</summary>
-public sealed record JobsOverview(bool SchedulerInHost, SchedulerStatus? Status, string? InstanceId, IReadOnlyList<JobView> Jobs, string TimeZone);
+/// <summary>A node of the scheduler cluster (PostgreSQL): its name, its last check-in in the registry's zone, its state.</summary>
+public sealed record ClusterNodeView(string Name, DateTime? LastCheckIn, ClusterNodeState State, bool IsThisNode);
+
+/// <summary>One recorded run of a job (job_runs), times in the registry's zone; <see cref="ScheduledFor"/> null when run by hand.</summary>
+public sealed record JobRunView(DateTime Started, string Job, string Node, bool Succeeded, double Seconds, DateTime? ScheduledFor, string? Error);
+
+/// <summary>
+/// What the scheduler of this host looks like: null <see cref="Jobs"/> when no scheduler runs here; <see cref="Nodes"/>
+/// empty unless the scheduler is clustered.
+/// </summary>
+public sealed record JobsOverview(bool SchedulerInHost, SchedulerStatus? Status, string? InstanceId, IReadOnlyList<JobView> Jobs, string TimeZone,
+    IReadOnlyList<ClusterNodeView>? Nodes = null);
 
 /// <summary>The outcome of "run now".</summary>
 public enum RunNowOutcome
@@ -73,8 +83,21 @@ public sealed class JobsBoard(ISchedulerFactory? schedulers, RegistryClock clock
                 running.Contains(job.Key) || mine.Any(t => t.State == TriggerState.Blocked), mine));
         }
 
-        return new JobsOverview(true, status, scheduler.SchedulerInstanceId, views, zone);
+        var nodes = (await scheduler.GetMetadata(ct)).JobStoreClustered
+            ? (await scheduler.QueryClusterNodes(ct)).OrderBy(n => n.InstanceId, StringComparer.Ordinal)
+                .Select(n => new ClusterNodeView(n.InstanceId, Local(n.LastCheckInUtc), n.State, n.IsCurrentNode)).ToList()
+            : [];
+        return new JobsOverview(true, status, scheduler.SchedulerInstanceId, views, zone, nodes);
     }
+
+    /// <summary>The latest recorded runs of every job, on every node, newest first (job_runs, as <c>devreg jobs</c> lists them).</summary>
+    public async Task<IReadOnlyList<JobRunView>> RecentRunsAsync(RegistryDbContext db, int count, CancellationToken ct) =>
+        (await JobRuns.LatestAsync(db, count, null, ct))
+            .Select(r => new JobRunView(Local(Utc(r.StartedAt))!.Value, r.JobName, r.Node, r.Succeeded, (r.FinishedAt - r.StartedAt).TotalSeconds,
+                r.ScheduledFireAt is { } at ? Local(Utc(at)) : null, r.Error))
+            .ToList();
+
+    private static DateTimeOffset Utc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     /// <summary>
     /// Fires the job once now, unless it is a one-at-a-time job with a firing running; records who asked in the
@@ -100,7 +123,7 @@ public sealed class JobsBoard(ISchedulerFactory? schedulers, RegistryClock clock
             return RunNowOutcome.AlreadyRunning;
         }
 
-        await scheduler.TriggerJob(key, new JobDataMap(), ct);
+        await scheduler.TriggerJob(key, new JobDataMap { [JobRuns.RunByHand] = actor.UserName }, ct);
         AuditLog.Record(db, actor, AuditActions.JobTriggered, "job:" + group + "." + name, clock.UtcNow.UtcDateTime,
             after: new { Job = name, Group = group });
         await db.SaveChangesAsync(ct);

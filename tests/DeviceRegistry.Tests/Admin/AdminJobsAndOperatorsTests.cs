@@ -118,6 +118,30 @@ public sealed partial class AdminJobsAndOperatorsTests
         Assert.Equal(("admin", "job:registrations.registration-enforcement"), (triggered.ActorName, triggered.Subject));
         Assert.Contains("\"job\":\"registration-enforcement\"", triggered.After, StringComparison.Ordinal);
 
+        // The run is recorded when it ends and listed under the recent runs, with this node and "by hand".
+        string runs = "";
+        for (var i = 0; i < 100 && !runs.Contains("data-run=\"registrations.registration-enforcement\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+            runs = await admin.GetStringAsync(JobsUrl);
+        }
+
+        var node = (await web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).SchedulerInstanceId;
+        var recorded = Row(runs, "data-run=\"registrations.registration-enforcement\"");
+        Assert.Contains($"data-run-node=\"{node}\"", recorded, StringComparison.Ordinal);
+        Assert.Contains("data-run-outcome=\"succeeded\"", recorded, StringComparison.Ordinal);
+        Assert.Contains("by hand", recorded, StringComparison.Ordinal);
+        Assert.Contains("Recent runs (on every node)", runs, StringComparison.Ordinal);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // Clustered on PostgreSQL: the node list names this host, alive.
+            Assert.Contains("data-node-state=\"Alive\"", Row(runs, $"data-node=\"{node}\""), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("id=\"cluster-nodes\"", runs, StringComparison.Ordinal);
+        }
+
         // A job the scheduler does not hold: refused, nothing audited.
         var unknown = await StaffTestKit.PostFormAsync(admin, JobsUrl + "?handler=Run",
             new Dictionary<string, string> { ["Group"] = "registrations", ["Name"] = "no-such-job" }, tokenFrom: JobsUrl);

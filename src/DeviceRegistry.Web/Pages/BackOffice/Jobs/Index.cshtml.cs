@@ -26,6 +26,12 @@ public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthoriza
 
     public JobsOverview Overview { get; private set; } = null!;
 
+    /// <summary>The latest runs of every job on every node (job_runs).</summary>
+    public IReadOnlyList<JobRunView> RecentRuns { get; private set; } = [];
+
+    /// <summary>How many recent runs the page lists.</summary>
+    public const int RecentRunCount = 20;
+
     /// <summary>"Triggered", "AlreadyRunning" or "NoSuchJob" with the job's id, after a "run now".</summary>
     public (RunNowOutcome Outcome, string Job)? Notice { get; private set; }
 
@@ -37,6 +43,7 @@ public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthoriza
         }
 
         Overview = await board.ReadAsync(ct);
+        RecentRuns = await board.RecentRunsAsync(db, RecentRunCount, ct);
     }
 
     public async Task<IActionResult> OnPostRunAsync(CancellationToken ct)
@@ -60,6 +67,7 @@ public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthoriza
         Notice = (outcome, group + "." + name);
         Response.StatusCode = outcome == RunNowOutcome.AlreadyRunning ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound;
         Overview = await board.ReadAsync(ct);
+        RecentRuns = await board.RecentRunsAsync(db, RecentRunCount, ct);
         return Page();
     }
 }
