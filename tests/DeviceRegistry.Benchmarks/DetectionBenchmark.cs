@@ -115,6 +115,7 @@ internal sealed class DetectionBenchmark : IBenchmark
             operatorId = Convert.ToInt32(await id.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         }
 
+        await DeviceRegistry.Sightings.SightingsPartitions.EnsureAsync(connection, null, Months, CancellationToken.None);
         var sink = database.IsSqlite ? (IRowSink)new SqliteSink(connection, operatorId) : new PostgresSink((NpgsqlConnection)connection, operatorId);
         await sink.StartAsync();
         long pairs = 0, rows = 0;

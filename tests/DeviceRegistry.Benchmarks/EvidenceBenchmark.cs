@@ -142,6 +142,7 @@ internal sealed partial class EvidenceBenchmark : IBenchmark
 
         var random = new Random(7);
         long rows = 0;
+        await DeviceRegistry.Sightings.SightingsPartitions.EnsureAsync(connection, null, Months, CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;

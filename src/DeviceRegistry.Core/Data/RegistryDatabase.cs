@@ -56,6 +56,7 @@ public sealed class RegistryDatabase
         else
         {
             builder.UseNpgsql(ConnectionString, o => o.CommandTimeout(600));
+            builder.AddInterceptors(Sightings.SightingsPartitionsInterceptor.Instance);
         }
     }
 

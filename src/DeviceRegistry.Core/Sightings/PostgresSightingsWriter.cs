@@ -35,12 +35,14 @@ internal static class PostgresSightingsWriter
         "OR (excluded.last_seen = s.last_seen AND excluded.msisdn IS NOT NULL " +
         "AND (s.msisdn IS NULL OR excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\"))";
 
-    // One pass over the staged rows: each probes the primary key once, and is inserted or merged.
-    // A row version written by this statement's insert has xmax 0; one it updated carries the
-    // statement's row lock, which is how new and merged rows are told apart.
-    private const string UpsertSightings =
-        "WITH merged AS (INSERT INTO sightings AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
-        "SELECT imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn FROM sightings_stage " +
+    // One pass over a month's staged rows, into that month's partition (database/postgres/0011): each probes the
+    // primary key once, and is inserted or merged. A row version written by this statement's insert has xmax 0;
+    // one it updated carries the statement's row lock, which is how new and merged rows are told apart (the
+    // partition itself is named because a partitioned table cannot return a system column).
+    private static string UpsertSightings(int month) =>
+        "WITH merged AS (INSERT INTO " + SightingsPartitions.TableOf(month) + " AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
+        "SELECT imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn FROM sightings_stage WHERE month = " +
+        month.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " +
         "ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET " + MergeSighting + " " +
         "RETURNING s.xmax = 0 AS inserted) " +
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
@@ -69,6 +71,7 @@ internal static class PostgresSightingsWriter
     public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SightingBuffer buffer,
         DateTime changedAtUtc, CancellationToken ct)
     {
+        await SightingsPartitions.EnsureAsync(connection, transaction, MonthsOf(buffer), ct);
         var imeis = buffer.SortedImeis();
         if (await AnyStoredAsync(connection, imeis, ct))
         {
@@ -157,12 +160,14 @@ internal static class PostgresSightingsWriter
 
         // Planner statistics for the IMEI stage, so the window-start join probes the primary key.
         await ExecuteAsync(connection, "ANALYZE seen_imeis_stage;", ct);
-        long newSightings, changedSightings;
-        await using (var cmd = new NpgsqlCommand(UpsertSightings, connection) { CommandTimeout = 0 })
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        long newSightings = 0, changedSightings = 0;
+        foreach (var month in MonthsOf(buffer))
         {
+            await using var cmd = new NpgsqlCommand(UpsertSightings(month), connection) { CommandTimeout = 0 };
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            (newSightings, changedSightings) = (reader.GetInt64(0), reader.GetInt64(1));
+            newSightings += reader.GetInt64(0);
+            changedSightings += reader.GetInt64(1);
         }
 
         long windowStarts, newImeis, changedImeis;
@@ -237,6 +242,23 @@ internal static class PostgresSightingsWriter
         {
             importer.Write(DateOnly.FromDayNumber(i.FirstHomeDay), NpgsqlDbType.Date);
         }
+    }
+
+    /// <summary>The months of the chunk's sightings (a day file has one, a file across a month's end two).</summary>
+    private static HashSet<int> MonthsOf(SightingBuffer buffer)
+    {
+        var months = new HashSet<int>();
+        var last = 0;
+        foreach (var (key, _) in buffer.SortedSightings())
+        {
+            if (key.Month != last)
+            {
+                months.Add(key.Month);
+                last = key.Month;
+            }
+        }
+
+        return months;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)

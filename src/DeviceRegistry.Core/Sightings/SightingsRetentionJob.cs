@@ -15,7 +15,15 @@ public sealed class SightingsRetentionJob(IServiceScopeFactory scopes, ILogger<S
     {
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ApplySightingsRetention(), cancellationToken);
-        logger.LogInformation("Sightings retention: {Deleted} rows of months before {OldestKept} deleted", result.DeletedRows, result.OldestKeptMonth);
+        if (result.DeletedRows is { } rows)
+        {
+            logger.LogInformation("Sightings retention: {Deleted} rows of months before {OldestKept} deleted", rows, result.OldestKeptMonth);
+        }
+        else
+        {
+            logger.LogInformation("Sightings retention: the partitions of {Months} dropped (months before {OldestKept})",
+                result.DroppedMonths.Count == 0 ? "no month" : string.Join(", ", result.DroppedMonths), result.OldestKeptMonth);
+        }
         context.Result = result;
     }
 }

@@ -553,8 +553,8 @@ public sealed class IngestTests
             async Task<long[]> CountsAsync()
             {
                 await using var cmd = new Npgsql.NpgsqlCommand(
-                    "SELECT coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
-                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'sightings'), 0)::bigint, " +
+                    "SELECT coalesce(sum(n_tup_upd) FILTER (WHERE relname ~ '^sightings_[0-9]{6}$'), 0)::bigint, " +
+                    "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname ~ '^sightings_[0-9]{6}$'), 0)::bigint, " +
                     "coalesce(sum(n_tup_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint, " +
                     "coalesce(sum(n_tup_hot_upd) FILTER (WHERE relname = 'seen_imeis'), 0)::bigint FROM pg_stat_xact_user_tables", connection, transaction);
                 await using var reader = await cmd.ExecuteReaderAsync();
@@ -726,7 +726,21 @@ public sealed class SightingsRetentionTests
         var result = await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None);
 
         Assert.Equal(202602, result.OldestKeptMonth);
-        Assert.Equal(1, result.DeletedRows);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // The January partition is dropped whole, not its rows deleted; February's and August's stay.
+            Assert.Null(result.DeletedRows);
+            Assert.Equal([202601], result.DroppedMonths);
+            await using var connection = new Npgsql.NpgsqlConnection(db.ConnectionString);
+            await connection.OpenAsync();
+            Assert.Equal([202602, 202608], await SightingsPartitions.ListAsync(connection, CancellationToken.None));
+        }
+        else
+        {
+            Assert.Equal(1, result.DeletedRows);
+            Assert.Empty(result.DroppedMonths);
+        }
+
         var store = await IngestTestKit.ReadStoreAsync(db);
         Assert.Equal(
         [
