@@ -53,6 +53,8 @@ TEXTS = {
     "action.job.triggered": ("İş dərhal işə salındı", "Job run now", "Задание запущено вручную"),
     "action.operator.added": ("Operator əlavə edildi", "Operator added", "Оператор добавлен"),
     "action.operator.secret_reissued": ("Operatora yeni açar verildi", "Operator secret re-issued", "Оператору выдан новый ключ"),
+    "action.stolen.reported": ("Oğurlanmış kimi bildirildi", "Reported stolen", "Заявлено о краже"),
+    "action.stolen.recovered": ("Oğurlanmış cihaz bərpa edildi", "Stolen device recovered", "Украденное устройство возвращено"),
     "staff.title": ("Əməkdaşların hesabları", "Staff accounts", "Учётные записи сотрудников"),
     "staff.userName": ("İstifadəçi adı", "User name", "Имя пользователя"),
     "staff.role": ("Rol", "Role", "Роль"),
