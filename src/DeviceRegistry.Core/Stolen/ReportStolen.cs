@@ -44,25 +44,9 @@ internal sealed class ReportStolenHandler(RegistryDbContext db, RegistryClock cl
         var keys = imeis.Select(i => i.Key).ToList();
         await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (await db.Set<StolenCase>().AnyAsync(c => c.CaseNumber == caseNumber, cancellationToken))
+            if (await ConflictAsync(caseNumber, keys, cancellationToken) is { } conflict)
             {
-                throw StolenRefusals.Refuse("CaseNumber", RefusalCodes.StolenCaseNumberTaken,
-                    $"case number {caseNumber} is already used by another report", caseNumber);
-            }
-
-            var open = await (
-                from i in db.Set<StolenCaseImei>()
-                join c in db.Set<StolenCase>() on i.CaseId equals c.Id
-                where keys.Contains(i.Imei) && i.RecoveredAt == null
-                select new { i.Imei, c.CaseNumber }).ToListAsync(cancellationToken);
-            if (open.Count > 0)
-            {
-                throw new ValidationException(open.OrderBy(o => o.Imei).Select(o =>
-                {
-                    var text = new Identifiers.Imei(o.Imei).WithCheckDigit;
-                    return RefusalCodes.Failure("Imeis", RefusalCodes.StolenImeiOpen,
-                        $"IMEI {text} is already in open case {o.CaseNumber}", text, o.CaseNumber);
-                }).ToList<ValidationFailure>());
+                throw conflict;
             }
 
             var now = clock.UtcNow.UtcDateTime;
@@ -97,11 +81,46 @@ internal sealed class ReportStolenHandler(RegistryDbContext db, RegistryClock cl
             }
 
             db.Add(stolenCase);
-            await db.SaveChangesAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another report committed the same case number or IMEI between the check and the insert (the unique
+                // indexes refused this one): answer as the check would have.
+                await tx.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                throw await ConflictAsync(caseNumber, keys, cancellationToken) ?? throw new InvalidOperationException("the report could not be saved");
+            }
         }
 
         return (await StolenCaseViews.LoadAsync(db, caseNumber, cancellationToken))!.Case;
+    }
+
+    /// <summary>The refusal for a case number already used or an IMEI already in an open case; null when neither.</summary>
+    private async Task<ValidationException?> ConflictAsync(string caseNumber, List<long> keys, CancellationToken ct)
+    {
+        if (await db.Set<StolenCase>().AnyAsync(c => c.CaseNumber == caseNumber, ct))
+        {
+            return StolenRefusals.Refuse("CaseNumber", RefusalCodes.StolenCaseNumberTaken,
+                $"case number {caseNumber} is already used by another report", caseNumber);
+        }
+
+        var open = await (
+            from i in db.Set<StolenCaseImei>()
+            join c in db.Set<StolenCase>() on i.CaseId equals c.Id
+            where keys.Contains(i.Imei) && i.RecoveredAt == null
+            select new { i.Imei, c.CaseNumber }).ToListAsync(ct);
+        return open.Count == 0
+            ? null
+            : new ValidationException(open.OrderBy(o => o.Imei).Select(o =>
+            {
+                var text = new Identifiers.Imei(o.Imei).WithCheckDigit;
+                return RefusalCodes.Failure("Imeis", RefusalCodes.StolenImeiOpen,
+                    $"IMEI {text} is already in open case {o.CaseNumber}", text, o.CaseNumber);
+            }).ToList<ValidationFailure>());
     }
 
     /// <summary>

@@ -152,6 +152,37 @@ public sealed class StolenCliTests
         Assert.Equal(2, missing.ExitCode);
     }
 
+    [Fact]
+    public async Task A_report_racing_another_for_the_same_imei_on_postgresql_is_refused_by_the_open_case_index_with_the_same_message()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        // Another writer has opened a case on the IMEI and not yet committed: the report's check cannot see it.
+        await using var other = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await other.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var insert = other.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = $"""
+                INSERT INTO stolen_cases (case_number, reported_by, reported_at, entered_by, status) VALUES ('RACE-1', 'owner', now(), 'other', 'Blocked');
+                INSERT INTO stolen_case_imeis (case_id, imei, blocked_at) SELECT id, {SecondKey}, now() FROM stolen_cases WHERE case_number = 'RACE-1';
+                """;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var racing = Infrastructure.Cli.RunAsync(db, "stolen", "report", "--imei", Second, "--case-number", "RACE-2", "--reported-by", "police");
+        await Task.Delay(1500); // the report waits on the unique index for the other transaction
+        Assert.False(racing.IsCompleted, "the report did not wait for the other writer");
+        await tx.CommitAsync();
+        var result = await racing;
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("IMEI 353322112233441 is already in open case RACE-1", result.Error, StringComparison.Ordinal);
+        await using var context = db.CreateContext();
+        Assert.Equal(["RACE-1"], await context.Set<StolenCase>().Select(c => c.CaseNumber).ToListAsync());
+        Assert.Equal(0, await context.Set<ImeiChange>().CountAsync());
+    }
+
     private static async Task AssertNothingWrittenAsync(TestDatabase db)
     {
         await using var context = db.CreateContext();
