@@ -75,13 +75,19 @@ public static class AuditActions
     /// <summary>An existing operator was issued a new API credential; the previous one stopped working (never the secret).</summary>
     public const string OperatorSecretReissued = "operator.secret_reissued";
 
+    /// <summary>An administrator reported a device stolen (subject "stolen:CASE", one entry per IMEI).</summary>
+    public const string StolenReported = "stolen.reported";
+
+    /// <summary>An administrator recovered IMEIs of a stolen case (subject "stolen:CASE", one entry per IMEI).</summary>
+    public const string StolenRecovered = "stolen.recovered";
+
     /// <summary>Every action, in the order above (the audit viewer's choice list).</summary>
     public static readonly IReadOnlyList<string> All =
     [
         AppealFiled, AppealAssigned, AppealInformationRequested, AppealInformationProvided, AppealPaired, AppealLiftProposed,
         AppealLiftConfirmed, AppealLiftReturned, AppealRejected, AppealClosed, AttachmentAdded, AttachmentOpened, EvidenceViewed,
         UserAdded, UserDisabled, SignedIn, SignInFailed, SignedOut, TwoFactorEnabled, PasswordChanged, AuditViewed,
-        JobTriggered, OperatorAdded, OperatorSecretReissued,
+        JobTriggered, OperatorAdded, OperatorSecretReissued, StolenReported, StolenRecovered,
     ];
 }
 

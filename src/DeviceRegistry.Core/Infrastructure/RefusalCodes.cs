@@ -121,6 +121,32 @@ public static class RefusalCodes
     public const string EvidenceNumberFormat = "evidence.number.format";
     public const string EvidenceTrackingTooLong = "evidence.tracking.tooLong";
 
+    // Stolen cases.
+    public const string StolenForbidden = "stolen.forbidden";
+    public const string StolenImeiRequired = "stolen.imei.required";
+    /// <summary>{0}: the most IMEIs a report may cover.</summary>
+    public const string StolenImeiTooMany = "stolen.imei.tooMany";
+    /// <summary>{0}: the IMEI as typed.</summary>
+    public const string StolenImeiInvalid = "stolen.imei.invalid";
+    /// <summary>{0}: the IMEI.</summary>
+    public const string StolenImeiDuplicate = "stolen.imei.duplicate";
+    /// <summary>{0}: the IMEI; {1}: the case number it is open under.</summary>
+    public const string StolenImeiOpen = "stolen.imei.open";
+    public const string StolenCaseNumberRequired = "stolen.caseNumber.required";
+    /// <summary>{0}: the most characters.</summary>
+    public const string StolenCaseNumberTooLong = "stolen.caseNumber.tooLong";
+    /// <summary>{0}: the case number.</summary>
+    public const string StolenCaseNumberTaken = "stolen.caseNumber.taken";
+    public const string StolenReportedByRequired = "stolen.reportedBy.required";
+    /// <summary>{0}: the most characters.</summary>
+    public const string StolenReportedByTooLong = "stolen.reportedBy.tooLong";
+    /// <summary>{0}: the case number.</summary>
+    public const string StolenCaseNotFound = "stolen.case.notFound";
+    /// <summary>{0}: the IMEI; {1}: the case number given.</summary>
+    public const string StolenRecoverMismatch = "stolen.recover.mismatch";
+    /// <summary>{0}: the IMEI; {1}: the case number.</summary>
+    public const string StolenRecoverAlready = "stolen.recover.already";
+
     /// <summary>The code of an IMEI refusal: "imei." and the problem's name, e.g. imei.CheckDigit.</summary>
     public static string ForImei(ImeiProblem problem) => "imei." + problem;
 

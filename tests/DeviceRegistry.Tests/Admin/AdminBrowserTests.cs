@@ -12,10 +12,24 @@ namespace DeviceRegistry.Tests.Admin;
 /// <summary>The audit log and the staff page in headless Chromium, with screenshots to look at.</summary>
 public sealed class AdminBrowserTests
 {
-    private static async Task ShotAsync(IPage page, string name, DatabaseProvider provider)
+    /// <summary>A page (English, 1280×900) signed in through the real sign-in form (two-step sign-in off).</summary>
+    internal static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri root, string userName)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(root, "/backoffice/account/signin?lang=en").ToString());
+        await page.Locator("#UserName").FillAsync(userName);
+        await page.Locator("#Password").FillAsync(StaffTestKit.Password);
+        await page.Locator("#sign-in button[type=submit]").ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("signin"));
+        return page;
+    }
+
+    /// <summary>A full-page screenshot under screenshots/, named PREFIX-NAME-PROVIDER.png.</summary>
+    internal static async Task ShotAsync(IPage page, string name, DatabaseProvider provider, string prefix = "admin")
     {
         Directory.CreateDirectory(PublicPageBrowserTests.ScreenshotDirectory);
-        var path = Path.Combine(PublicPageBrowserTests.ScreenshotDirectory, $"admin-{name}-{provider}.png".ToLowerInvariant());
+        var path = Path.Combine(PublicPageBrowserTests.ScreenshotDirectory, $"{prefix}-{name}-{provider}.png".ToLowerInvariant());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, "the screenshot holds a rendered page");
     }
@@ -41,13 +55,7 @@ public sealed class AdminBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(root, "/backoffice/account/signin?lang=en").ToString());
-        await page.Locator("#UserName").FillAsync("admin");
-        await page.Locator("#Password").FillAsync(StaffTestKit.Password);
-        await page.Locator("#sign-in button[type=submit]").ClickAsync();
-        await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("signin"));
+        var page = await SignedInPageAsync(browser, root, "admin");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Staff", Exact = true }).ClickAsync();
         await page.Locator("#staff-add input[name=UserName]").FillAsync("clerk5");
@@ -83,13 +91,7 @@ public sealed class AdminBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(root, "/backoffice/account/signin?lang=en").ToString());
-        await page.Locator("#UserName").FillAsync("admin");
-        await page.Locator("#Password").FillAsync(StaffTestKit.Password);
-        await page.Locator("#sign-in button[type=submit]").ClickAsync();
-        await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("signin"));
+        var page = await SignedInPageAsync(browser, root, "admin");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
         var enforcement = page.Locator("[data-job='registrations.registration-enforcement']");

@@ -227,7 +227,7 @@ public static class Sql
 
         if (blocked)
         {
-            await mediator.Send(new ReportStolen(text, "test"));
+            await mediator.Send(new DeviceRegistry.Stolen.ReportStolen([text], "TEST-" + text, "test", DeviceRegistry.Staff.StaffActor.Console("test")));
         }
     }
 

@@ -159,7 +159,7 @@ public sealed class RegistrationWindowTests
         Assert.Equal(EquipmentStatus.Whitelisted, (await f.SendAsync(new GetImeiStatus("260531793113837", "400011111111111"))).Decision);
         Assert.Equal(EquipmentStatus.Blacklisted, (await f.SendAsync(new GetImeiStatus("260531793113837", "400012222222222"))).Decision);
 
-        await f.SendAsync(new ReportStolen("352936001349777", "police report 17"));
+        await f.SendAsync(new DeviceRegistry.Stolen.ReportStolen(["352936001349777"], "17", "police station 17", DeviceRegistry.Staff.StaffActor.Console("test")));
         Assert.Equal(DeviceStatus.Stolen, (await f.SendAsync(new GetImeiStatus("352936001349777"))).Status);
 
         await f.SeeAsync(Key, Day1, ("400011234567890", "994501234567"));

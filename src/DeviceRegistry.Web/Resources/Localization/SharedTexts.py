@@ -14,6 +14,7 @@ TEXTS = {
     "nav.audit": ("Audit jurnalı", "Audit log", "Журнал аудита"),
     "nav.staff": ("Əməkdaşlar", "Staff", "Сотрудники"),
     "nav.operators": ("Operatorlar", "Operators", "Операторы"),
+    "nav.stolen": ("Oğurlanmış cihazlar", "Stolen devices", "Украденные устройства"),
     "nav.jobs": ("Planlı işlər", "Jobs", "Задания"),
     "nav.security": ("Təhlükəsizlik", "Security", "Безопасность"),
     "nav.signOut": ("Çıxış", "Sign out", "Выйти"),
