@@ -14,9 +14,11 @@ internal sealed class ListsVerb : ICliVerb
         var outDir = new Option<string>("--out") { Description = "The directory to write the files into (created if missing).", Required = true };
         var op = new Option<string?>("--operator") { Description = "Only this operator's exceptions and notifications (the blacklist is always written)." };
         var asOf = new Option<string?>("--as-of") { Description = "The day the lists are for, YYYY-MM-DD (default today): which windows are over or open." };
-        var export = new Command("export", "Write blacklist.csv and, per operator, exceptions_<operator>.csv and notifications_<operator>.csv.")
+        var force = new Option<bool>("--force") { Description = "Write even when a list would change by more than Lists:MaxChangeShare of its rows." };
+        var export = new Command("export",
+            "Write blacklist.csv and, per operator, exceptions_<operator>.csv and notifications_<operator>.csv, with *_delta.csv against the previous export; recorded. Refused (exit 1, nothing written) when a list would change too much, unless --force.")
         {
-            outDir, op, asOf,
+            outDir, op, asOf, force,
         };
         export.SetAction(async (parse, ct) =>
         {
@@ -30,19 +32,18 @@ internal sealed class ListsVerb : ICliVerb
 
             await using var services = context.BuildServices();
             await using var scope = services.CreateAsyncScope();
-            var lists = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ExportLists(day, parse.GetValue(op)), ct);
-            var files = ListFiles.Render(lists);
             var directory = parse.GetValue(outDir)!;
-            await ListFiles.WriteAsync(directory, files, ct);
-            await context.Out.WriteLineAsync($"lists as of {lists.AsOf:yyyy-MM-dd} written to {directory}:");
-            foreach (var (name, content) in files)
+            var run = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+                new PublishLists(directory, day, parse.GetValue(op), parse.GetValue(force)), ct);
+            await context.Out.WriteLineAsync($"export {run.RunId}: lists as of {run.AsOf:yyyy-MM-dd} written to {directory}:");
+            foreach (var file in run.Files)
             {
-                await context.Out.WriteLineAsync($"  {name}: {content.Count(c => c == '\n') - 1} rows");
+                await context.Out.WriteLineAsync($"  {file.Name}: {file.Rows} rows, sha256 {file.Sha256}");
             }
 
-            if (lists.UnroutedSims > 0)
+            if (run.UnroutedSims > 0)
             {
-                await context.Out.WriteLineAsync($"  {lists.UnroutedSims} SIM(s) of no network in Lists:Networks left out");
+                await context.Out.WriteLineAsync($"  {run.UnroutedSims} SIM(s) of no network in Lists:Networks left out");
             }
 
             return ExitCodes.Ok;

@@ -38,8 +38,14 @@ public sealed record NotificationRow(long Imei, string Imsi, string Msisdn, Date
 
 public sealed record OperatorLists(string Operator, IReadOnlyList<ExceptionRow> Exceptions, IReadOnlyList<NotificationRow> Notifications);
 
-/// <summary>The lists of one export; <see cref="UnroutedSims"/> counts SIMs of no network in <c>Lists:Networks</c> (left out).</summary>
-public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blacklist, IReadOnlyList<OperatorLists> Operators, int UnroutedSims);
+/// <summary>
+/// The lists of one export; <see cref="UnroutedSims"/> counts SIMs of no network in <c>Lists:Networks</c> (left out);
+/// <see cref="InWindow"/> are the IMEIs inside their window (notified, or would be with a SIM seen).
+/// </summary>
+public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blacklist, IReadOnlyList<OperatorLists> Operators, int UnroutedSims)
+{
+    public IReadOnlySet<long> InWindow { get; init; } = new HashSet<long>();
+}
 
 internal sealed partial class ExportListsHandler(
     RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, IConfiguration configuration)
@@ -143,7 +149,7 @@ internal sealed partial class ExportListsHandler(
         var result = perOperator.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new OperatorLists(p.Key, p.Value.Exceptions.OrderBy(e => e.Imei).ThenBy(e => e.Imsi, StringComparer.Ordinal).ToList(), p.Value.Notifications))
             .ToList();
-        return new ListsExport(asOf, blacklist, result, unrouted);
+        return new ListsExport(asOf, blacklist, result, unrouted) { InWindow = inWindow.Keys.ToHashSet() };
     }
 
     private static (List<ExceptionRow> Exceptions, List<NotificationRow> Notifications)? Route(

@@ -16,6 +16,9 @@ public sealed class ListsSettings : ISettingsSection
     /// <summary>Home network (MCC then MNC, 5 or 6 digits, e.g. 40001) → operator name, from <c>Lists:Networks:&lt;mccmnc&gt;</c>.</summary>
     public Dictionary<string, string> Networks { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The largest share of a list's previous rows one export may change (its delta rows); more is refused unless forced.</summary>
+    public double MaxChangeShare { get; set; } = 0.1;
+
     public IEnumerable<string> OtherKeys => [NetworksKey];
 
     public void BindOther(IConfigurationSection section, List<string> problems)
@@ -38,7 +41,13 @@ public sealed class ListsSettings : ISettingsSection
         }
     }
 
-    public IEnumerable<string> Validate(string section) => [];
+    public IEnumerable<string> Validate(string section)
+    {
+        if (!(MaxChangeShare is >= 0 and <= 1))
+        {
+            yield return $"{section}:MaxChangeShare is {MaxChangeShare}; it must be a share from 0 to 1 (0.1 = 10% of a list's rows)";
+        }
+    }
 
     /// <summary>The operator whose network the IMSI belongs to (longest matching MCC-MNC), or null for a SIM of no listed network.</summary>
     public string? OperatorOf(string imsi)

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
+using DeviceRegistry.Lists;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeviceRegistry.Tests.Lists;
 
@@ -73,6 +76,72 @@ public sealed class ListsExportTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("--operator: 'Nar' is not an operator", unknown.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(other.Path));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_second_export_writes_the_deltas_and_is_refused_whole_when_it_changes_too_much_unless_forced(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SeedAsync(db);
+        using var dir = new TempDir();
+        var first = await Infrastructure.Cli.RunAsync(Settings(db), "lists", "export", "--out", dir.Path, "--as-of", "2026-06-15");
+        Assert.True(first.ExitCode == 0, first.Error);
+        var firstBlacklist = File.ReadAllText(Path.Combine(dir.Path, "blacklist.csv"));
+
+        // By 6 July: the stolen device recovered, a new device in its window on Azercell, and two windows over.
+        var newcomer = 35332211223344L;
+        await using (var context = db.CreateContext())
+        {
+            var stolen = await context.Set<ImeiBlock>().SingleAsync(b => b.Reason == BlockReason.Stolen);
+            stolen.LiftedAt = DateTime.UtcNow;
+            var azercell = await context.Operators.SingleAsync(o => o.Name == "Azercell");
+            context.SeenImeis.Add(new SeenImei { Imei = newcomer, FirstSeen = new(2026, 7, 1), LastSeen = new(2026, 7, 1), FirstHomeSeen = new(2026, 7, 1) });
+            context.Add(Seen(newcomer, "400015555555555", azercell, new(2026, 7, 1), "994505555555"));
+            await context.SaveChangesAsync();
+        }
+
+        var refused = await Infrastructure.Cli.RunAsync(Settings(db), "lists", "export", "--out", dir.Path, "--as-of", "2026-07-06");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("export refused, nothing written: blacklist.csv would change 3 of its 4 rows, more than Lists:MaxChangeShare (0.1)", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(5, Directory.GetFiles(dir.Path).Length);
+        Assert.Equal(firstBlacklist, File.ReadAllText(Path.Combine(dir.Path, "blacklist.csv")));
+
+        var forced = await Infrastructure.Cli.RunAsync(Settings(db), "lists", "export", "--out", dir.Path, "--as-of", "2026-07-06", "--force");
+        Assert.True(forced.ExitCode == 0, forced.Error);
+        string Read(string name) => File.ReadAllText(Path.Combine(dir.Path, name));
+        Assert.Equal(
+            """
+            imei,block_date,reasons,change_type
+            26053179311383,20260601,clone|unregistered,changed
+            35693803564380,20260331,unregistered,changed
+            86000012345670,20260705,unregistered,blocked
+
+            """.ReplaceLineEndings("\n"),
+            Read("blacklist_delta.csv"));
+        Assert.Equal("imei,imsi,msisdn,change_type\n26053179311383,400011111111111,994501111111,removed\n", Read("exceptions_Azercell_delta.csv"));
+        Assert.Equal("imei,imsi,msisdn,change_type\n26053179311383,400022222222222,994552222222,removed\n", Read("exceptions_Bakcell_delta.csv"));
+        Assert.Equal(
+            """
+            imei,imsi,msisdn,block_date,reasons,change_type
+            35332211223344,400015555555555,994505555555,20260731,unregistered,new
+            86000012345670,400019876543210,994509876543,20260705,unregistered,blacklisted
+
+            """.ReplaceLineEndings("\n"),
+            Read("notifications_Azercell_delta.csv"));
+        Assert.Equal("imei,imsi,msisdn,block_date,reasons,change_type\n86000012345670,400021234567890,,20260705,unregistered,blacklisted\n", Read("notifications_Bakcell_delta.csv"));
+
+        await using (var context = db.CreateContext())
+        {
+            var runs = await context.Set<ListExportRun>().Include(r => r.Files).OrderBy(r => r.Id).ToListAsync();
+            Assert.Equal(2, runs.Count);
+            Assert.Equal((new DateOnly(2026, 6, 15), false, 4, 2, 2), (runs[0].AsOf, runs[0].Forced, runs[0].BlacklistRows, runs[0].ExceptionsRows, runs[0].NotificationsRows));
+            Assert.Equal((new DateOnly(2026, 7, 6), true, 5, 0, 1), (runs[1].AsOf, runs[1].Forced, runs[1].BlacklistRows, runs[1].ExceptionsRows, runs[1].NotificationsRows));
+            Assert.Equal(10, runs[1].Files.Count);
+            var blacklist = runs[1].Files.Single(f => f.Name == "blacklist.csv");
+            Assert.Equal(5, blacklist.Rows);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(dir.Path, "blacklist.csv")))), blacklist.Sha256);
+        }
     }
 
     private static Dictionary<string, string?> Settings(TestDatabase db) => new(db.Settings)
