@@ -173,7 +173,7 @@ internal sealed partial class ExportListsHandler(
         {
             if (!known.Contains(name, StringComparer.Ordinal))
             {
-                throw new InvalidOperationException($"{ListsSettings.Section}:{ListsSettings.NetworksKey}:{network} names operator '{name}', which is not an operator (devreg operator list)");
+                throw new InvalidOperationException($"{ListsSettings.Section}:{ListsSettings.NetworksKey}:{network} names operator '{name}', which is not an operator (devreg operator add NAME creates one)");
             }
         }
 
@@ -190,7 +190,7 @@ internal sealed partial class ExportListsHandler(
 
         if (!known.Contains(only, StringComparer.Ordinal))
         {
-            throw new InvalidOperationException($"--operator: '{only}' is not an operator (devreg operator list)");
+            throw new InvalidOperationException($"--operator: '{only}' is not an operator (devreg operator add NAME creates one)");
         }
 
         return routed.Contains(only, StringComparer.Ordinal)
