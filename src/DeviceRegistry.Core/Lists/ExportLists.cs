@@ -134,10 +134,12 @@ internal sealed partial class ExportListsHandler(
             }
         }
 
+        // Warnings go to home-network SIMs, as the enforcement's do.
+        var homeSims = numbers.Where(n => inWindow.ContainsKey(n.Key.Imei) && homeNetworks.IsHome(n.Key.Imsi))
+            .ToLookup(n => n.Key.Imei, n => (n.Key.Imsi, Msisdn: n.Value));
         foreach (var (imei, blockDate) in inWindow.OrderBy(w => w.Key))
         {
-            // Warnings go to home-network SIMs, as the enforcement's do.
-            foreach (var ((_, imsi), msisdn) in numbers.Where(n => n.Key.Imei == imei && homeNetworks.IsHome(n.Key.Imsi)).OrderBy(n => n.Key.Imsi, StringComparer.Ordinal))
+            foreach (var (imsi, msisdn) in homeSims[imei].OrderBy(n => n.Imsi, StringComparer.Ordinal))
             {
                 if (Route(settings, imsi, perOperator, ref unrouted) is { } lists)
                 {
