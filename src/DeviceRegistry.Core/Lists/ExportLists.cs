@@ -48,7 +48,7 @@ public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blac
 }
 
 internal sealed partial class ExportListsHandler(
-    RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, IConfiguration configuration)
+    RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, ListsSettings settings)
     : IRequestHandler<ExportLists, ListsExport>
 {
     private const int ChunkSize = 1000;
@@ -56,7 +56,6 @@ internal sealed partial class ExportListsHandler(
     public async Task<ListsExport> Handle(ExportLists request, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
-        var settings = Settings.Read<ListsSettings>(configuration, ListsSettings.Section);
         var asOf = request.AsOf ?? clock.Today();
         var operators = await OperatorsAsync(settings, request.Operator, ct);
 

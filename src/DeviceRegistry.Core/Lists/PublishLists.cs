@@ -34,13 +34,12 @@ public static class ChangeTypes
     public const string NoLongerSeen = "no_longer_seen";
 }
 
-internal sealed class PublishListsHandler(RegistryDbContext db, IMediator sender, RegistryClock clock, IConfiguration configuration)
+internal sealed class PublishListsHandler(RegistryDbContext db, IMediator sender, RegistryClock clock, ListsSettings settings)
     : IRequestHandler<PublishLists, PublishedLists>
 {
     public async Task<PublishedLists> Handle(PublishLists request, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
-        var settings = Settings.Read<ListsSettings>(configuration, ListsSettings.Section);
         var export = await sender.Send(new ExportLists(request.AsOf, request.Operator), ct);
         var lists = ListFiles.Render(export);
         var blacklisted = export.Blacklist.Select(r => r.Imei.ToString("D14", CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
