@@ -12,12 +12,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace DeviceRegistry.Lists;
 
-/// <summary>
-/// The operators' lists as of a date (default today), computed from the state the EIR decides on (docs/lists.md):
-/// the national blacklist, and per operator the exceptions (a clone's allowed pairs) and the notifications
-/// (devices inside their registration window). <paramref name="Operator"/> limits the per-operator lists to one operator.
-/// </summary>
-public sealed record ExportLists(DateOnly? AsOf = null, string? Operator = null) : IRequest<ListsExport>;
 
 /// <summary>The reasons of the blacklist, as DIRBS words them.</summary>
 public static class ListReasons
@@ -47,17 +41,22 @@ public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blac
     public IReadOnlySet<long> InWindow { get; init; } = new HashSet<long>();
 }
 
-internal sealed partial class ExportListsHandler(
+/// <summary>
+/// The operators' lists as of a date (default today), computed from the state the EIR decides on (docs/lists.md):
+/// the national blacklist, and per operator the exceptions (a clone's allowed pairs) and the notifications
+/// (devices inside their registration window). A shared function of the lists slice (<see cref="PublishLists"/> calls it).
+/// </summary>
+public sealed partial class ListsExporter(
     RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, ListsSettings settings)
-    : IRequestHandler<ExportLists, ListsExport>
 {
     private const int ChunkSize = 1000;
 
-    public async Task<ListsExport> Handle(ExportLists request, CancellationToken cancellationToken)
+    /// <summary>The lists as of <paramref name="asOfDate"/>; <paramref name="operatorName"/> limits the per-operator lists to one operator.</summary>
+    public async Task<ListsExport> ComputeAsync(DateOnly? asOfDate, string? operatorName, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
-        var asOf = request.AsOf ?? clock.Today();
-        var operators = await OperatorsAsync(settings, request.Operator, ct);
+        var asOf = asOfDate ?? clock.Today();
+        var operators = await OperatorsAsync(settings, operatorName, ct);
 
         // The IMEIs any list can name: live blocks, clone verdicts, and windows started (the EIR index's own rows).
         var blocks = await db.Set<ImeiBlock>().AsNoTracking().Where(b => b.LiftedAt == null)

@@ -5,7 +5,7 @@ namespace DeviceRegistry.Lists;
 
 /// <summary>
 /// The <c>Lists</c> section: which operator runs each home network (for routing a SIM's exceptions and
-/// notifications to the operator of its MCC-MNC), read by <see cref="ExportLists"/>.
+/// notifications to the operator of its MCC-MNC), read by <see cref="ListsExporter"/>.
 /// </summary>
 public sealed class ListsSettings : ISettingsSection
 {

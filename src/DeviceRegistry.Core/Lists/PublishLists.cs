@@ -10,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 namespace DeviceRegistry.Lists;
 
 /// <summary>
-/// An export written and recorded (docs/lists.md): the lists of <see cref="ExportLists"/>, and for each list with a
+/// An export written and recorded (docs/lists.md): the lists of <see cref="ListsExporter"/>, and for each list with a
 /// previous export its delta file; refused whole, nothing written or recorded, when a list would change by more than
 /// <c>Lists:MaxChangeShare</c> of its previous rows, unless <paramref name="Force"/>.
 /// </summary>
@@ -34,13 +34,13 @@ public static class ChangeTypes
     public const string NoLongerSeen = "no_longer_seen";
 }
 
-internal sealed class PublishListsHandler(RegistryDbContext db, IMediator sender, RegistryClock clock, ListsSettings settings)
+internal sealed class PublishListsHandler(RegistryDbContext db, ListsExporter exporter, RegistryClock clock, ListsSettings settings)
     : IRequestHandler<PublishLists, PublishedLists>
 {
     public async Task<PublishedLists> Handle(PublishLists request, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
-        var export = await sender.Send(new ExportLists(request.AsOf, request.Operator), ct);
+        var export = await exporter.ComputeAsync(request.AsOf, request.Operator, ct);
         var lists = ListFiles.Render(export);
         var blacklisted = export.Blacklist.Select(r => r.Imei.ToString("D14", CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
         var inWindow = export.InWindow.Select(i => i.ToString("D14", CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
