@@ -71,11 +71,12 @@ internal static class PostgresSightingsWriter
     public static async Task<MergeCounts> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SightingBuffer buffer,
         DateTime changedAtUtc, CancellationToken ct)
     {
-        await SightingsPartitions.EnsureAsync(connection, transaction, MonthsOf(buffer), ct);
+        var months = MonthsOf(buffer);
+        await SightingsPartitions.EnsureAsync(connection, transaction, months, ct);
         var imeis = buffer.SortedImeis();
         if (await AnyStoredAsync(connection, imeis, ct))
         {
-            return await MergeStagedAsync(connection, buffer, imeis, changedAtUtc, ct);
+            return await MergeStagedAsync(connection, buffer, imeis, months, changedAtUtc, ct);
         }
 
         const string savepoint = "sightings_direct";
@@ -92,7 +93,7 @@ internal static class PostgresSightingsWriter
             await transaction.RollbackAsync(savepoint, ct);
         }
 
-        return await MergeStagedAsync(connection, buffer, imeis, changedAtUtc, ct);
+        return await MergeStagedAsync(connection, buffer, imeis, months, changedAtUtc, ct);
     }
 
     /// <summary>
@@ -139,7 +140,7 @@ internal static class PostgresSightingsWriter
 
     /// <summary>The staged merge of the chunk's sightings and IMEIs.</summary>
     private static async Task<MergeCounts> MergeStagedAsync(NpgsqlConnection connection, SightingBuffer buffer,
-        List<KeyValuePair<long, ImeiAggregate>> imeis, DateTime changedAtUtc, CancellationToken ct)
+        List<KeyValuePair<long, ImeiAggregate>> imeis, HashSet<int> months, DateTime changedAtUtc, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
@@ -161,7 +162,7 @@ internal static class PostgresSightingsWriter
         // Planner statistics for the IMEI stage, so the window-start join probes the primary key.
         await ExecuteAsync(connection, "ANALYZE seen_imeis_stage;", ct);
         long newSightings = 0, changedSightings = 0;
-        foreach (var month in MonthsOf(buffer))
+        foreach (var month in months)
         {
             await using var cmd = new NpgsqlCommand(UpsertSightings(month), connection) { CommandTimeout = 0 };
             await using var reader = await cmd.ExecuteReaderAsync(ct);
