@@ -64,15 +64,7 @@ public sealed class EirBlackBoxTests
 
     private static string ScriptPath()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "eir-blackbox", "check.mjs");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"tests/eir-blackbox/check.mjs not found above {AppContext.BaseDirectory}");
+        var script = Path.Combine(RepositoryPaths.Root, "tests", "eir-blackbox", "check.mjs");
+        return File.Exists(script) ? script : throw new InvalidOperationException($"{script} not found");
     }
 }

@@ -191,14 +191,7 @@ public sealed class SeveralNodesTests
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
         var configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "DeviceRegistry.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.True(root is not null, $"DeviceRegistry.sln not found above {AppContext.BaseDirectory}");
-        var dll = Path.Combine(root!.FullName, "src", "DeviceRegistry.Web", "bin", configuration, framework, "DeviceRegistry.Web.dll");
+        var dll = Path.Combine(RepositoryPaths.Root, "src", "DeviceRegistry.Web", "bin", configuration, framework, "DeviceRegistry.Web.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
         var start = new ProcessStartInfo("dotnet", [dll])
         {
