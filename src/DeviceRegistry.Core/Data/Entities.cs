@@ -35,8 +35,11 @@ public sealed class Sighting
 
     public DateOnly LastSeen { get; set; }
 
-    /// <summary>The MSISDN of the latest sighting in the month, when the operator sent one.</summary>
+    /// <summary>The MSISDN of the month's latest day that carried one (a sighting without a number never erases it).</summary>
     public string? Msisdn { get; set; }
+
+    /// <summary>The day <see cref="Msisdn"/> was seen; set exactly when it is.</summary>
+    public DateOnly? MsisdnSeen { get; set; }
 }
 
 /// <summary>Every IMEI ever seen, with the first sighting on a home-network SIM (the registration window starts there).</summary>

@@ -18,30 +18,34 @@ internal static class PostgresSightingsWriter
     private const string CreateStaging =
         "CREATE TEMP TABLE IF NOT EXISTS sightings_stage (imei bigint NOT NULL, imsi varchar(15) NOT NULL, " +
         "operator_id integer NOT NULL, month integer NOT NULL, day_mask integer NOT NULL, first_seen date NOT NULL, " +
-        "last_seen date NOT NULL, msisdn varchar(15) NULL) ON COMMIT DROP; " +
+        "last_seen date NOT NULL, msisdn varchar(15) NULL, msisdn_seen date NULL) ON COMMIT DROP; " +
         "CREATE TEMP TABLE IF NOT EXISTS seen_imeis_stage (imei bigint NOT NULL, first_seen date NOT NULL, " +
         "last_seen date NOT NULL, first_home_seen date NULL) ON COMMIT DROP; " +
         "TRUNCATE sightings_stage, seen_imeis_stage;";
+
+    // Whether the staged row's number replaces the stored one (SightingBuffer.IsLaterNumber): the greater
+    // (msisdn_seen, msisdn), a row without a number never.
+    private const string NumberIsLater =
+        "(excluded.msisdn IS NOT NULL AND (s.msisdn IS NULL OR excluded.msisdn_seen > s.msisdn_seen " +
+        "OR (excluded.msisdn_seen = s.msisdn_seen AND excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\")))";
 
     // The merge rules of a stored row s with a staged one (excluded), and when they change s: a row
     // the chunk changes nothing of is not rewritten (no new tuple, no WAL beyond the row lock).
     private const string MergeSighting =
         "day_mask = s.day_mask | excluded.day_mask, " +
         "first_seen = LEAST(s.first_seen, excluded.first_seen), last_seen = GREATEST(s.last_seen, excluded.last_seen), " +
-        "msisdn = CASE WHEN excluded.last_seen > s.last_seen THEN excluded.msisdn WHEN excluded.last_seen < s.last_seen THEN s.msisdn " +
-        "WHEN excluded.msisdn IS NULL THEN s.msisdn WHEN s.msisdn IS NULL THEN excluded.msisdn " +
-        "WHEN excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\" THEN excluded.msisdn ELSE s.msisdn END " +
+        "msisdn = CASE WHEN " + NumberIsLater + " THEN excluded.msisdn ELSE s.msisdn END, " +
+        "msisdn_seen = CASE WHEN " + NumberIsLater + " THEN excluded.msisdn_seen ELSE s.msisdn_seen END " +
         "WHERE (s.day_mask | excluded.day_mask) <> s.day_mask OR excluded.first_seen < s.first_seen OR excluded.last_seen > s.last_seen " +
-        "OR (excluded.last_seen = s.last_seen AND excluded.msisdn IS NOT NULL " +
-        "AND (s.msisdn IS NULL OR excluded.msisdn COLLATE \"C\" > s.msisdn COLLATE \"C\"))";
+        "OR " + NumberIsLater;
 
     // One pass over a month's staged rows, into that month's partition (database/postgres/0011): each probes the
     // primary key once, and is inserted or merged. A row version written by this statement's insert has xmax 0;
     // one it updated carries the statement's row lock, which is how new and merged rows are told apart (the
     // partition itself is named because a partitioned table cannot return a system column).
     private static string UpsertSightings(int month) =>
-        "WITH merged AS (INSERT INTO " + SightingsPartitions.TableOf(month) + " AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
-        "SELECT imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn FROM sightings_stage WHERE month = " +
+        "WITH merged AS (INSERT INTO " + SightingsPartitions.TableOf(month) + " AS s (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) " +
+        "SELECT imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen FROM sightings_stage WHERE month = " +
         month.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " +
         "ON CONFLICT (imei, imsi, operator_id, month) DO UPDATE SET " + MergeSighting + " " +
         "RETURNING s.xmax = 0 AS inserted) " +
@@ -202,7 +206,7 @@ internal static class PostgresSightingsWriter
         var imsi = new char[20];
         var msisdn = new char[20];
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (key, s) in buffer.SortedSightings())
         {
             rows++;
@@ -218,10 +222,12 @@ internal static class PostgresSightingsWriter
             if (s.Msisdn.IsEmpty)
             {
                 importer.WriteNull();
+                importer.WriteNull();
             }
             else
             {
                 importer.Write(new ReadOnlyMemory<char>(msisdn, 0, s.Msisdn.WriteChars(msisdn)), NpgsqlDbType.Varchar);
+                importer.Write(DateOnly.FromDayNumber(s.MsisdnDay), NpgsqlDbType.Date);
             }
         }
 

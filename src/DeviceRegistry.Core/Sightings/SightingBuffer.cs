@@ -53,7 +53,7 @@ public readonly struct SightingKey(long imei, PackedDigits imsi, int operatorId,
     public static bool operator >=(SightingKey left, SightingKey right) => left.CompareTo(right) >= 0;
 }
 
-/// <summary>What a chunk knows about one key: the days seen (bit d-1 = day d), first and last day, the latest MSISDN.</summary>
+/// <summary>What a chunk knows about one key: the days seen (bit d-1 = day d), first and last day, the latest MSISDN and its day.</summary>
 public struct SightingAggregate
 {
     public int DayMask { get; set; }
@@ -62,8 +62,11 @@ public struct SightingAggregate
 
     public int LastDay { get; set; }
 
-    /// <summary>The MSISDN of the latest sighting (empty when that sighting carried none).</summary>
+    /// <summary>The MSISDN of the latest day that carried one (empty when no sighting did).</summary>
     public PackedDigits Msisdn { get; set; }
+
+    /// <summary>The day <see cref="Msisdn"/> was seen (meaningless while it is empty).</summary>
+    public int MsisdnDay { get; set; }
 }
 
 /// <summary>What a chunk knows about one IMEI: first and last day, first day on a home-network SIM (<see cref="SightingBuffer.NoDay"/> if none).</summary>
@@ -80,7 +83,7 @@ public struct ImeiAggregate
 /// A bounded in-memory aggregate of sightings, keyed as the store is keyed, so that a file's rows
 /// reach the database once per (IMEI, IMSI, operator, month) rather than once per row. The merge
 /// rules here are the same as the database's (OR the day bits, min/max the days, the MSISDN of the
-/// latest sighting with a deterministic tie-break), so flushing early or late gives the same result.
+/// latest day that carried one with a deterministic tie-break), so flushing early or late gives the same result.
 /// Days are <see cref="DateOnly.DayNumber"/>s.
 /// </summary>
 public sealed class SightingBuffer
@@ -129,6 +132,7 @@ public sealed class SightingBuffer
             s.FirstDay = day;
             s.LastDay = day;
             s.Msisdn = msisdn;
+            s.MsisdnDay = day;
         }
         else
         {
@@ -138,9 +142,10 @@ public sealed class SightingBuffer
                 s.FirstDay = day;
             }
 
-            if (IsLater(day, msisdn, s.LastDay, s.Msisdn))
+            if (IsLaterNumber(day, msisdn, s.MsisdnDay, s.Msisdn))
             {
                 s.Msisdn = msisdn;
+                s.MsisdnDay = day;
             }
 
             if (day > s.LastDay)
@@ -151,23 +156,24 @@ public sealed class SightingBuffer
     }
 
     /// <summary>
-    /// Whether the sighting (day, msisdn) is later than (currentDay, currentMsisdn): a later day wins;
-    /// on the same day one with an MSISDN beats one without, and the greater MSISDN text wins, so the
-    /// outcome never depends on the order rows arrive in.
+    /// Whether the number seen on <paramref name="day"/> replaces the one held (seen on <paramref name="currentDay"/>):
+    /// a sighting without a number never does; any number replaces none; a later day wins; on the same day
+    /// the greater number (as text) wins. A maximum over (day, number), so the outcome never depends on the
+    /// order rows arrive in.
     /// </summary>
-    public static bool IsLater(int day, PackedDigits msisdn, int currentDay, PackedDigits currentMsisdn)
+    public static bool IsLaterNumber(int day, PackedDigits msisdn, int currentDay, PackedDigits currentMsisdn)
     {
-        if (day != currentDay)
+        if (msisdn.IsEmpty)
         {
-            return day > currentDay;
+            return false;
         }
 
-        if (msisdn.IsEmpty || currentMsisdn.IsEmpty)
+        if (currentMsisdn.IsEmpty)
         {
-            return currentMsisdn.IsEmpty && !msisdn.IsEmpty;
+            return true;
         }
 
-        return msisdn.CompareTo(currentMsisdn) > 0;
+        return day != currentDay ? day > currentDay : msisdn.CompareTo(currentMsisdn) > 0;
     }
 
     /// <summary>Whether the IMSI is of a home network (<c>Registry:HomeNetworks</c>): such a SIM starts the registration window.</summary>

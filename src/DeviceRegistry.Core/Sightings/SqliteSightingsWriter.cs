@@ -16,20 +16,22 @@ namespace DeviceRegistry.Sightings;
 internal sealed class SqliteSightingsWriter(SqliteConnection connection)
 {
     private const string InsertSighting =
-        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) " +
-        "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn) " +
+        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) " +
+        "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn, $seen) " +
         "ON CONFLICT (imei, imsi, operator_id, month) DO NOTHING";
 
-    // The SET expressions all read the old row, so msisdn compares against the old last_seen.
+    // Whether the bound number replaces the stored one (SightingBuffer.IsLaterNumber): the greater
+    // (msisdn_seen, msisdn), a row without a number never. The SET expressions all read the old row.
+    private const string NumberIsLater =
+        "($msisdn IS NOT NULL AND (msisdn IS NULL OR $seen > msisdn_seen OR ($seen = msisdn_seen AND $msisdn > msisdn)))";
+
     private const string UpdateSighting =
         "UPDATE sightings SET day_mask = day_mask | $mask, first_seen = min(first_seen, $first), " +
-        "msisdn = CASE WHEN $last > last_seen THEN $msisdn WHEN $last < last_seen THEN msisdn " +
-        "WHEN $msisdn IS NULL THEN msisdn WHEN msisdn IS NULL THEN $msisdn " +
-        "WHEN $msisdn > msisdn THEN $msisdn ELSE msisdn END, " +
+        "msisdn = CASE WHEN " + NumberIsLater + " THEN $msisdn ELSE msisdn END, " +
+        "msisdn_seen = CASE WHEN " + NumberIsLater + " THEN $seen ELSE msisdn_seen END, " +
         "last_seen = max(last_seen, $last) " +
         "WHERE imei = $imei AND imsi = $imsi AND operator_id = $operator AND month = $month " +
-        "AND ((day_mask | $mask) <> day_mask OR $first < first_seen OR $last > last_seen " +
-        "OR ($last = last_seen AND $msisdn IS NOT NULL AND (msisdn IS NULL OR $msisdn > msisdn)))";
+        "AND ((day_mask | $mask) <> day_mask OR $first < first_seen OR $last > last_seen OR " + NumberIsLater + ")";
 
     private const string InsertImei =
         "INSERT INTO seen_imeis (imei, first_seen, last_seen, first_home_seen) VALUES ($imei, $first, $last, $home) " +
@@ -63,24 +65,25 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
     }
 
     // Rows per multi-row INSERT: one statement execution (and one call into SQLite for its change
-    // count) per batch rather than per key; 8 parameters a row stays far below SQLite's limit.
+    // count) per batch rather than per key; 9 parameters a row stays far below SQLite's limit.
     private const int BatchRows = 64;
 
     private static readonly string InsertSightingBatch =
-        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn) VALUES " +
-        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?, ?)", BatchRows)) +
+        "INSERT INTO sightings (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) VALUES " +
+        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?)", BatchRows)) +
         " ON CONFLICT (imei, imsi, operator_id, month) DO NOTHING";
 
     private static MergeCounts MergeSightings(sqlite3 db, SightingBuffer buffer, CancellationToken ct)
     {
-        using var insertBatch = new RawStatement(db, InsertSightingBatch, BatchRows * 8);
-        using var insert = new RawStatement(db, InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
-        using var update = new RawStatement(db, UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn");
+        using var insertBatch = new RawStatement(db, InsertSightingBatch, BatchRows * Columns);
+        using var insert = new RawStatement(db, InsertSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn", "$seen");
+        using var update = new RawStatement(db, UpdateSighting, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn", "$seen");
         long inserted = 0, changed = 0, unchanged = 0;
         Span<byte> imsi = stackalloc byte[20];
         Span<byte> msisdn = stackalloc byte[20];
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
+        Span<byte> seen = stackalloc byte[10];
         var sorted = buffer.SortedSightings();
         var expectNew = true;
         for (var start = 0; start < sorted.Count; start += BatchRows)
@@ -99,7 +102,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
                     var (key, s) = sorted[start + r];
                     WriteDay(s.FirstDay, first);
                     WriteDay(s.LastDay, last);
-                    Bind(insertBatch, r * 8, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)]);
+                    Bind(insertBatch, r * Columns, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
                 }
 
                 batchInserted = insertBatch.Execute(); // bound values are copied by SQLite
@@ -114,7 +117,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
                         var (key, s) = sorted[r];
                         WriteDay(s.FirstDay, first);
                         WriteDay(s.LastDay, last);
-                        Bind(update, 0, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)]);
+                        Bind(update, 0, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
                         batchChanged += update.Execute();
                     }
 
@@ -133,14 +136,14 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
                     WriteDay(s.LastDay, last);
                     var imsiText = imsi[..key.Imsi.WriteAscii(imsi)];
                     var msisdnText = msisdn[..s.Msisdn.WriteAscii(msisdn)];
-                    Bind(update, 0, key, s, imsiText, first, last, msisdnText);
+                    Bind(update, 0, key, s, imsiText, first, last, msisdnText, seen);
                     if (update.Execute() == 1)
                     {
                         changed++;
                         continue;
                     }
 
-                    Bind(insert, 0, key, s, imsiText, first, last, msisdnText);
+                    Bind(insert, 0, key, s, imsiText, first, last, msisdnText, seen);
                     if (insert.Execute() == 1)
                     {
                         batchInserted++;
@@ -160,8 +163,11 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
     }
 
+    private const int Columns = 9;
+
+    /// <param name="seen">Scratch for the number's day: written here, bound only with a number.</param>
     private static void Bind(RawStatement statement, int offset, SightingKey key, SightingAggregate s,
-        ReadOnlySpan<byte> imsi, ReadOnlySpan<byte> first, ReadOnlySpan<byte> last, ReadOnlySpan<byte> msisdn)
+        ReadOnlySpan<byte> imsi, ReadOnlySpan<byte> first, ReadOnlySpan<byte> last, ReadOnlySpan<byte> msisdn, Span<byte> seen)
     {
         statement.Bind(offset, key.Imei);
         statement.Bind(offset + 1, imsi);
@@ -171,6 +177,15 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         statement.Bind(offset + 5, first);
         statement.Bind(offset + 6, last);
         statement.BindOrNull(offset + 7, msisdn);
+        if (msisdn.IsEmpty)
+        {
+            statement.BindOrNull(offset + 8, []);
+        }
+        else
+        {
+            WriteDay(s.MsisdnDay, seen);
+            statement.Bind(offset + 8, seen);
+        }
     }
 
     private static MergeCounts MergeImeis(sqlite3 db, SightingBuffer buffer, DateTime changedAtUtc, CancellationToken ct)

@@ -149,7 +149,7 @@ public static class DemoAppeals
         {
             Imei = imei, Imsi = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"4000190{70000000 + index}"), Msisdn = msisdn,
             OperatorId = operatorId, Month = (yesterday.Year * 100) + yesterday.Month, DayMask = 1 << (yesterday.Day - 1),
-            FirstSeen = yesterday, LastSeen = yesterday,
+            FirstSeen = yesterday, LastSeen = yesterday, MsisdnSeen = yesterday,
         });
         await db.SaveChangesAsync(ct);
         return msisdn;

@@ -70,12 +70,14 @@ public sealed class DetectClonesTests
                 {
                     Imei = g.Key.Imei, Imsi = g.Key.Imsi, OperatorId = op.Id, Month = g.Key.Month, DayMask = mask,
                     FirstSeen = g.Min(d => d.Day), LastSeen = g.Max(d => d.Day), Msisdn = "994501234567",
+                    MsisdnSeen = g.Max(d => d.Day),
                 });
             }
             else
             {
                 existing.DayMask |= mask;
                 existing.LastSeen = g.Max(d => d.Day) > existing.LastSeen ? g.Max(d => d.Day) : existing.LastSeen;
+                existing.MsisdnSeen = existing.LastSeen;
             }
         }
 

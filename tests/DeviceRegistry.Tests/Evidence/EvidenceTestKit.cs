@@ -57,7 +57,7 @@ internal static class EvidenceTestKit
             {
                 Imei = imei, Imsi = imsi, OperatorId = op, Month = month.Key, Msisdn = msisdn,
                 DayMask = month.Aggregate(0, (mask, d) => mask | (1 << (d.Day - 1))),
-                FirstSeen = month.Min(), LastSeen = month.Max(),
+                FirstSeen = month.Min(), LastSeen = month.Max(), MsisdnSeen = msisdn is null ? null : month.Max(),
             });
         }
 

@@ -84,6 +84,7 @@ public sealed class RegistrationFixture : IAsyncDisposable
             {
                 Imei = key, Imsi = imsi, OperatorId = op.Id, Month = firstHome.Year * 100 + firstHome.Month,
                 DayMask = 1 << (firstHome.Day - 1), FirstSeen = firstHome, LastSeen = firstHome, Msisdn = msisdn,
+                MsisdnSeen = msisdn is null ? null : firstHome,
             });
         }
 

@@ -412,6 +412,59 @@ public sealed class IngestTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_sighting_without_a_number_keeps_the_number_and_the_latest_numbered_day_wins_in_any_order(DatabaseProvider provider)
+    {
+        // An operator's file gives the number on 5 and 10 March, an EIR check without a GPSI sees the SIM on 20 March,
+        // an older file line (3 March) arrives last. The number is the one of 10 March whatever the order, merged
+        // one sighting per transaction (the stored row's merge) or all in one chunk (the buffer's merge).
+        var imei = DeviceRegistry.Identifiers.Imei.ParseFromNetwork(Imei1);
+        SightingRecord At(int day, string? msisdn) => new(imei, "400011000000001", msisdn, OperatorId: 0, new DateOnly(2026, 3, day));
+        SightingRecord[] sightings = [At(5, "994501000005"), At(20, null), At(10, "994501000010"), At(3, "994509999999")];
+        SightingRecord[][] orders =
+        [
+            sightings,
+            [.. sightings.Reverse()],
+            [sightings[2], sightings[1], sightings[0], sightings[3]],
+        ];
+        foreach (var order in orders)
+        {
+            foreach (var oneChunk in new[] { false, true })
+            {
+                await using var db = await TestDatabase.CreateAsync(provider);
+                int operatorId;
+                await using (var setup = db.CreateContext())
+                {
+                    setup.Operators.Add(new Operator { Name = "Azercell" });
+                    await setup.SaveChangesAsync();
+                    operatorId = (await setup.Operators.SingleAsync()).Id;
+                }
+
+                var records = order.Select(r => r with { OperatorId = operatorId }).ToList();
+                if (oneChunk)
+                {
+                    await MergeAsync(db, records);
+                }
+                else
+                {
+                    foreach (var record in records)
+                    {
+                        await MergeAsync(db, [record]);
+                    }
+                }
+
+                await using var context = db.CreateContext();
+                var row = await context.Sightings.SingleAsync();
+                var what = $"order {string.Join(",", order.Select(r => r.Date.Day))}, {(oneChunk ? "one chunk" : "one by one")}";
+                Assert.True(row.Msisdn == "994501000010", $"{what}: number {row.Msisdn}");
+                Assert.True(row.MsisdnSeen == new DateOnly(2026, 3, 10), $"{what}: number seen {row.MsisdnSeen}");
+                Assert.Equal(new DateOnly(2026, 3, 20), row.LastSeen);
+                Assert.Equal((1 << 2) | (1 << 4) | (1 << 9) | (1 << 19), row.DayMask);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_chunk_of_many_keys_partly_stored_counts_and_merges_each_key(DatabaseProvider provider)
     {
         // 200 keys in IMEI order, 130 of them stored first: on SQLite that makes whole batches of stored
@@ -695,7 +748,10 @@ public sealed class IngestTests
         {
             var mask = g.Aggregate(0, (m, r) => m | (1 << (r.Date.Day - 1)));
             var last = g.Max(r => r.Date);
-            var msisdn = g.Where(r => r.Date == last && r.Msisdn.Length > 0).Select(r => r.Msisdn).Order(StringComparer.Ordinal).LastOrDefault() ?? "-";
+            // The number of the latest day that carried one; on that day the greatest; rows without one never count.
+            var numbered = g.Where(r => r.Msisdn.Length > 0).ToList();
+            var numberDay = numbered.Count == 0 ? DateOnly.MinValue : numbered.Max(r => r.Date);
+            var msisdn = numbered.Where(r => r.Date == numberDay).Select(r => r.Msisdn).Order(StringComparer.Ordinal).LastOrDefault() ?? "-";
             return $"{g.Key.Imei} {g.Key.Imsi} {g.Key.Op} {g.Key.Month} mask={mask} {g.Min(r => r.Date):yyyy-MM-dd}..{last:yyyy-MM-dd} msisdn={msisdn}";
         })
         .Order(StringComparer.Ordinal)

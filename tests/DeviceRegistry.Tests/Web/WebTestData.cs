@@ -46,7 +46,7 @@ internal static class WebTestData
             context.Sightings.Add(new Sighting
             {
                 Imei = Key(imei), Imsi = imsi, Msisdn = msisdn, OperatorId = op.Id, Month = (day.Year * 100) + day.Month,
-                DayMask = 1 << (day.Day - 1), FirstSeen = day, LastSeen = day,
+                DayMask = 1 << (day.Day - 1), FirstSeen = day, LastSeen = day, MsisdnSeen = msisdn is null ? null : day,
             });
         }
 
