@@ -51,6 +51,8 @@ builder.Services.AddPublicCheck(builder.Configuration);
 // Pages (the public check and the back office) in az/en/ru; staff sign-in and role policies.
 builder.Services.AddRegistryLocalization();
 builder.Services.AddStaffAccess();
+// Their cookies' keys in the registry database, one key ring for every node.
+builder.Services.AddRegistryKeyRing();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/BackOffice", DeviceRegistry.Staff.StaffPolicies.Staff));
 builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 

@@ -32,6 +32,9 @@ public sealed class RegistryDatabase
         _ => throw new InvalidOperationException($"Unknown provider {Provider}"),
     };
 
+    // WAL lets readers (the web host) go on while the CLI writes; wait rather than fail on a busy writer.
+    private const string SqliteConnectionPragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
     {
         var connection = CreateConnection();
@@ -39,9 +42,23 @@ public sealed class RegistryDatabase
         if (IsSqlite)
         {
             await using var cmd = connection.CreateCommand();
-            // WAL lets readers (the web host) go on while the CLI writes; wait rather than fail on a busy writer.
-            cmd.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+            cmd.CommandText = SqliteConnectionPragmas;
             await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        return connection;
+    }
+
+    /// <summary>The synchronous <see cref="OpenConnectionAsync"/>, for the few callers whose interface is synchronous.</summary>
+    public DbConnection OpenConnection()
+    {
+        var connection = CreateConnection();
+        connection.Open();
+        if (IsSqlite)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = SqliteConnectionPragmas;
+            cmd.ExecuteNonQuery();
         }
 
         return connection;

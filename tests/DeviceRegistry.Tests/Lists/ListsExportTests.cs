@@ -193,7 +193,7 @@ public sealed class ListsExportTests
     private static Sighting Seen(long imei, string imsi, Operator op, DateOnly day, string? msisdn) => new()
     {
         Imei = imei, Imsi = imsi, OperatorId = op.Id, Month = (day.Year * 100) + day.Month, DayMask = 1 << (day.Day - 1),
-        FirstSeen = day, LastSeen = day, Msisdn = msisdn,
+        FirstSeen = day, LastSeen = day, Msisdn = msisdn, MsisdnSeen = msisdn is null ? null : day,
     };
 
     private sealed class TempDir : IDisposable

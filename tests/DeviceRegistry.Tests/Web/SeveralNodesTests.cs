@@ -6,7 +6,9 @@ using System.Net.Http.Headers;
 using DeviceRegistry.Data;
 using DeviceRegistry.Identifiers;
 using DeviceRegistry.Tests.Infrastructure;
+using DeviceRegistry.Tests.Staff;
 using DeviceRegistry.Web.Eir;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
@@ -132,23 +134,7 @@ public sealed class SeveralNodesTests
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         }
 
-        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(100))
-        {
-            try
-            {
-                using var ready = await clientKilled.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (!killed.Process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
-            {
-            }
-
-            Assert.False(killed.Process.HasExited, "the web host process exited: " + killed.Errors);
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the web host process was not ready within 60 s");
-        }
+        await WaitUntilReadyAsync(killed, clientKilled);
 
         Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientKilled, Phone, Sim));
         Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientA, Phone, Sim));
@@ -176,6 +162,70 @@ public sealed class SeveralNodesTests
         Assert.True(after.Count >= 3, $"{after.Count} runs of the every-second job in the 40 s after the kill");
         Assert.All(after, r => Assert.Equal("node-a", r.Node));
         Assert.Equal("GREYLISTED", await AttachChecksEndToEndTests.StatusAsync(clientA, Phone, Sim));
+    }
+
+    [Fact]
+    public async Task A_staff_sign_in_on_one_node_is_valid_on_another_node_with_a_home_folder_of_its_own()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = new Dictionary<string, string?>(StaffTestKit.WithoutTwoFactor) { ["Jobs:Enabled"] = "false" };
+        await using var a = RegistryWebFactory.On(db, Node("node-a", settings));
+        await StaffTestKit.CreateUserAsync(a, "reviewer1", DeviceRegistry.Staff.StaffRoles.Reviewer);
+        using var clientA = StaffTestKit.CreateClient(a);
+        using var signIn = await StaffTestKit.SignInAsync(clientA, "reviewer1");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])
+            .Single(c => c.StartsWith(DeviceRegistry.Web.Staff.StaffAccess.CookieName + "=", StringComparison.Ordinal));
+
+        // The other node is a process whose home folder is new and empty: a key ring kept per machine (the framework's
+        // default, under the home folder) would not know node A's key, and the cookie would send it to the sign-in page.
+        var home = Directory.CreateTempSubdirectory("devreg-node-home-");
+        try
+        {
+            var port = FreePort();
+            using var other = StartWebHostProcess(db, port, new Dictionary<string, string?>(settings) { ["Jobs:NodeName"] = "node-b", ["HOME"] = home.FullName });
+            using var clientB = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await WaitUntilReadyAsync(other, clientB);
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/backoffice/account/security");
+            request.Headers.Add("Cookie", cookie);
+            using var page = await clientB.SendAsync(request);
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"node B answered {(int)page.StatusCode} {page.Headers.Location}");
+            Assert.Contains("reviewer1", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(home.FullName, "*.xml", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+
+        await using var context = db.CreateContext();
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM data_protection_keys";
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    private static async Task WaitUntilReadyAsync(WebHostProcess host, HttpClient client)
+    {
+        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(100))
+        {
+            try
+            {
+                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (!host.Process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+            }
+
+            Assert.False(host.Process.HasExited, "the web host process exited: " + host.Errors);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the web host process was not ready within 60 s");
+        }
     }
 
     private static int FreePort()
