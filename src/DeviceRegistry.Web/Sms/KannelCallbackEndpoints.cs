@@ -64,7 +64,7 @@ public static class KannelCallbackEndpoints
 
     /// <summary>
     /// <c>?from=%p&amp;text=%a&amp;token=</c>: the reply, as text/plain UTF-8, which smsbox sends back to the sender. The
-    /// sender's number is not used for the answer and not logged.
+    /// sender's number is not used for the answer and not logged; <c>X-Kannel-Coding</c> says whether the reply needs UCS-2.
     /// </summary>
     private static async Task<IResult> InboundAsync(
         HttpContext context, KannelSettings settings, InboundImeiCheck check, CancellationToken ct)
@@ -75,6 +75,8 @@ public static class KannelCallbackEndpoints
         }
 
         var reply = await check.ReplyAsync(context.Request.Query["text"].ToString(), ct);
+        // smsbox takes the coding of a reply from X-Kannel-Coding (else it squeezes the text into GSM 7-bit, losing ə and Cyrillic).
+        context.Response.Headers["X-Kannel-Coding"] = Gsm7.CanEncode(reply) ? "0" : "2";
         return TypedResults.Text(reply, "text/plain", Encoding.UTF8);
     }
 
