@@ -7,6 +7,7 @@ using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
 using DeviceRegistry.Web.Localization;
 using DeviceRegistry.Web.Public;
+using DeviceRegistry.Web.Sms;
 using DeviceRegistry.Web.Staff;
 using DeviceRegistry.Web.Telemetry;
 
@@ -70,8 +71,11 @@ if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Ena
 builder.Services.AddScoped(sp => new DeviceRegistry.Web.BackOffice.JobsBoard(
     sp.GetService<ISchedulerFactory>(), sp.GetRequiredService<RegistryClock>()));
 
-// Decision SMS go out within seconds when an SMS sender is configured (Registration:SmsOutboxFile or a host's own).
+// Decision SMS go out within seconds when an SMS sender is configured (Sms:Gateway, docs/sms.md).
 builder.Services.AddAppealMessageDelivery();
+
+// What Kannel calls: delivery reports and the IMEI check by SMS (Sms:Kannel:CallbackToken, docs/sms.md).
+builder.Services.AddKannelCallbacks();
 
 builder.Services.AddStartupBanner();
 
@@ -98,6 +102,7 @@ app.MapOpenApi();
 app.MapRegistryHealthChecks();
 app.MapRegistryMetrics();
 app.MapPublicCheck();
+app.MapKannelCallbacks();
 
 app.MapRazorPages();
 

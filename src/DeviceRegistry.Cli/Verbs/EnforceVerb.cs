@@ -32,7 +32,7 @@ internal sealed class EnforceVerb : ICliVerb
             }
             else
             {
-                await context.Out.WriteLineAsync($"SMS sent: 0: no SMS gateway is configured (set Registration:SmsOutboxFile); {r.SmsPending} warnings stay pending in the outbox");
+                await context.Out.WriteLineAsync($"SMS sent: 0: no SMS gateway is configured (set Sms:Gateway, docs/sms.md); {r.SmsPending} warnings stay pending in the outbox");
             }
 
             var appeals = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new DeviceRegistry.Appeals.DeliverAppealMessages(), ct);

@@ -33,6 +33,14 @@ public sealed class AppealMessage : IQueuedSms
     public DateTime CreatedAt { get; set; }
 
     public DateTime? SentAt { get; set; }
+
+    public DateTime? DeliveredAt { get; set; }
+
+    public DateTime? FailedAt { get; set; }
+
+    public int? LastReport { get; set; }
+
+    public DateTime? LastReportAt { get; set; }
 }
 
 /// <summary>The decision SMS in Azerbaijani, English or Russian; each names the tracking number.</summary>

@@ -18,19 +18,13 @@ public sealed record AppealDeliveryReport(int Sent, int Failed, int Pending, boo
 internal sealed class DeliverAppealMessagesHandler(RegistryDbContext db, IEnumerable<ISmsSender> senders, RegistryClock clock)
     : IRequestHandler<DeliverAppealMessages, AppealDeliveryReport>
 {
-    /// <summary>
-    /// Added to an appeal message's id for <see cref="OutgoingSms.MessageId"/>, so it never equals a registration
-    /// warning's id (the gateway drops repeats by id).
-    /// </summary>
-    public const long MessageIdBase = 1_000_000_000_000;
-
     public async Task<AppealDeliveryReport> Handle(DeliverAppealMessages request, CancellationToken cancellationToken)
     {
         var sender = senders.LastOrDefault();
         var (sent, failed) = sender is null
             ? (0, 0)
             : await SmsOutbox.DeliverPendingAsync<AppealMessage>(
-                db, sender, request.BatchSize, MessageIdBase, () => clock.UtcNow.UtcDateTime, cancellationToken);
+                db, sender, request.BatchSize, Sms.SmsMessageIds.AppealMessages, () => clock.UtcNow.UtcDateTime, cancellationToken);
 
         var pending = await db.Set<AppealMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
         return new AppealDeliveryReport(sent, failed, pending, sender is not null);

@@ -51,7 +51,7 @@ internal sealed class EnforceRegistrationWindowHandler(
         // Without a gateway nothing is delivered, so nothing is marked sent: the outbox keeps the messages pending.
         var sender = senders.LastOrDefault();
         var (sent, failed) = sender is null ? (0, 0) : await SmsOutbox.DeliverPendingAsync<SmsMessage>(
-            db, sender, settings.EnforcementBatchSize, 0, () => clock.UtcNow.UtcDateTime, cancellationToken,
+            db, sender, settings.EnforcementBatchSize, Sms.SmsMessageIds.RegistrationWarnings, () => clock.UtcNow.UtcDateTime, cancellationToken,
             message => request.OnItem?.Invoke(EnforcementStep.Send, message.Imei));
         var pending = await db.Set<SmsMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
         return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed, pending, sender is not null);

@@ -266,11 +266,20 @@ public sealed class ImeiBlock
 
 public enum SmsStatus
 {
+    /// <summary>Queued: not yet accepted by a gateway (a failed attempt leaves it here, with its error, for the next run).</summary>
     Pending,
+
+    /// <summary>Accepted by the gateway; no final delivery report (yet).</summary>
     Sent,
 
     /// <summary>No MSISDN was ever seen on the IMEI: recorded so the warning is accounted for, nothing to send.</summary>
     NoRecipient,
+
+    /// <summary>The gateway reported it delivered to the phone.</summary>
+    Delivered,
+
+    /// <summary>The gateway reported that it could not be delivered (to the phone or by the SMSC); not sent again.</summary>
+    Failed,
 }
 
 /// <summary>A registration-window warning in the SMS outbox.</summary>
@@ -300,6 +309,14 @@ public sealed class SmsMessage : IQueuedSms
     public DateTime CreatedAt { get; set; }
 
     public DateTime? SentAt { get; set; }
+
+    public DateTime? DeliveredAt { get; set; }
+
+    public DateTime? FailedAt { get; set; }
+
+    public int? LastReport { get; set; }
+
+    public DateTime? LastReportAt { get; set; }
 }
 
 internal sealed class DutyTariffConfiguration : IEntityTypeConfiguration<DutyTariff>

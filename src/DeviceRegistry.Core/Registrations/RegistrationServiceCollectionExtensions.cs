@@ -1,4 +1,5 @@
 using DeviceRegistry.Infrastructure;
+using DeviceRegistry.Sms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,18 +8,13 @@ namespace DeviceRegistry.Registrations;
 public static class RegistrationServiceCollectionExtensions
 {
     /// <summary>
-    /// The registration settings and, when <c>Registration:SmsOutboxFile</c> is set, the file SMS sender.
+    /// The registration settings and the SMS gateway <c>Sms:*</c> names (<see cref="Sms.SmsServiceCollectionExtensions.AddSms"/>).
     /// Without a configured sender there is none: enforcement keeps warnings pending and says so.
-    /// A host adds its gateway as another <see cref="ISmsSender"/>; the last one registered is used.
+    /// A host (a test) may add its own <see cref="ISmsSender"/>; the last one registered is used.
     /// </summary>
     public static IServiceCollection AddRegistrations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<RegistrationSettings>(configuration, RegistrationSettings.Section);
-        if (Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section).SmsOutboxFile is { Length: > 0 } file)
-        {
-            services.AddSingleton<ISmsSender>(new FileSmsSender(file));
-        }
-
-        return services;
+        return services.AddSms(configuration);
     }
 }

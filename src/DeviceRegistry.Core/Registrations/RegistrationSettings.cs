@@ -21,7 +21,7 @@ public sealed class RegistrationSettings : ISettingsSection
     /// <summary>Items per transaction in an enforcement run.</summary>
     public int EnforcementBatchSize { get; set; } = 500;
 
-    /// <summary>When set, warnings are delivered by appending them to this file (for demos and manual checks).</summary>
+    /// <summary>The older name of <c>Sms:OutboxFile</c> (docs/sms.md), still read: the File gateway's file.</summary>
     public string? SmsOutboxFile { get; set; }
 
     /// <summary>The warning days in force, in order.</summary>

@@ -33,6 +33,17 @@ public interface IQueuedSms
     string? LastError { get; set; }
 
     DateTime? SentAt { get; set; }
+
+    /// <summary>When the gateway reported the message delivered to the phone (status Delivered).</summary>
+    DateTime? DeliveredAt { get; set; }
+
+    /// <summary>When the gateway reported that the message could not be delivered (status Failed).</summary>
+    DateTime? FailedAt { get; set; }
+
+    /// <summary>The last delivery report's type as the gateway numbers it (Kannel: 1, 2, 4, 8, 16), and when it came.</summary>
+    int? LastReport { get; set; }
+
+    DateTime? LastReportAt { get; set; }
 }
 
 /// <summary>
@@ -56,8 +67,7 @@ public static class SmsOutbox
         var after = long.MinValue;
         while (true)
         {
-            db.ChangeTracker.Clear();
-            var batch = await db.Set<T>()
+            var batch = await db.Set<T>().AsNoTracking()
                 .Where(m => m.Status == SmsStatus.Pending && m.Id > after)
                 .OrderBy(m => m.Id).Take(batchSize).ToListAsync(ct);
             if (batch.Count == 0)
@@ -69,23 +79,34 @@ public static class SmsOutbox
             {
                 ct.ThrowIfCancellationRequested();
                 onItem?.Invoke(message);
-                message.Attempts++;
+                var id = message.Id;
+                var attempts = message.Attempts + 1;
+                string? error = null;
                 try
                 {
-                    await sender.SendAsync(new OutgoingSms(messageIdBase + message.Id, message.Msisdn, message.Body), ct);
-                    message.Status = SmsStatus.Sent;
-                    message.SentAt = utcNow();
-                    message.LastError = null;
+                    await sender.SendAsync(new OutgoingSms(messageIdBase + id, message.Msisdn, message.Body), ct);
                     sent++;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    message.LastError = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
+                    error = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
                     failed++;
                 }
 
-                // Marked whatever the caller's token says: a message the gateway took must not be sent again.
-                await db.SaveChangesAsync(CancellationToken.None);
+                // Marked whatever the caller's token says: a message the gateway took must not be sent again. One statement
+                // that moves only a still-pending message to Sent: a delivery report may already have arrived and said more.
+                var now = utcNow();
+                var row = db.Set<T>().Where(m => m.Id == id);
+                _ = error is null
+                    ? await row.ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.Status, m => m.Status == SmsStatus.Pending ? SmsStatus.Sent : m.Status)
+                            .SetProperty(m => m.SentAt, m => m.SentAt ?? now)
+                            .SetProperty(m => m.Attempts, attempts)
+                            .SetProperty(m => m.LastError, (string?)null),
+                        CancellationToken.None)
+                    : await row.ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LastError, error),
+                        CancellationToken.None);
             }
 
             after = batch[^1].Id;

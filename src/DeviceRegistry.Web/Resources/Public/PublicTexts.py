@@ -4,6 +4,7 @@
 #   tooManyText                  {0} seconds to wait
 #   status.*.text                {0} the registration deadline, {1} the duty in AZN, {2} the window's days
 #   appeal.status.*.text         {0} the date a decision is due, {1} the date of the decision
+#   sms.help                     the reply to an SMS to the short number that is no IMEI (docs/sms.md)
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../../../tools"))
 from resx import write_resx
@@ -83,6 +84,9 @@ TEXTS = {
                                   "This appeal was withdrawn and closed without a decision.",
                                   "Это обращение отозвано и закрыто без решения."),
     "tooManyBack": ("Yoxlamaya qayıt", "Back to the check", "Вернуться к проверке"),
+    "sms.help": ("IMEI yoxlaması: telefonun 15 rəqəmli IMEI nömrəsini göndərin (*#06# yığın), məsələn 490154203237518. İngiliscə cavab üçün EN, rusca üçün RU əlavə edin.",
+                 "IMEI check: send the phone's 15-digit IMEI (dial *#06#), e.g. 490154203237518. Add EN for a reply in English, RU in Russian.",
+                 "Проверка IMEI: отправьте 15-значный IMEI телефона (наберите *#06#), например 490154203237518. Добавьте EN для ответа на английском, RU на русском."),
 }
 
 if __name__ == "__main__":
