@@ -6,6 +6,7 @@ using DeviceRegistry.Web.Demo;
 using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
 using DeviceRegistry.Web.Localization;
+using DeviceRegistry.Web.Lists;
 using DeviceRegistry.Web.Public;
 using DeviceRegistry.Web.Staff;
 using DeviceRegistry.Web.Telemetry;
@@ -96,6 +97,7 @@ app.MapOpenApi();
 app.MapRegistryHealthChecks();
 app.MapRegistryMetrics();
 app.MapPublicCheck();
+app.MapOperatorLists();
 
 app.MapRazorPages();
 

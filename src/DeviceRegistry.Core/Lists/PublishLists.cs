@@ -74,7 +74,7 @@ internal sealed class PublishListsHandler(RegistryDbContext db, ListsExporter ex
                 delta.Append(line).Append('\n');
             }
 
-            files.Add((Path.GetFileNameWithoutExtension(name) + "_delta.csv", delta.ToString()));
+            files.Add((ListFiles.DeltaOf(name), delta.ToString()));
         }
 
         if (refusals.Count > 0 && !request.Force)
