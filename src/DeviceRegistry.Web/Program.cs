@@ -1,5 +1,6 @@
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Web.Appeals;
+using DeviceRegistry.Web.BackOffice;
 using DeviceRegistry.Web.Eir;
 using Quartz;
 using DeviceRegistry.Web.Demo;
@@ -69,8 +70,17 @@ if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Ena
 builder.Services.AddScoped(sp => new DeviceRegistry.Web.BackOffice.JobsBoard(
     sp.GetService<ISchedulerFactory>(), sp.GetRequiredService<RegistryClock>()));
 
-// Decision SMS go out within seconds when an SMS sender is configured (Registration:SmsOutboxFile or a host's own).
-builder.Services.AddAppealMessageDelivery();
+// Durable background work on Hangfire in the registry database (BackgroundJobs:*, ADR 0004): SMS delivery with retries,
+// an appeal decision's follow-ups. Without it, decision SMS go out within seconds by the delivery loop.
+if (Settings.Read<BackgroundJobsSettings>(builder.Configuration, BackgroundJobsSettings.Section).Enabled)
+{
+    builder.Services.AddBackgroundJobs(builder.Configuration);
+    builder.Services.AddBackgroundJobsDashboard();
+}
+else
+{
+    builder.Services.AddAppealMessageDelivery();
+}
 
 builder.Services.AddStartupBanner();
 
@@ -100,6 +110,7 @@ app.MapPublicCheck();
 app.MapOperatorLists();
 
 app.MapRazorPages();
+app.MapBackgroundJobsDashboard();
 
 await app.RunAsync();
 

@@ -51,6 +51,9 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
 
             // No daily lists export in a test host unless the test schedules one (appsettings.json does).
             ["Lists:ExportTime"] = "",
+
+            // No Hangfire server polling the database in every test host: the tests of background jobs turn it on.
+            ["BackgroundJobs:Enabled"] = "false",
         };
         foreach (var (key, value) in database.Settings)
         {
