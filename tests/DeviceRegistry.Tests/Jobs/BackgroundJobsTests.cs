@@ -65,6 +65,43 @@ public sealed partial class BackgroundJobsTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_scheduled_enforcement_leaves_its_warnings_to_the_retried_delivery_job(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var day = new DateOnly(2026, 11, 20);
+        await DeviceRegistry.Tests.Registrations.RegistrationFixture.SeeAsync(db, "35761300000033", day, ("400011234567890", Msisdn));
+        var gateway = new FlakyGateway(failures: 1);
+        await using var web = RegistryWebFactory.On(db, HangfireOn(db));
+        web.Clock = new DeviceRegistry.Tests.Evidence.FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero));
+        web.ServiceOverrides = services => services.AddSingleton<ISmsSender>(gateway);
+        using var client = web.CreateClient();
+        var scheduler = await web.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        for (var i = 0; i < 100 && scheduler.Status != Quartz.SchedulerStatus.Running; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await scheduler.TriggerJob(RegistrationEnforcementJob.Key);
+
+        // Day 1's warning: refused once by the gateway, sent by the job's retry (an inline send would have stayed pending).
+        long id;
+        await using (var context = db.CreateContext())
+        {
+            for (var i = 0; i < 300 && !await context.Set<SmsMessage>().AnyAsync(); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            id = (await context.Set<SmsMessage>().SingleAsync()).Id;
+        }
+
+        var sent = await WaitForSentAsync(db, id);
+        Assert.Equal((SmsStatus.Sent, 2, 1), (sent.Status, sent.Attempts, sent.WarningDay));
+        Assert.Equal(2, gateway.Calls.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_job_enqueued_on_one_host_runs_after_a_restart_on_the_next(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
