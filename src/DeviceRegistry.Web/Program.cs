@@ -59,7 +59,7 @@ builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 // The EIR (N5g-eir API and its in-memory decision index) loads after the schema and the demo data exist.
 builder.Services.AddEir(builder.Configuration);
 
-// The daily registration enforcement on Quartz's persistent job store (Hangfire is not available: ADR 0004).
+// The calendar jobs (enforcement, retention, detection, lists export) on Quartz's persistent job store (ADR 0004).
 if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Enabled)
 {
     builder.Services.AddScheduledJobs(builder.Configuration);
