@@ -102,6 +102,39 @@ public sealed partial class BackgroundJobsTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_request_for_information_enqueues_its_sms_as_a_background_job(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var appeal = await DeviceRegistry.Tests.Evidence.EvidenceTestKit.AppealAsync(
+            db, 35761300000033, "AP-7K3Q-9X2M", "Sumqayıt", DeviceRegistry.Appeals.AppealStatus.InReview, new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc));
+        var gateway = new FlakyGateway(failures: 0);
+        await using var web = RegistryWebFactory.On(db, HangfireOn(db));
+        web.ServiceOverrides = services => services.AddSingleton<ISmsSender>(gateway);
+        using var client = web.CreateClient();
+
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MediatR.IMediator>().Send(new DeviceRegistry.Appeals.RequestInformation
+            {
+                Actor = new StaffActor("supervisor-1", "supervisor", [StaffRoles.Supervisor], null),
+                TrackingNumber = appeal.TrackingNumber, Version = appeal.Version, Message = "Bring the phone's box.",
+            });
+        }
+
+        // No delivery loop runs in a host with Hangfire: the decision's job sends it.
+        for (var i = 0; i < 300 && gateway.Calls.Count == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("994554444444", Assert.Single(gateway.Calls).Msisdn);
+        await using var context = db.CreateContext();
+        var message = await context.Set<DeviceRegistry.Appeals.AppealMessage>().SingleAsync();
+        Assert.Equal((SmsStatus.Sent, 1), (message.Status, message.Attempts));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_job_enqueued_on_one_host_runs_after_a_restart_on_the_next(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
