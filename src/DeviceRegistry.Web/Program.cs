@@ -1,11 +1,13 @@
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Web.Appeals;
+using DeviceRegistry.Web.BackOffice;
 using DeviceRegistry.Web.Eir;
 using Quartz;
 using DeviceRegistry.Web.Demo;
 using DeviceRegistry.Web.Health;
 using DeviceRegistry.Web.Hosting;
 using DeviceRegistry.Web.Localization;
+using DeviceRegistry.Web.Lists;
 using DeviceRegistry.Web.Public;
 using DeviceRegistry.Web.Sms;
 using DeviceRegistry.Web.Staff;
@@ -60,7 +62,7 @@ builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 // The EIR (N5g-eir API and its in-memory decision index) loads after the schema and the demo data exist.
 builder.Services.AddEir(builder.Configuration);
 
-// The daily registration enforcement on Quartz's persistent job store (Hangfire is not available: ADR 0004).
+// The calendar jobs (enforcement, retention, detection, lists export) on Quartz's persistent job store (ADR 0004).
 if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Enabled)
 {
     builder.Services.AddScheduledJobs(builder.Configuration);
@@ -71,8 +73,18 @@ if (Settings.Read<JobsSettings>(builder.Configuration, JobsSettings.Section).Ena
 builder.Services.AddScoped(sp => new DeviceRegistry.Web.BackOffice.JobsBoard(
     sp.GetService<ISchedulerFactory>(), sp.GetRequiredService<RegistryClock>()));
 
-// Decision SMS go out within seconds when an SMS sender is configured (Sms:Gateway, docs/sms.md).
-builder.Services.AddAppealMessageDelivery();
+// Durable background work on Hangfire in the registry database (BackgroundJobs:*, ADR 0004): SMS delivery with retries,
+// an appeal decision's follow-ups. Without it, decision SMS go out within seconds by the delivery loop when an SMS
+// gateway is configured (Sms:Gateway, docs/sms.md).
+if (Settings.Read<BackgroundJobsSettings>(builder.Configuration, BackgroundJobsSettings.Section).Enabled)
+{
+    builder.Services.AddBackgroundJobs(builder.Configuration);
+    builder.Services.AddBackgroundJobsDashboard();
+}
+else
+{
+    builder.Services.AddAppealMessageDelivery();
+}
 
 // What Kannel calls: delivery reports and the IMEI check by SMS (Sms:Kannel:CallbackToken, docs/sms.md).
 builder.Services.AddKannelCallbacks();
@@ -103,8 +115,10 @@ app.MapRegistryHealthChecks();
 app.MapRegistryMetrics();
 app.MapPublicCheck();
 app.MapKannelCallbacks();
+app.MapOperatorLists();
 
 app.MapRazorPages();
+app.MapBackgroundJobsDashboard();
 
 await app.RunAsync();
 

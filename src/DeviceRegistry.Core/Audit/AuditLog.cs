@@ -69,6 +69,9 @@ public static class AuditActions
     /// <summary>An administrator ran a scheduled job now from the back office (subject "job:GROUP.NAME").</summary>
     public const string JobTriggered = "job.triggered";
 
+    /// <summary>An administrator changed background jobs on the Hangfire dashboard (retry, delete, …; subject "background-jobs:PATH", the jobs in <c>after</c>).</summary>
+    public const string BackgroundJobsChanged = "job.background_changed";
+
     /// <summary>An operator was created with its first API credential (subject "operator:NAME"; never the secret).</summary>
     public const string OperatorAdded = "operator.added";
 
@@ -87,7 +90,7 @@ public static class AuditActions
         AppealFiled, AppealAssigned, AppealInformationRequested, AppealInformationProvided, AppealPaired, AppealLiftProposed,
         AppealLiftConfirmed, AppealLiftReturned, AppealRejected, AppealClosed, AttachmentAdded, AttachmentOpened, EvidenceViewed,
         UserAdded, UserDisabled, SignedIn, SignInFailed, SignedOut, TwoFactorEnabled, PasswordChanged, AuditViewed,
-        JobTriggered, OperatorAdded, OperatorSecretReissued, StolenReported, StolenRecovered,
+        JobTriggered, BackgroundJobsChanged, OperatorAdded, OperatorSecretReissued, StolenReported, StolenRecovered,
     ];
 }
 

@@ -1,5 +1,6 @@
 using DeviceRegistry.Clones;
 using DeviceRegistry.Data;
+using DeviceRegistry.Lists;
 using DeviceRegistry.Registrations;
 using DeviceRegistry.Sightings;
 using Microsoft.Extensions.Configuration;
@@ -47,7 +48,7 @@ public static class ScheduledJobs
     /// (tables from database/*/0004_quartz.sql, which the store validates and never creates; ADR 0004):
     /// the daily registration enforcement (<c>Registration:EnforcementCron</c>) and the sightings retention
     /// (<c>Sightings:RetentionCron</c>), and continuous clone detection every <c>Detection:ContinuousIntervalSeconds</c>
-    /// over the IMEIs touched since its last run. Each job sends the same MediatR request as its CLI verb. The host
+    /// over the IMEIs touched since its last run, and the daily lists export at <c>Lists:ExportTime</c> when set. Each job sends the same MediatR request as its CLI verb. The host
     /// also calls <c>AddQuartzHostedService</c> and AddDeviceRegistry.
     /// </summary>
     public static IServiceCollection AddScheduledJobs(this IServiceCollection services, IConfiguration configuration)
@@ -57,6 +58,7 @@ public static class ScheduledJobs
         var registration = Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section);
         var retentionCron = Settings.Read<SightingsSettings>(configuration, SightingsSettings.Section).RetentionCron;
         var detection = Settings.Read<DetectionSettings>(configuration, DetectionSettings.Section);
+        var exportCron = Settings.Read<ListsSettings>(configuration, ListsSettings.Section).ExportCron;
         var zone = RegistryClock.FindZone(Settings.Read<RegistrySettings>(configuration, RegistrySettings.Section).TimeZone);
 
         var jobs = Settings.Read<JobsSettings>(configuration, JobsSettings.Section);
@@ -108,6 +110,16 @@ public static class ScheduledJobs
                 .ForJob(SightingsRetentionJob.Key)
                 .WithIdentity("sightings-retention", "sightings")
                 .WithCronSchedule(retentionCron, c => c.InTimeZone(zone)));
+            q.AddJob<ListsExportJob>(j => j.WithIdentity(ListsExportJob.Key).StoreDurably()
+                .WithDescription("Operators' lists: the daily export of the blacklist, exceptions and notifications, recorded for download"));
+            if (exportCron is not null)
+            {
+                q.AddTrigger(t => t
+                    .ForJob(ListsExportJob.Key)
+                    .WithIdentity("lists-export-daily", "lists")
+                    .WithCronSchedule(exportCron, c => c.InTimeZone(zone)));
+            }
+
             q.AddJob<ContinuousDetectionJob>(j => j.WithIdentity(ContinuousDetectionJob.Key).StoreDurably()
                 .WithDescription("Continuous clone detection: the IMEIs touched by ingests and EIR checks since the last run"));
             if (detection.Continuous)

@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSettings<DetectionSettings>(configuration, DetectionSettings.Section);
         services.AddSettings<Lists.ListsSettings>(configuration, Lists.ListsSettings.Section);
         services.AddScoped<Lists.ListsExporter>();
+        services.AddScoped<Lists.ListDownloads>();
         services.AddSettings<EirSettings>(configuration, EirSettings.Section);
         // The key settings' form is checked with the Eir section at start; the key itself is resolved (for a SQLite
         // file generated) when first needed, so verbs that never touch credentials run without one on PostgreSQL.

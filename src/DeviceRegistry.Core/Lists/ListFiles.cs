@@ -15,6 +15,9 @@ public static class ListFiles
 
     public static string Notifications(string op) => $"notifications_{op}.csv";
 
+    /// <summary>The delta file of a list file: <c>blacklist.csv</c> → <c>blacklist_delta.csv</c>.</summary>
+    public static string DeltaOf(string list) => Path.GetFileNameWithoutExtension(list) + "_delta.csv";
+
     /// <summary>Every file of the export, name and content, in a fixed order.</summary>
     public static IReadOnlyList<(string Name, string Content)> Render(ListsExport export)
     {

@@ -12,9 +12,11 @@ namespace DeviceRegistry.Lists;
 /// <summary>
 /// An export written and recorded (docs/lists.md): the lists of <see cref="ListsExporter"/>, and for each list with a
 /// previous export its delta file; refused whole, nothing written or recorded, when a list would change by more than
-/// <c>Lists:MaxChangeShare</c> of its previous rows, unless <paramref name="Force"/>.
+/// <c>Lists:MaxChangeShare</c> of its previous rows, unless <paramref name="Force"/>. A null <paramref name="Directory"/>
+/// records the export without writing files (the scheduled export without <c>Lists:ExportDirectory</c>): the operators
+/// download them from the record.
 /// </summary>
-public sealed record PublishLists(string Directory, DateOnly? AsOf = null, string? Operator = null, bool Force = false) : IRequest<PublishedLists>;
+public sealed record PublishLists(string? Directory, DateOnly? AsOf = null, string? Operator = null, bool Force = false) : IRequest<PublishedLists>;
 
 public sealed record PublishedFile(string Name, int Rows, string Sha256);
 
@@ -32,6 +34,13 @@ public static class ChangeTypes
     public const string Resolved = "resolved";
     public const string Blacklisted = "blacklisted";
     public const string NoLongerSeen = "no_longer_seen";
+}
+
+/// <summary>An export refused by the change-share check (docs/lists.md): each list over the share, and nothing written or recorded.</summary>
+public sealed class ListsExportRefusedException(IReadOnlyList<string> refusals)
+    : InvalidOperationException("export refused, nothing written: " + string.Join("; ", refusals) + " (devreg lists export --force writes it anyway)")
+{
+    public IReadOnlyList<string> Refusals { get; } = refusals;
 }
 
 internal sealed class PublishListsHandler(RegistryDbContext db, ListsExporter exporter, RegistryClock clock, ListsSettings settings)
@@ -74,12 +83,12 @@ internal sealed class PublishListsHandler(RegistryDbContext db, ListsExporter ex
                 delta.Append(line).Append('\n');
             }
 
-            files.Add((Path.GetFileNameWithoutExtension(name) + "_delta.csv", delta.ToString()));
+            files.Add((ListFiles.DeltaOf(name), delta.ToString()));
         }
 
         if (refusals.Count > 0 && !request.Force)
         {
-            throw new InvalidOperationException("export refused, nothing written: " + string.Join("; ", refusals) + " (--force writes it anyway)");
+            throw new ListsExportRefusedException(refusals);
         }
 
         var run = new ListExportRun
@@ -101,7 +110,11 @@ internal sealed class PublishListsHandler(RegistryDbContext db, ListsExporter ex
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Add(run);
         await db.SaveChangesAsync(ct);
-        await ListFiles.WriteAsync(request.Directory, files, ct);
+        if (request.Directory is { } directory)
+        {
+            await ListFiles.WriteAsync(directory, files, ct);
+        }
+
         await tx.CommitAsync(ct);
         return new PublishedLists(run.Id, run.AsOf, run.Files.Select(f => new PublishedFile(f.Name, f.Rows, f.Sha256)).ToList(), export.UnroutedSims);
     }

@@ -17,6 +17,9 @@ public sealed record EnforceRegistrationWindow(DateOnly? AsOf = null) : IRequest
 {
     /// <summary>Called for each item before its batch commits: progress reporting, and the tests' fault injection.</summary>
     public Action<EnforcementStep, long>? OnItem { get; init; }
+
+    /// <summary>Send the queued SMS in this run; false leaves them to the SMS delivery job (Hangfire, the web host's scheduled enforcement).</summary>
+    public bool DeliverSms { get; init; } = true;
 }
 
 public enum EnforcementStep
@@ -50,7 +53,7 @@ internal sealed class EnforceRegistrationWindowHandler(
         var (queued, withoutRecipient) = await QueueWarningsAsync(request, asOf, cancellationToken);
         // Without a gateway nothing is delivered, so nothing is marked sent: the outbox keeps the messages pending.
         var sender = senders.LastOrDefault();
-        var (sent, failed) = sender is null ? (0, 0) : await SmsOutbox.DeliverPendingAsync<SmsMessage>(
+        var (sent, failed) = sender is null || !request.DeliverSms ? (0, 0) : await SmsOutbox.DeliverPendingAsync<SmsMessage>(
             db, sender, settings.EnforcementBatchSize, Sms.SmsMessageIds.RegistrationWarnings, () => clock.UtcNow.UtcDateTime, cancellationToken,
             message => request.OnItem?.Invoke(EnforcementStep.Send, message.Imei));
         var pending = await db.Set<SmsMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);

@@ -144,13 +144,13 @@ public sealed class ListsExportTests
         }
     }
 
-    private static Dictionary<string, string?> Settings(TestDatabase db) => new(db.Settings)
+    internal static Dictionary<string, string?> Settings(TestDatabase db) => new(db.Settings)
     {
         ["Lists:Networks:40001"] = "Azercell",
         ["Lists:Networks:40002"] = "Bakcell",
     };
 
-    private static async Task SeedAsync(TestDatabase db)
+    internal static async Task SeedAsync(TestDatabase db)
     {
         var day = new DateOnly(2026, 6, 1);
         var now = DateTime.UtcNow;
@@ -196,7 +196,7 @@ public sealed class ListsExportTests
         FirstSeen = day, LastSeen = day, Msisdn = msisdn, MsisdnSeen = msisdn is null ? null : day,
     };
 
-    private sealed class TempDir : IDisposable
+    internal sealed class TempDir : IDisposable
     {
         public TempDir() => Directory.CreateDirectory(Path);
 

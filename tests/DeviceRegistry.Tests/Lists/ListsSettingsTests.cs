@@ -29,6 +29,21 @@ public sealed class ListsSettingsTests
         Assert.Contains(share.Problems, p => p.StartsWith("Lists:MaxChangeShare is 1.5; it must be a share from 0 to 1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_export_time_is_a_time_of_day_made_into_a_daily_cron_and_unset_or_empty_schedules_nothing()
+    {
+        Assert.Equal("0 5 3 * * ?", Read(new() { ["Lists:ExportTime"] = "03:05" }).ExportCron);
+        Assert.Equal("0 45 23 * * ?", Read(new() { ["Lists:ExportTime"] = "23:45" }).ExportCron);
+        Assert.Null(Read(new() { ["Lists:ExportTime"] = "" }).ExportCron);
+        Assert.Null(Read([]).ExportCron);
+
+        foreach (var bad in new[] { "3:05", "24:00", "03:05:00", "daily" })
+        {
+            var refused = Assert.Throws<SettingsException>(() => Read(new() { ["Lists:ExportTime"] = bad }));
+            Assert.Contains(refused.Problems, p => p.StartsWith($"Lists:ExportTime is '{bad}'; it must be a time of day HH:mm", StringComparison.Ordinal));
+        }
+    }
+
     private static ListsSettings Read(Dictionary<string, string?> values) =>
         DeviceRegistry.Infrastructure.Settings.Read<ListsSettings>(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), ListsSettings.Section);
 }

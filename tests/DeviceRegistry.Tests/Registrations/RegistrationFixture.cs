@@ -65,9 +65,12 @@ public sealed class RegistrationFixture : IAsyncDisposable
     }
 
     /// <summary>Records an IMEI as the sightings store would: first home sighting on <paramref name="firstHome"/>.</summary>
-    public async Task SeeAsync(string imei14, DateOnly firstHome, params (string Imsi, string? Msisdn)[] sims)
+    public Task SeeAsync(string imei14, DateOnly firstHome, params (string Imsi, string? Msisdn)[] sims) => SeeAsync(Db, imei14, firstHome, sims);
+
+    /// <summary>The same in any test database (Azercell's sightings).</summary>
+    public static async Task SeeAsync(TestDatabase db, string imei14, DateOnly firstHome, params (string Imsi, string? Msisdn)[] sims)
     {
-        await using var context = Db.CreateContext();
+        await using var context = db.CreateContext();
         var op = context.Operators.FirstOrDefault(o => o.Name == "Azercell");
         if (op is null)
         {

@@ -48,6 +48,12 @@ public sealed class RegistryWebFactory : WebApplicationFactory<DeviceRegistry.We
             // The test process runs many hosts and blocking test code on one thread pool, on a shared machine: a
             // stall there is no overload of the host under test. The overload tests measure the queue and the rate.
             ["Eir:ThreadPoolShedDelayMilliseconds"] = "0",
+
+            // No daily lists export in a test host unless the test schedules one (appsettings.json does).
+            ["Lists:ExportTime"] = "",
+
+            // No Hangfire server polling the database in every test host: the tests of background jobs turn it on.
+            ["BackgroundJobs:Enabled"] = "false",
         };
         foreach (var (key, value) in database.Settings)
         {

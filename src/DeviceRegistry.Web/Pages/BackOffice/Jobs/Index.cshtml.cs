@@ -13,7 +13,8 @@ namespace DeviceRegistry.Web.Pages.BackOffice.Jobs;
 /// with its schedule, previous and next fire time in the registry's zone and its state, or a plain statement that
 /// no scheduler runs here (<c>Jobs:Enabled</c> false). "Run now" fires a job once, refused while a one-at-a-time
 /// job is running, audited with the administrator as actor; the notice after it comes through TempData.
-/// The POST handler checks the policy itself, as the staff page does.
+/// The POST handler checks the policy itself, as the staff page does. The page links to the Hangfire dashboard
+/// (BackgroundJobsDashboard) when this host has one.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Administer)]
 public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthorizationService authorization) : PageModel
@@ -25,6 +26,9 @@ public sealed class IndexModel(JobsBoard board, RegistryDbContext db, IAuthoriza
     public string? Name { get; set; }
 
     public JobsOverview Overview { get; private set; } = null!;
+
+    /// <summary>Whether this host has Hangfire (BackgroundJobs:Enabled), whose dashboard the page links to.</summary>
+    public bool BackgroundJobsInHost => HttpContext.RequestServices.GetService<Hangfire.JobStorage>() is not null;
 
     /// <summary>The latest runs of every job on every node (job_runs).</summary>
     public IReadOnlyList<JobRunView> RecentRuns { get; private set; } = [];
