@@ -165,6 +165,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
         operatorId = found.Id;
         peerName = configured.OriginHost;
         open = true;
+        peer.CountPeerConnected();
         peer.Logger.LogInformation("Diameter S13 peer: {OriginHost} ({OriginRealm}) connected from {Remote} for operator {Operator}", cer.OriginHost, cer.OriginRealm, remote, configured.Operator);
         WriteCea(header, DiameterCodes.Success, null, 0);
         return Next.Continue;
@@ -261,6 +262,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
         switch (header.CommandCode)
         {
             case DiameterCodes.DeviceWatchdog:
+                peer.CountWatchdog();
                 WriteSimpleAnswer(header);
                 return Next.Continue;
             case DiameterCodes.DisconnectPeer:

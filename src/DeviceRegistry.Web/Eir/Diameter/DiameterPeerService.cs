@@ -22,12 +22,24 @@ public sealed class DiameterPeerService(
     private readonly ConcurrentDictionary<DiameterConnection, Task> connections = new();
     private Socket? listener;
     private Task? acceptLoop;
+    private long peersConnected;
+    private long watchdogsAnswered;
 
     /// <summary>The port listened on once started (a Port 0 setting resolved), or 0 when off.</summary>
     public int Port { get; private set; }
 
     /// <summary>The connections open now (tests, the health of the peer).</summary>
     public int OpenConnections => connections.Count;
+
+    /// <summary>Capabilities exchanges that opened a connection since start.</summary>
+    public long PeersConnected => Interlocked.Read(ref peersConnected);
+
+    /// <summary>Device-Watchdog-Requests answered since start.</summary>
+    public long WatchdogsAnswered => Interlocked.Read(ref watchdogsAnswered);
+
+    internal void CountPeerConnected() => Interlocked.Increment(ref peersConnected);
+
+    internal void CountWatchdog() => Interlocked.Increment(ref watchdogsAnswered);
 
     /// <summary>The value of Origin-State-Id in this process's messages: its start, in seconds (RFC 6733 8.16).</summary>
     internal uint OriginStateId { get; } = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
