@@ -68,30 +68,40 @@ internal sealed class EirS13Benchmark : IBenchmark
             List<EirHttpBenchmark.Check> NewChecks(int count) =>
                 EirHttpBenchmark.WriteChecks(Path.Combine(folder, $"s13-checks-{seed}.txt"), count, imeis, seed++);
 
+            // Each run starts with the sightings of the runs before written: a queue left full would shed the next run's checks.
+            long written = 0;
+            async Task<TimeSpan> DrainedAsync(long answered)
+            {
+                written += answered;
+                var drain = Stopwatch.StartNew();
+                await WaitForSightingsAsync(registry.Database, written, TimeSpan.FromSeconds(300));
+                return drain.Elapsed;
+            }
+
             Console.Error.WriteLine("warm-up: 20,000 checks each");
-            await LoadAsync(s13Port, NewChecks(20_000), connections, inFlight, web);
+            await DrainedAsync((await LoadAsync(s13Port, NewChecks(20_000), connections, inFlight, web)).Success);
             await LoadAsync(barePort, NewChecks(20_000), connections, inFlight, bare);
 
             const int h2Clients = 32;
             const int h2Streams = 10;
             string H2Args(string uris, int count) =>
                 $"-c 1 -m {h2Streams} -t 1 -n {count} -B http://127.0.0.1:{sbaPort} -i \"{uris}\" -H \"Authorization: Bearer {registry.Secret}\"";
-            EirH2Benchmark.RunH2Load(EirH2Benchmark.UriSlices(folder, "s13-h2-warm", NewChecks(20_000), h2Clients, sbaPort)
-                .Select(u => H2Args(u, 20_000 / h2Clients)), web);
+            await DrainedAsync(EirH2Benchmark.RunH2Load(EirH2Benchmark.UriSlices(folder, "s13-h2-warm", NewChecks(20_000), h2Clients, sbaPort)
+                .Select(u => H2Args(u, 20_000 / h2Clients)), web).Status2xx);
 
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"{checkCount:N0} checks per round, each pair new to the host; S13: {inFlight} requests in flight per connection; N5g-eir: h2load, {h2Clients} processes x 1 client x {h2Streams} streams");
             report.AppendLine();
-            report.AppendLine("| round | endpoint | connections | checks/s | answered | 2001 | 5422 | other | server CPU µs/check |");
-            report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            report.AppendLine("| round | endpoint | connections | checks/s | answered | 2001 (2xx) | 3004 (503) | other | server CPU µs/check | until all written, checks/s |");
+            report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             var totals = new Dictionary<string, List<double>>();
-            void Row(int round, string endpoint, int conns, LoadResult r)
+            void Row(int round, string endpoint, int conns, double perSecond, long answered, long success, long busy, long other, double cpu, double? sustained)
             {
                 var key = $"{endpoint}, {conns} connection(s)";
-                (totals.TryGetValue(key, out var list) ? list : totals[key] = []).Add(r.PerSecond);
+                (totals.TryGetValue(key, out var list) ? list : totals[key] = []).Add(perSecond);
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {round} | {endpoint} | {conns} | {r.PerSecond:N0} | {r.Answered:N0} | {r.Success:N0} | {r.Unknown:N0} | {r.Other:N0} | {r.CpuMicrosPerCheck:0.0} |");
-                Console.Error.WriteLine($"round {round} {key}: {r.PerSecond:N0}/s");
+                    $"| {round} | {endpoint} | {conns} | {perSecond:N0} | {answered:N0} | {success:N0} | {busy:N0} | {other:N0} | {cpu:0.0} | {(sustained is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "")} |");
+                Console.Error.WriteLine($"round {round} {key}: {perSecond:N0}/s");
             }
 
             for (var round = 1; round <= rounds; round++)
@@ -102,17 +112,16 @@ internal sealed class EirS13Benchmark : IBenchmark
                     foreach (var eir in order)
                     {
                         var r = await LoadAsync(eir ? s13Port : barePort, NewChecks(checkCount), conns, inFlight, eir ? web : bare);
-                        Row(round, eir ? "S13 (web host)" : "bare Diameter", conns, r);
+                        double? sustained = eir ? r.Answered / (r.Elapsed + await DrainedAsync(r.Success)).TotalSeconds : null;
+                        Row(round, eir ? "S13 (web host)" : "bare Diameter", conns, r.PerSecond, r.Answered, r.Success + r.Unknown, r.TooBusy, r.Other, r.CpuMicrosPerCheck, sustained);
                     }
                 }
 
                 var h2 = EirH2Benchmark.RunH2Load(EirH2Benchmark.UriSlices(folder, $"s13-h2-{round}", NewChecks(checkCount), h2Clients, sbaPort)
                     .Select(u => H2Args(u, checkCount / h2Clients)), web);
-                var key = "N5g-eir h2c (same host)";
-                (totals.TryGetValue(key, out var l) ? l : totals[key] = []).Add(h2.RequestsPerSecond);
-                report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {round} | N5g-eir h2c (same host) | {h2Clients} | {h2.RequestsPerSecond:N0} | {h2.Answered:N0} | {h2.Status2xx:N0} (2xx) | | | {h2.CpuMicrosPerRequest:0.0} |");
-                Console.Error.WriteLine($"round {round} h2c: {h2.RequestsPerSecond:N0}/s");
+                var h2Wall = h2.Answered / h2.RequestsPerSecond;
+                var h2Sustained = h2.Answered / (h2Wall + (await DrainedAsync(h2.Status2xx)).TotalSeconds);
+                Row(round, "N5g-eir h2c (same host)", h2Clients, h2.RequestsPerSecond, h2.Answered, h2.Status2xx, 0, h2.Answered - h2.Status2xx, h2.CpuMicrosPerRequest, h2Sustained);
             }
 
             report.AppendLine();
@@ -139,7 +148,7 @@ internal sealed class EirS13Benchmark : IBenchmark
         return 0;
     }
 
-    internal sealed record LoadResult(double PerSecond, long Answered, long Success, long Unknown, long Other, double CpuMicrosPerCheck);
+    internal sealed record LoadResult(double PerSecond, long Answered, long Success, long Unknown, long TooBusy, long Other, double CpuMicrosPerCheck, TimeSpan Elapsed);
 
     /// <summary>Sends the checks over <paramref name="connections"/> connections at once (each its slice), and counts the answers by result.</summary>
     private static async Task<LoadResult> LoadAsync(int port, List<EirHttpBenchmark.Check> checks, int connections, int inFlight, Process server)
@@ -166,9 +175,9 @@ internal sealed class EirS13Benchmark : IBenchmark
             socket.Dispose();
         }
 
-        var answered = counts.Sum(c => c.Success + c.Unknown + c.Other);
+        var answered = counts.Sum(c => c.Success + c.Unknown + c.TooBusy + c.Other);
         return new LoadResult(answered / wall.Elapsed.TotalSeconds, answered, counts.Sum(c => c.Success), counts.Sum(c => c.Unknown),
-            counts.Sum(c => c.Other), cpu.TotalMicroseconds / Math.Max(1, answered));
+            counts.Sum(c => c.TooBusy), counts.Sum(c => c.Other), cpu.TotalMicroseconds / Math.Max(1, answered), wall.Elapsed);
     }
 
     private sealed record Encoded(byte[] Bytes, int[] Ends);
@@ -198,7 +207,7 @@ internal sealed class EirS13Benchmark : IBenchmark
         return new Encoded(writer.Written.ToArray(), ends);
     }
 
-    private readonly record struct Counts(long Success, long Unknown, long Other);
+    private readonly record struct Counts(long Success, long Unknown, long TooBusy, long Other);
 
     /// <summary>Keeps <paramref name="inFlight"/> requests outstanding, sending in chunks of up to 16 messages per write.</summary>
     private static async Task<Counts> RunConnectionAsync(Socket socket, Encoded encoded, int inFlight)
@@ -209,7 +218,7 @@ internal sealed class EirS13Benchmark : IBenchmark
         {
             var buffer = new byte[1 << 20];
             var filled = 0;
-            long success = 0, unknown = 0, other = 0, answered = 0;
+            long success = 0, unknown = 0, busy = 0, other = 0, answered = 0;
             while (answered < total)
             {
                 var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
@@ -231,6 +240,9 @@ internal sealed class EirS13Benchmark : IBenchmark
                         case DiameterCodes.ErrorEquipmentUnknown:
                             unknown++;
                             break;
+                        case DiameterCodes.TooBusy:
+                            busy++;
+                            break;
                         default:
                             other++;
                             break;
@@ -249,7 +261,7 @@ internal sealed class EirS13Benchmark : IBenchmark
                 }
             }
 
-            return new Counts(success, unknown, other);
+            return new Counts(success, unknown, busy, other);
         });
 
         var sent = 0;
@@ -325,6 +337,24 @@ internal sealed class EirS13Benchmark : IBenchmark
         if (ResultOf(buffer.AsSpan(0, filled)) != DiameterCodes.Success)
         {
             throw new InvalidOperationException("the capabilities exchange was refused");
+        }
+    }
+
+    /// <summary>Waits until the host has written <paramref name="expected"/> sightings (every check a new pair: one row each).</summary>
+    private static async Task WaitForSightingsAsync(string database, long expected, TimeSpan limit)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        connection.Open();
+        var until = Stopwatch.StartNew();
+        long rows;
+        while ((rows = EirHttpBenchmark.Scalar(connection, "SELECT COUNT(*) FROM sightings")) < expected)
+        {
+            if (until.Elapsed > limit)
+            {
+                throw new TimeoutException($"{rows:N0} of {expected:N0} sightings written after {limit.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
         }
     }
 

@@ -9,6 +9,8 @@ using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Web.Eir.Diameter;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DeviceRegistry.Tests.Eir.Diameter;
 
@@ -273,6 +275,54 @@ public sealed class S13PeerTests
         var second = await client.CheckAsync(Key(NeverSeenToo), RoamingSim);
         Assert.Equal(5012u, second.ResultCode);
         Assert.False(second.Header.IsError);
+    }
+
+    [Fact]
+    public async Task A_full_sightings_queue_answers_DIAMETER_TOO_BUSY_and_records_nothing_until_it_drains()
+    {
+        // As EirOverloadTests: capacity 100, refused from 90 pending; the sink holds every write until opened.
+        var settings = PeerSettings();
+        settings["Jobs:Enabled"] = "false";
+        settings["Eir:SightingBufferCapacity"] = "100";
+        settings["Eir:SightingBatchSize"] = "10";
+        settings["Eir:SightingFlushMilliseconds"] = "600000";
+        settings["Eir:MaxBatchChecks"] = "10";
+        await using var web = await DeviceRegistry.Tests.Web.RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, settings);
+        var sink = new EirOverloadTests.HeldSink();
+        web.ServiceOverrides = services =>
+        {
+            services.RemoveAll<ISightingSink>();
+            services.AddSingleton<ISightingSink>(sp =>
+            {
+                sink.Inner = ActivatorUtilities.CreateInstance<SqlSightingSink>(sp);
+                return sink;
+            });
+        };
+        var cli = await Infrastructure.Cli.RunAsync(web.Database, "operator", "add", PeerOperator);
+        Assert.True(cli.ExitCode == 0, cli.Error);
+        var checker = web.Services.GetRequiredService<DeviceRegistry.Web.Eir.EirChecker>();
+        await EirOverloadTests.WaitUntilAsync(() => checker.IsReady, "the EIR index to load");
+        var writer = web.Services.GetRequiredService<DeviceRegistry.Web.Eir.SightingBatchWriter>();
+        await using var client = await DiameterTestClient.ConnectAsync(web.Services.GetRequiredService<DiameterPeerService>().Port);
+        Assert.Equal(DiameterCodes.Success, (await client.ExchangeCapabilitiesAsync()).ResultCode);
+
+        string Sim(int i) => "40001" + i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 90; i++)
+        {
+            var ok = await client.CheckAsync(Key(Registered), Sim(i));
+            Assert.Equal(2001u, ok.ResultCode);
+        }
+
+        Assert.Equal(90, writer.Pending);
+        var busy = await client.CheckAsync(Key(Registered), Sim(90));
+        Assert.Equal((3004u, true, (uint?)null), (busy.ResultCode, busy.Header.IsError, busy.EquipmentStatus));
+        Assert.Equal(90, writer.Pending);
+        Assert.Equal(1, web.Services.GetRequiredService<DeviceRegistry.Web.Eir.EirAdmission>().ShedBySightingQueue);
+
+        sink.Open();
+        await EirOverloadTests.WaitUntilAsync(() => writer.Pending == 0, "the held sightings to be written");
+        var again = await client.CheckAsync(Key(Registered), Sim(91));
+        Assert.Equal(2001u, again.ResultCode);
     }
 
     [Fact]
