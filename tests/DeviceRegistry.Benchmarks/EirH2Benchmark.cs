@@ -70,14 +70,7 @@ internal sealed partial class EirH2Benchmark : IBenchmark
                 // own with its own slice. Seeds 3000+: pairs no earlier set (nor eir-http's 2026) holds: each is a new sighting.
                 var checksFile = Path.Combine(folder, $"checks-{uriSet}.txt");
                 var checks = EirHttpBenchmark.WriteChecks(checksFile, count, imeis, seed: 3000 + uriSet);
-                var files = new string[clients];
-                for (var c = 0; c < clients; c++)
-                {
-                    files[c] = Path.Combine(folder, $"uris-{uriSet}-{c}.txt");
-                    File.WriteAllLines(files[c], checks.Where((_, i) => i % clients == c)
-                        .Select(x => $"http://127.0.0.1:{barePort}{EquipmentStatusPath}?pei={x.Pei}&supi={x.Supi}"));
-                }
-
+                var files = UriSlices(folder, $"uris-{uriSet}", checks, clients, barePort);
                 uriSet++;
                 return files;
             }
@@ -162,12 +155,29 @@ internal sealed partial class EirH2Benchmark : IBenchmark
         return 0;
     }
 
-    private sealed record H2LoadResult(double RequestsPerSecond, long Answered, long Status2xx, double MeanMs, double CpuMicrosPerRequest);
+    /// <summary>
+    /// The checks as h2load URI files, one slice per h2load process (h2load gives every client of a process the same
+    /// list from its start, so distinct checks need a process per client). The host part is replaced by h2load's -B.
+    /// </summary>
+    internal static string[] UriSlices(string folder, string name, List<EirHttpBenchmark.Check> checks, int clients, int port)
+    {
+        var files = new string[clients];
+        for (var c = 0; c < clients; c++)
+        {
+            files[c] = Path.Combine(folder, $"{name}-{c}.txt");
+            File.WriteAllLines(files[c], checks.Where((_, i) => i % clients == c)
+                .Select(x => $"http://127.0.0.1:{port}{EquipmentStatusPath}?pei={x.Pei}&supi={x.Supi}"));
+        }
+
+        return files;
+    }
+
+    internal sealed record H2LoadResult(double RequestsPerSecond, long Answered, long Status2xx, double MeanMs, double CpuMicrosPerRequest);
 
     private sealed record LatencyResult(int Count, double AchievedPerSecond, int Non2xx, double P50, double P90, double P99, double P999, double Max);
 
     /// <summary>Runs the h2load processes side by side; requests/s is all answers over the wall time of the whole set.</summary>
-    private static H2LoadResult RunH2Load(IEnumerable<string> argumentSets, Process server)
+    internal static H2LoadResult RunH2Load(IEnumerable<string> argumentSets, Process server)
     {
         server.Refresh();
         var cpuBefore = server.TotalProcessorTime;

@@ -117,12 +117,20 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>The NRF whose OAuth2 access tokens are accepted beside operator secrets (<c>Eir:Nrf:*</c>); unset: none.</summary>
     public NrfSettings Nrf { get; } = new();
 
-    public IEnumerable<string> OtherKeys => [NrfSection];
+    /// <summary>The Diameter S13 peer for 4G cores (<c>Eir:Diameter:*</c>); off unless enabled.</summary>
+    public Diameter.DiameterSettings Diameter { get; } = new();
+
+    public IEnumerable<string> OtherKeys => [NrfSection, DiameterSection];
 
     public const string NrfSection = "Nrf";
 
-    public void BindOther(Microsoft.Extensions.Configuration.IConfigurationSection section, List<string> problems) =>
+    public const string DiameterSection = "Diameter";
+
+    public void BindOther(Microsoft.Extensions.Configuration.IConfigurationSection section, List<string> problems)
+    {
         Settings.BindNested(section.GetSection(NrfSection), Nrf, problems);
+        Settings.BindNested(section.GetSection(DiameterSection), Diameter, problems);
+    }
 
     /// <summary>The SBA listener's address when none is set and Kestrel:Endpoints is not configured.</summary>
     public const string DefaultSbaListen = "http://127.0.0.1:5081";
@@ -270,6 +278,11 @@ public sealed class EirSettings : ISettingsSection
         }
 
         foreach (var problem in Nrf.Validate($"{section}:{NrfSection}"))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in Diameter.Validate($"{section}:{DiameterSection}"))
         {
             yield return problem;
         }

@@ -155,10 +155,13 @@ public sealed class EirAdmission : IHostedService, IDisposable
         return EirProblem.WriteAsync(http, status, cached.For(http.Request.Path.Value ?? string.Empty));
     }
 
+    /// <summary>Counts an admitted check whose sighting could not be queued (for the S13 peer, which answers it itself).</summary>
+    internal void CountNotQueued() => Interlocked.Increment(ref notQueued);
+
     /// <summary>An admitted check whose sighting could not be queued after all (the checker throws; the protocol middleware answers).</summary>
     internal Task WriteNotQueuedAsync(HttpContext http)
     {
-        Interlocked.Increment(ref notQueued);
+        CountNotQueued();
         return WriteRefusalAsync(http, EirShedReason.SightingQueue, settings.CongestionRetryAfterSeconds);
     }
 

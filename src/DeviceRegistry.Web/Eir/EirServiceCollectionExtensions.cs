@@ -40,6 +40,9 @@ public static class EirServiceCollectionExtensions
             .Configure<IServiceProvider>((_, provider) => provider.GetRequiredService<OperatorCredentialKey>())
             .ValidateOnStart();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(EirProtocolMiddleware.ConfigureKestrel);
+        // The Diameter S13 peer for 4G cores (Eir:Diameter, off unless enabled), started after what it answers from.
+        services.AddSingleton<Diameter.DiameterPeerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Diameter.DiameterPeerService>());
         services.AddHealthChecks().AddCheck<EirIndexHealthCheck>(EirIndexHealthCheck.Name, tags: ["ready"]);
         return services;
     }
