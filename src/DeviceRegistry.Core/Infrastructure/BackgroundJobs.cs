@@ -77,10 +77,16 @@ public static class BackgroundJobs
         services.AddSettings<BackgroundJobsSettings>(configuration, BackgroundJobsSettings.Section);
         services.AddSingleton<JobStorage>(_ => CreateStorage(database, settings));
 
-        // Every job is retried with the configured back-off; a method's own attributes (DisableConcurrentExecution) apply too.
+        // Every job is retried with the configured back-off, except where a retry cannot help: a lists export refused by
+        // its change-share check fails at once (a person decides whether to force it). A method's own attributes
+        // (DisableConcurrentExecution) apply too.
         var filters = new JobFilterCollection
         {
-            new AutomaticRetryAttribute { Attempts = settings.Retries.Count, DelaysInSeconds = [.. settings.Retries], OnAttemptsExceeded = AttemptsExceededAction.Fail },
+            new AutomaticRetryAttribute
+            {
+                Attempts = settings.Retries.Count, DelaysInSeconds = [.. settings.Retries], OnAttemptsExceeded = AttemptsExceededAction.Fail,
+                ExceptOn = [typeof(Lists.ListsExportRefusedException)],
+            },
         };
         services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider()));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
@@ -116,6 +122,9 @@ public sealed class BackgroundWork(IBackgroundJobClient client)
 {
     /// <summary>Delivers every pending SMS (registration warnings and appeal decisions), retried with back-off while some fail.</summary>
     public string EnqueueSmsDelivery() => client.Enqueue<SmsDeliveryJob>(job => job.DeliverAsync(CancellationToken.None));
+
+    /// <summary>The operators' lists as of <paramref name="asOf"/> (the scheduled export), retried with back-off unless refused.</summary>
+    public string EnqueueListsExport(DateOnly asOf) => client.Enqueue<Lists.ListsExportWork>(job => job.ExportAsync(asOf, CancellationToken.None));
 
     /// <summary>
     /// The SMS delivery after a change that queued messages; a failure to enqueue (the database away) is logged, not the

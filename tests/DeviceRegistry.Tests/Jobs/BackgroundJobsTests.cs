@@ -121,15 +121,9 @@ public sealed partial class BackgroundJobsTests
             });
         }
 
-        // No delivery loop runs in a host with Hangfire: the decision's job sends it.
-        for (var i = 0; i < 300 && gateway.Calls.Count == 0; i++)
-        {
-            await Task.Delay(100);
-        }
-
+        // No delivery loop runs in a host with Hangfire: the decision's job sends it, then marks it sent.
+        var message = await WaitForSentAsync<DeviceRegistry.Appeals.AppealMessage>(db, m => true);
         Assert.Equal("994554444444", Assert.Single(gateway.Calls).Msisdn);
-        await using var context = db.CreateContext();
-        var message = await context.Set<DeviceRegistry.Appeals.AppealMessage>().SingleAsync();
         Assert.Equal((SmsStatus.Sent, 1), (message.Status, message.Attempts));
     }
 
@@ -266,12 +260,17 @@ public sealed partial class BackgroundJobsTests
         return message.Id;
     }
 
-    private static async Task<SmsMessage> WaitForSentAsync(TestDatabase db, long id)
+    private static Task<SmsMessage> WaitForSentAsync(TestDatabase db, long id) =>
+        WaitForSentAsync<SmsMessage>(db, m => m.Id == id);
+
+    /// <summary>The one outbox row matching <paramref name="which"/> once it is marked sent (the gateway's call comes first).</summary>
+    private static async Task<T> WaitForSentAsync<T>(TestDatabase db, System.Linq.Expressions.Expression<Func<T, bool>> which)
+        where T : class, IQueuedSms
     {
         for (var i = 0; i < 300; i++)
         {
             await using var context = db.CreateContext();
-            var message = await context.Set<SmsMessage>().AsNoTracking().SingleAsync(m => m.Id == id);
+            var message = await context.Set<T>().AsNoTracking().SingleAsync(which);
             if (message.Status == SmsStatus.Sent)
             {
                 return message;
@@ -280,7 +279,7 @@ public sealed partial class BackgroundJobsTests
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("the warning was not sent within 30 s");
+        throw new TimeoutException($"the {typeof(T).Name} was not sent within 30 s");
     }
 
     /// <summary>A gateway that refuses its first <c>failures</c> messages, then accepts; it remembers when each came.</summary>
