@@ -99,6 +99,7 @@ public static class RegistryTelemetry
         public const string Scope = "scope";
         public const string Verdict = "verdict";
         public const string Job = "job";
+        public const string Interface = "interface";
     }
 
     /// <summary>

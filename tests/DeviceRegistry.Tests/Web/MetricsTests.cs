@@ -240,6 +240,40 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task S13_answers_are_counted_beside_the_N5g_eir_ones_by_interface_and_result_code()
+    {
+        const string S13Operator = "MetricsS13Tel";
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var secret = await DeviceRegistry.Tests.Eir.EirOverloadTests.AddOperatorAsync(db, Operator);
+        Assert.Equal(0, (await Cli.RunAsync(db, "operator", "add", S13Operator)).ExitCode);
+        var settings = DeviceRegistry.Tests.Eir.Diameter.S13PeerTests.PeerSettings();
+        settings["Eir:Diameter:Peers:0:Operator"] = S13Operator;
+        await using var web = RegistryWebFactory.On(db, settings);
+        var address = web.StartKestrel();
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        await using var mme = await DeviceRegistry.Tests.Eir.Diameter.DiameterTestClient.ConnectAsync(
+            web.Services.GetRequiredService<DeviceRegistry.Web.Eir.Diameter.DiameterPeerService>().Port);
+        Assert.Equal(2001u, (await mme.ExchangeCapabilitiesAsync()).ResultCode);
+
+        // A phone never seen, on a home SIM: GREYLISTED (its window starts) over both interfaces.
+        for (var i = 0; i < 2; i++)
+        {
+            var eca = await mme.CheckAsync(NewPhone, HomeSim);
+            Assert.Equal((2001u, 2u), (eca.ResultCode, eca.EquipmentStatus));
+        }
+
+        Assert.Equal(5004u, (await mme.CheckAsync("3510000000001x")).ResultCode);
+        Assert.Equal("GREYLISTED", await AnswerAsync(client, $"pei={Pei(NewPhone)}&supi=imsi-{HomeSim}"));
+
+        var scrape = await ScrapeUntilAsync(client, s => s.Value("devreg_eir_checks_total", ("interface", "s13"), ("operator", S13Operator), ("answer", "REFUSED")) == 1);
+        Assert.Equal(2, scrape.Value("devreg_eir_checks_total", ("interface", "s13"), ("operator", S13Operator), ("answer", "GREYLISTED"), ("status", "2001")));
+        Assert.Equal(1, scrape.Value("devreg_eir_checks_total", ("interface", "s13"), ("operator", S13Operator), ("answer", "REFUSED"), ("status", "5004")));
+        Assert.Equal(1, scrape.Value("devreg_eir_checks_total", ("interface", "n5g-eir"), ("operator", Operator), ("answer", "GREYLISTED"), ("status", "200")));
+        Assert.Equal(3, scrape.Value("devreg_eir_check_duration_seconds_count", ("operator", S13Operator), ("request", "s13")));
+    }
+
+    [Fact]
     public void Counting_and_timing_a_check_allocate_nothing_while_the_sdk_aggregates_them()
     {
         using var exporter = new DiscardingExporter();

@@ -21,6 +21,11 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
     private readonly DiameterWriter writer = new();
     private readonly byte[] buffer = new byte[DiameterFraming.MaxMessageLength + 4096];
     private int operatorId;
+    private string operatorName = DeviceRegistry.Infrastructure.RegistryTelemetry.NoOperator;
+
+    // What the ECR being answered got, for the check metrics: the decision (null when refused) and the result code.
+    private EquipmentStatus? answeredStatus;
+    private uint answeredCode;
     private string peerName = "";
     private bool open;
 
@@ -163,6 +168,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
         }
 
         operatorId = found.Id;
+        operatorName = found.Name;
         peerName = configured.OriginHost;
         open = true;
         peer.CountPeerConnected();
@@ -270,7 +276,11 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
                 WriteSimpleAnswer(header);
                 return Next.Close;
             case DiameterCodes.MeIdentityCheck when header.ApplicationId == DiameterCodes.S13:
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                (answeredStatus, answeredCode) = (null, 0);
                 MeIdentityCheck(message, header);
+                EirCheckMetrics.CountS13(operatorName, answeredStatus, answeredCode);
+                EirCheckMetrics.TimeS13(operatorName, started);
                 return Next.Continue;
             case DiameterCodes.MeIdentityCheck:
                 WriteProtocolError(header, DiameterCodes.ApplicationUnsupported, $"ME-Identity-Check belongs to S13 (application {DiameterCodes.S13}), not application {header.ApplicationId}.", SessionIdOf(message));
@@ -402,6 +412,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
             : (0, "", 0u);
         if (missing.Item1 != 0)
         {
+            answeredCode = DiameterCodes.MissingAvp;
             var start = BeginEca(header, sessionId);
             writer.Unsigned32(DiameterCodes.ResultCode, DiameterCodes.MissingAvp);
             EndEcaCommon();
@@ -444,6 +455,8 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
             return;
         }
 
+        answeredStatus = decision.Status;
+        answeredCode = decision.Status == EquipmentStatus.Unknown ? DiameterCodes.ErrorEquipmentUnknown : DiameterCodes.Success;
         var eca = BeginEca(header, sessionId);
         if (decision.Status == EquipmentStatus.Unknown)
         {
@@ -490,6 +503,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
 
     private void WriteEcaResult(DiameterHeader request, ReadOnlySpan<byte> sessionId, uint resultCode, string error)
     {
+        answeredCode = resultCode;
         var start = BeginEca(request, sessionId);
         writer.Unsigned32(DiameterCodes.ResultCode, resultCode);
         EndEcaCommon();
@@ -499,6 +513,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
 
     private void WriteEcaFailure(DiameterHeader request, ReadOnlySpan<byte> sessionId, uint resultCode, string error, DiameterAvp offending)
     {
+        answeredCode = resultCode;
         var start = BeginEca(request, sessionId);
         writer.Unsigned32(DiameterCodes.ResultCode, resultCode);
         EndEcaCommon();
@@ -511,6 +526,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
 
     private void WriteEcaInvalidLength(DiameterHeader request, ReadOnlySpan<byte> sessionId, int code, byte flags, uint vendor, ReadOnlySpan<byte> data)
     {
+        answeredCode = DiameterCodes.InvalidAvpLength;
         var start = BeginEca(request, sessionId);
         writer.Unsigned32(DiameterCodes.ResultCode, DiameterCodes.InvalidAvpLength);
         EndEcaCommon();
@@ -527,6 +543,7 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
     /// </summary>
     private void WriteProtocolError(DiameterHeader request, uint resultCode, string error, ReadOnlySpan<byte> sessionId)
     {
+        answeredCode = resultCode;
         var start = writer.BeginMessage((byte)(DiameterCodes.FlagError | (request.Flags & DiameterCodes.FlagProxiable)), request.CommandCode, request.ApplicationId, request.HopByHop, request.EndToEnd);
         if (!sessionId.IsEmpty)
         {
