@@ -66,7 +66,7 @@ internal sealed class TokenCheckBenchmark : IBenchmark
             }).Build();
             var settings = Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section);
             var operators = new OperatorAuthenticator(database, TimeProvider.System, OperatorCredentialKey.Random());
-            var tokens = new NrfAccessTokens(settings, TimeProvider.System, operators, NullLogger<NrfAccessTokens>.Instance);
+            var tokens = new NrfAccessTokens(settings, new Infrastructure.RegistrySettings(), TimeProvider.System, operators, NullLogger<NrfAccessTokens>.Instance);
 
             // Distinct tokens (a jti each), made before the clock starts.
             var rs256 = Enumerable.Range(0, firstCount + 100).Select(i => Token("RS256", "rsa-1", i, d => rsa.SignData(d, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))).ToArray();

@@ -43,7 +43,7 @@ internal sealed class ListsVerb : ICliVerb
 
             if (run.UnroutedSims > 0)
             {
-                await context.Out.WriteLineAsync($"  {run.UnroutedSims} SIM(s) of no network in Lists:Networks left out");
+                await context.Out.WriteLineAsync($"  {run.UnroutedSims} SIM(s) of no network in Registry:Networks left out");
             }
 
             return ExitCodes.Ok;

@@ -16,7 +16,6 @@ public sealed class NrfSettings : ISettingsSection
     public const string Scope = "n5g-eir-eic";
 
     public const string ConsumersKey = "Consumers";
-    public const string ConsumerPlmnsKey = "ConsumerPlmns";
 
     /// <summary>The NRF's NF instance id: the <c>iss</c> of its tokens, compared exactly.</summary>
     public string? Issuer { get; set; }
@@ -39,13 +38,10 @@ public sealed class NrfSettings : ISettingsSection
     /// <summary>Consumer NF instance id (a token's <c>sub</c>, a UUID) → operator name, from <c>Eir:Nrf:Consumers:&lt;id&gt;</c>.</summary>
     public Dictionary<Guid, string> Consumers { get; } = [];
 
-    /// <summary>Consumer PLMN (MCC then MNC, e.g. 40001) → operator name, from <c>Eir:Nrf:ConsumerPlmns:&lt;mccmnc&gt;</c>; for tokens whose sub is not in <see cref="Consumers"/>.</summary>
-    public Dictionary<string, string> ConsumerPlmns { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Whether tokens are accepted at all.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Issuer);
 
-    public IEnumerable<string> OtherKeys => [ConsumersKey, ConsumerPlmnsKey];
+    public IEnumerable<string> OtherKeys => [ConsumersKey];
 
     public void BindOther(IConfigurationSection section, List<string> problems)
     {
@@ -65,30 +61,13 @@ public sealed class NrfSettings : ISettingsSection
                 Consumers[id] = child.Value.Trim();
             }
         }
-
-        foreach (var child in section.GetSection(ConsumerPlmnsKey).GetChildren())
-        {
-            var key = $"{section.Path}:{ConsumerPlmnsKey}:{child.Key}";
-            if (child.Key.Length is < 5 or > 6 || !child.Key.All(char.IsAsciiDigit))
-            {
-                problems.Add($"{key}: '{child.Key}' is not a PLMN; the keys under {section.Path}:{ConsumerPlmnsKey} are MCC and MNC as one number (5 or 6 digits, e.g. 40001), each set to an operator name");
-            }
-            else if (string.IsNullOrWhiteSpace(child.Value))
-            {
-                problems.Add($"{key} must be an operator name (as in devreg operator add), not empty or a list");
-            }
-            else
-            {
-                ConsumerPlmns[child.Key] = child.Value.Trim();
-            }
-        }
     }
 
     public IEnumerable<string> Validate(string section)
     {
         if (!Enabled)
         {
-            if (!string.IsNullOrWhiteSpace(JwksFile) || PublicKeyFiles.Count > 0 || Consumers.Count > 0 || ConsumerPlmns.Count > 0)
+            if (!string.IsNullOrWhiteSpace(JwksFile) || PublicKeyFiles.Count > 0 || Consumers.Count > 0)
             {
                 yield return $"{section}:Issuer is not set, so no NRF access token is accepted, but other {section} settings are: set {section}:Issuer to the NRF's NF instance id (the iss of its tokens) or remove them";
             }
@@ -109,11 +88,6 @@ public sealed class NrfSettings : ISettingsSection
         if (TokenCacheEntries is < 1 or > 1_000_000)
         {
             yield return $"{section}:TokenCacheEntries is {TokenCacheEntries.ToString(CultureInfo.InvariantCulture)}; it must be between 1 and 1000000";
-        }
-
-        if (Consumers.Count == 0 && ConsumerPlmns.Count == 0)
-        {
-            yield return $"{section} maps no consumer to an operator, so every token would be refused: set {section}:{ConsumersKey}:<NF instance id> or {section}:{ConsumerPlmnsKey}:<MCC MNC> to an operator name";
         }
 
         if (string.IsNullOrWhiteSpace(JwksFile) && PublicKeyFiles.Count == 0)

@@ -5,11 +5,17 @@ namespace DeviceRegistry.Infrastructure;
 /// <summary>
 /// The <c>Registry</c> section: the registry-wide policy every part of the system shares. The home
 /// networks decide which SIMs start a registration window, are exempt as roamers or receive warnings;
-/// the time zone is the registry's day for ingest dates, detection, enforcement, the EIR and the portal.
+/// the time zone is the registry's day for ingest dates, detection, enforcement, the EIR and the portal;
+/// the operator networks say which operator runs each network (its MCC-MNC): the operators' lists route
+/// a SIM's rows by it and NRF access tokens are attributed by their consumer's PLMN.
 /// </summary>
 public sealed class RegistrySettings : ISettingsSection
 {
     public const string Section = "Registry";
+
+    public const string NetworksKey = "Networks";
+
+    private readonly Dictionary<string, string> networks = new(StringComparer.Ordinal);
 
     /// <summary>The registry's time zone (IANA id): "today" and the date of every timestamp are counted in it.</summary>
     public string TimeZone { get; set; } = "Asia/Baku";
@@ -19,6 +25,51 @@ public sealed class RegistrySettings : ISettingsSection
     /// MCC and MNC (5 or 6 digits, one operator). An IMSI that starts with none of them is a roamer.
     /// </summary>
     public IReadOnlyList<string> HomeNetworks { get; set; } = ["400"];
+
+    /// <summary>Network (MCC then MNC, 5 or 6 digits, e.g. 40001) → the name of the operator running it, from <c>Registry:Networks:&lt;mccmnc&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, string> Networks => networks;
+
+    public IEnumerable<string> OtherKeys => [NetworksKey];
+
+    public void BindOther(IConfigurationSection section, List<string> problems)
+    {
+        foreach (var child in section.GetSection(NetworksKey).GetChildren())
+        {
+            var key = $"{section.Path}:{NetworksKey}:{child.Key}";
+            if (child.Key.Length is < 5 or > 6 || !child.Key.All(char.IsAsciiDigit))
+            {
+                problems.Add($"{key}: '{child.Key}' is not a network; the keys under {section.Path}:{NetworksKey} are MCC and MNC as one number (5 or 6 digits, e.g. 40001), each set to an operator name");
+            }
+            else if (string.IsNullOrWhiteSpace(child.Value))
+            {
+                problems.Add($"{key} must be an operator name (as in devreg operator add), not empty or a list");
+            }
+            else
+            {
+                networks[child.Key] = child.Value.Trim();
+            }
+        }
+    }
+
+    /// <summary>The operator whose network the IMSI belongs to (the longest matching MCC-MNC), or null for a SIM of no listed network.</summary>
+    public string? OperatorOfImsi(string imsi)
+    {
+        string? best = null;
+        var bestLength = 0;
+        foreach (var (network, name) in networks)
+        {
+            if (network.Length > bestLength && imsi.StartsWith(network, StringComparison.Ordinal))
+            {
+                best = name;
+                bestLength = network.Length;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The operator running the PLMN (MCC then MNC, exactly as listed), or null.</summary>
+    public string? OperatorOfPlmn(string plmn) => networks.GetValueOrDefault(plmn);
 
     public IEnumerable<string> Validate(string section)
     {
@@ -59,6 +110,8 @@ public sealed class RegistrySettings : ISettingsSection
             ("Eir:HomeMccs", $"{Section}:HomeNetworks"),
             ("Registration:TimeZone", $"{Section}:TimeZone"),
             ("Ingest:UtcOffset", $"{Section}:TimeZone"),
+            ("Lists:Networks", $"{Section}:{NetworksKey}"),
+            ("Eir:Nrf:ConsumerPlmns", $"{Section}:{NetworksKey}"),
         ];
         foreach (var (old, now) in replaced)
         {

@@ -33,7 +33,7 @@ public sealed record NotificationRow(long Imei, string Imsi, string Msisdn, Date
 public sealed record OperatorLists(string Operator, IReadOnlyList<ExceptionRow> Exceptions, IReadOnlyList<NotificationRow> Notifications);
 
 /// <summary>
-/// The lists of one export; <see cref="UnroutedSims"/> counts SIMs of no network in <c>Lists:Networks</c> (left out);
+/// The lists of one export; <see cref="UnroutedSims"/> counts SIMs of no network in <c>Registry:Networks</c> (left out);
 /// <see cref="InWindow"/> are the IMEIs inside their window (notified, or would be with a SIM seen).
 /// </summary>
 public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blacklist, IReadOnlyList<OperatorLists> Operators, int UnroutedSims)
@@ -47,7 +47,7 @@ public sealed record ListsExport(DateOnly AsOf, IReadOnlyList<BlacklistRow> Blac
 /// (devices inside their registration window). A shared function of the lists slice (<see cref="PublishLists"/> calls it).
 /// </summary>
 public sealed partial class ListsExporter(
-    RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, ListsSettings settings)
+    RegistryDbContext db, EirIndexLoader loader, RegistrationSettings registration, HomeNetworks homeNetworks, RegistryClock clock, RegistrySettings registry)
 {
     private const int ChunkSize = 1000;
 
@@ -56,7 +56,7 @@ public sealed partial class ListsExporter(
     {
         var ct = cancellationToken;
         var asOf = asOfDate ?? clock.Today();
-        var operators = await OperatorsAsync(settings, operatorName, ct);
+        var operators = await OperatorsAsync(registry, operatorName, ct);
 
         // The IMEIs any list can name: live blocks, clone verdicts, and windows started (the EIR index's own rows).
         var blocks = await db.Set<ImeiBlock>().AsNoTracking().Where(b => b.LiftedAt == null)
@@ -126,7 +126,7 @@ public sealed partial class ListsExporter(
         var perOperator = operators.ToDictionary(o => o, _ => (Exceptions: new List<ExceptionRow>(), Notifications: new List<NotificationRow>()), StringComparer.Ordinal);
         foreach (var (imei, imsi) in exceptions)
         {
-            if (Route(settings, imsi, perOperator, ref unrouted) is { } lists)
+            if (Route(registry, imsi, perOperator, ref unrouted) is { } lists)
             {
                 lists.Exceptions.Add(new ExceptionRow(imei, imsi, numbers.GetValueOrDefault((imei, imsi), "")));
             }
@@ -139,7 +139,7 @@ public sealed partial class ListsExporter(
         {
             foreach (var (imsi, msisdn) in homeSims[imei].OrderBy(n => n.Imsi, StringComparer.Ordinal))
             {
-                if (Route(settings, imsi, perOperator, ref unrouted) is { } lists)
+                if (Route(registry, imsi, perOperator, ref unrouted) is { } lists)
                 {
                     lists.Notifications.Add(new NotificationRow(imei, imsi, msisdn, blockDate, ListReasons.Unregistered));
                 }
@@ -153,9 +153,9 @@ public sealed partial class ListsExporter(
     }
 
     private static (List<ExceptionRow> Exceptions, List<NotificationRow> Notifications)? Route(
-        ListsSettings settings, string imsi, Dictionary<string, (List<ExceptionRow> Exceptions, List<NotificationRow> Notifications)> perOperator, ref int unrouted)
+        RegistrySettings registry, string imsi, Dictionary<string, (List<ExceptionRow> Exceptions, List<NotificationRow> Notifications)> perOperator, ref int unrouted)
     {
-        var name = settings.OperatorOf(imsi);
+        var name = registry.OperatorOfImsi(imsi);
         if (name is null)
         {
             unrouted++;
@@ -166,18 +166,18 @@ public sealed partial class ListsExporter(
         return perOperator.TryGetValue(name, out var lists) ? lists : null;
     }
 
-    private async Task<List<string>> OperatorsAsync(ListsSettings settings, string? only, CancellationToken ct)
+    private async Task<List<string>> OperatorsAsync(RegistrySettings registry, string? only, CancellationToken ct)
     {
         var known = await db.Operators.AsNoTracking().Select(o => o.Name).ToListAsync(ct);
-        foreach (var (network, name) in settings.Networks.OrderBy(n => n.Key, StringComparer.Ordinal))
+        foreach (var (network, name) in registry.Networks.OrderBy(n => n.Key, StringComparer.Ordinal))
         {
             if (!known.Contains(name, StringComparer.Ordinal))
             {
-                throw new InvalidOperationException($"{ListsSettings.Section}:{ListsSettings.NetworksKey}:{network} names operator '{name}', which is not an operator (devreg operator add NAME creates one)");
+                throw new InvalidOperationException($"{RegistrySettings.Section}:{RegistrySettings.NetworksKey}:{network} names operator '{name}', which is not an operator (devreg operator add NAME creates one)");
             }
         }
 
-        var routed = settings.Networks.Values.Distinct(StringComparer.Ordinal).ToList();
+        var routed = registry.Networks.Values.Distinct(StringComparer.Ordinal).ToList();
         foreach (var name in routed.Where(n => !FileNamePart().IsMatch(n)))
         {
             throw new InvalidOperationException($"operator '{name}' cannot name a list file: lists need operator names of letters, digits, '.', '_' or '-'");
@@ -195,7 +195,7 @@ public sealed partial class ListsExporter(
 
         return routed.Contains(only, StringComparer.Ordinal)
             ? [only]
-            : throw new InvalidOperationException($"--operator: no network in {ListsSettings.Section}:{ListsSettings.NetworksKey} is run by '{only}', so it has no lists");
+            : throw new InvalidOperationException($"--operator: no network in {RegistrySettings.Section}:{RegistrySettings.NetworksKey} is run by '{only}', so it has no lists");
     }
 
     /// <summary>The latest MSISDN seen with each IMEI-IMSI pair of these IMEIs ("" when the network never sent one).</summary>

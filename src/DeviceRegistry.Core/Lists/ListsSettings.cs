@@ -1,21 +1,16 @@
 using System.Globalization;
 using DeviceRegistry.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace DeviceRegistry.Lists;
 
 /// <summary>
-/// The <c>Lists</c> section: which operator runs each home network (for routing a SIM's exceptions and
-/// notifications to the operator of its MCC-MNC), read by <see cref="ListsExporter"/>.
+/// The <c>Lists</c> section: the export's safety share and its schedule. Which operator runs each network (for
+/// routing a SIM's exceptions and notifications to the operator of its MCC-MNC) is the registry's
+/// <c>Registry:Networks</c>.
 /// </summary>
 public sealed class ListsSettings : ISettingsSection
 {
     public const string Section = "Lists";
-
-    public const string NetworksKey = "Networks";
-
-    /// <summary>Home network (MCC then MNC, 5 or 6 digits, e.g. 40001) → operator name, from <c>Lists:Networks:&lt;mccmnc&gt;</c>.</summary>
-    public Dictionary<string, string> Networks { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The largest share of a list's previous rows one export may change (its delta rows); more is refused unless forced.</summary>
     public double MaxChangeShare { get; set; } = 0.1;
@@ -31,28 +26,6 @@ public sealed class ListsSettings : ISettingsSection
 
     /// <summary>The Quartz cron expression of <see cref="ExportTime"/> (seconds, minutes, hours: every day), or null when unset.</summary>
     public string? ExportCron => ParseTime(ExportTime) is { } at ? $"0 {at.Minute} {at.Hour} * * ?" : null;
-
-    public IEnumerable<string> OtherKeys => [NetworksKey];
-
-    public void BindOther(IConfigurationSection section, List<string> problems)
-    {
-        foreach (var child in section.GetSection(NetworksKey).GetChildren())
-        {
-            var key = $"{section.Path}:{NetworksKey}:{child.Key}";
-            if (child.Key.Length is < 5 or > 6 || !child.Key.All(char.IsAsciiDigit))
-            {
-                problems.Add($"{key}: '{child.Key}' is not a network; the keys under {section.Path}:{NetworksKey} are MCC and MNC as one number (5 or 6 digits, e.g. 40001), each set to an operator name");
-            }
-            else if (string.IsNullOrWhiteSpace(child.Value))
-            {
-                problems.Add($"{key} must be an operator name (as in devreg operator add), not empty or a list");
-            }
-            else
-            {
-                Networks[child.Key] = child.Value.Trim();
-            }
-        }
-    }
 
     public IEnumerable<string> Validate(string section)
     {
@@ -75,20 +48,4 @@ public sealed class ListsSettings : ISettingsSection
     private static TimeOnly? ParseTime(string? text) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
 
-    /// <summary>The operator whose network the IMSI belongs to (longest matching MCC-MNC), or null for a SIM of no listed network.</summary>
-    public string? OperatorOf(string imsi)
-    {
-        string? best = null;
-        var bestLength = 0;
-        foreach (var (network, name) in Networks)
-        {
-            if (network.Length > bestLength && imsi.StartsWith(network, StringComparison.Ordinal))
-            {
-                best = name;
-                bestLength = network.Length;
-            }
-        }
-
-        return best;
-    }
 }

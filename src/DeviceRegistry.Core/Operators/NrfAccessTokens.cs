@@ -40,6 +40,7 @@ public sealed partial class NrfAccessTokens
     private static readonly TokenCheck Expired = new(TokenOutcome.InvalidToken, null, "The access token has expired.");
 
     private readonly NrfSettings settings;
+    private readonly Infrastructure.RegistrySettings registry;
     private readonly TimeProvider clock;
     private readonly OperatorAuthenticator operators;
     private readonly ILogger<NrfAccessTokens> logger;
@@ -49,9 +50,10 @@ public sealed partial class NrfAccessTokens
     private readonly ConcurrentDictionary<string, CachedToken>.AlternateLookup<ReadOnlySpan<char>> lookup;
     private int cached;
 
-    public NrfAccessTokens(EirSettings eir, TimeProvider clock, OperatorAuthenticator operators, ILogger<NrfAccessTokens> logger)
+    public NrfAccessTokens(EirSettings eir, Infrastructure.RegistrySettings registry, TimeProvider clock, OperatorAuthenticator operators, ILogger<NrfAccessTokens> logger)
     {
         settings = eir.Nrf;
+        this.registry = registry;
         this.clock = clock;
         this.operators = operators;
         this.logger = logger;
@@ -59,7 +61,14 @@ public sealed partial class NrfAccessTokens
         NrfSigningKeys keys;
         if (settings.Enabled)
         {
-            var problems = NrfSigningKeys.Load(settings, $"{EirSettings.Section}:{EirSettings.NrfSection}", out keys);
+            var section = $"{EirSettings.Section}:{EirSettings.NrfSection}";
+            var problems = NrfSigningKeys.Load(settings, section, out keys);
+            if (settings.Consumers.Count == 0 && registry.Networks.Count == 0)
+            {
+                problems.Add($"{section} maps no consumer to an operator, so every token would be refused: set {section}:{NrfSettings.ConsumersKey}:<NF instance id> or " +
+                    $"{Infrastructure.RegistrySettings.Section}:{Infrastructure.RegistrySettings.NetworksKey}:<MCC MNC> (the consumer's PLMN) to an operator name");
+            }
+
             if (problems.Count > 0)
             {
                 throw new Infrastructure.SettingsException(problems);
@@ -219,7 +228,7 @@ public sealed partial class NrfAccessTokens
     private (string? Name, TokenCheck? Refusal) OperatorNameOf(Claims claims)
     {
         var bySub = Guid.TryParse(claims.Sub, out var id) && settings.Consumers.TryGetValue(id, out var subName) ? subName : null;
-        var byPlmn = claims.ConsumerPlmn is { } plmn && settings.ConsumerPlmns.TryGetValue(plmn, out var plmnName) ? plmnName : null;
+        var byPlmn = claims.ConsumerPlmn is { } plmn ? registry.OperatorOfPlmn(plmn) : null;
         if (bySub is not null && byPlmn is not null && !string.Equals(bySub, byPlmn, StringComparison.Ordinal))
         {
             return (null, new TokenCheck(TokenOutcome.UnknownConsumer, null, "The consumer's NF instance id and its consumerPlmnId are mapped to different operators."));

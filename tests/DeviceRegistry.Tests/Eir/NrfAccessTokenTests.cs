@@ -73,8 +73,8 @@ public sealed class NrfTokenKit : IDisposable
         ["Eir:Nrf:JwksFile"] = JwksPath,
         ["Eir:Nrf:PublicKeyFiles:0"] = PemPath,
         [$"Eir:Nrf:Consumers:{Amf}"] = "Azercell",
-        ["Eir:Nrf:ConsumerPlmns:40004"] = "Bakcell",
-        ["Eir:Nrf:ConsumerPlmns:40099"] = "Nobody",
+        ["Registry:Networks:40004"] = "Bakcell",
+        ["Registry:Networks:40099"] = "Nobody",
     };
 
     /// <summary>TS 29.510 AccessTokenClaims of a valid token for the AMF, an hour long from <paramref name="now"/>.</summary>
@@ -365,8 +365,10 @@ public sealed class NrfAccessTokenTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         Assert.Equal(0, (await Cli.RunAsync(db, "operator", "add", "Azercell")).ExitCode);
         var clock = new MovableClock(EirTestHost.Now);
-        var eir = DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(new ConfigurationBuilder().AddInMemoryCollection(kit.Settings()).Build(), EirSettings.Section);
-        var tokens = new NrfAccessTokens(eir, clock, new OperatorAuthenticator(db.Database, clock, OperatorCredentialKey.Random()), NullLogger<NrfAccessTokens>.Instance);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(kit.Settings()).Build();
+        var eir = DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section);
+        var registry = DeviceRegistry.Infrastructure.Settings.Read<DeviceRegistry.Infrastructure.RegistrySettings>(configuration, DeviceRegistry.Infrastructure.RegistrySettings.Section);
+        var tokens = new NrfAccessTokens(eir, registry, clock, new OperatorAuthenticator(db.Database, clock, OperatorCredentialKey.Random()), NullLogger<NrfAccessTokens>.Instance);
         var claims = NrfTokenKit.Claims(EirTestHost.Now);
         claims["exp"] = EirTestHost.Now.ToUnixTimeSeconds() + 100;
         var token = kit.Rs256(claims);
@@ -448,8 +450,6 @@ public sealed class NrfAccessTokenTests
         { "jwks small rsa", "at least 2048 are needed" },
         { "pem private key", "Eir:Nrf:PublicKeyFiles:0" },
         { "consumer not a uuid", "Eir:Nrf:Consumers:amf-1: 'amf-1' is not an NF instance id" },
-        { "plmn not digits", "Eir:Nrf:ConsumerPlmns:400xx: '400xx' is not a PLMN" },
-        { "no mapping", "maps no consumer to an operator" },
         { "no audience", "Eir:Nrf:Audiences must list at least one audience" },
         { "skew too large", "Eir:Nrf:ClockSkewSeconds is 3600" },
         { "unknown key", "Eir:Nrf:Issuers is not a setting" },
@@ -496,16 +496,6 @@ public sealed class NrfAccessTokenTests
             case "consumer not a uuid":
                 settings["Eir:Nrf:Consumers:amf-1"] = "Azercell";
                 break;
-            case "plmn not digits":
-                settings["Eir:Nrf:ConsumerPlmns:400xx"] = "Azercell";
-                break;
-            case "no mapping":
-                foreach (var key in settings.Keys.Where(k => k.Contains("Consumer", StringComparison.Ordinal)).ToList())
-                {
-                    settings.Remove(key);
-                }
-
-                break;
             case "no audience":
                 settings["Eir:Nrf:Audiences:0"] = " ";
                 settings.Remove("Eir:Nrf:Audiences:1");
@@ -531,6 +521,44 @@ public sealed class NrfAccessTokenTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Bad(kit, name)).Build();
         var ex = Assert.Throws<SettingsException>(() => DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section));
         Assert.Contains(ex.Problems, p => p.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tokens_need_a_consumer_or_a_registry_network_mapped_to_an_operator_and_the_old_plmn_key_is_refused()
+    {
+        using var kit = new NrfTokenKit();
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        NrfAccessTokens Tokens(Dictionary<string, string?> values)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+            return new NrfAccessTokens(
+                DeviceRegistry.Infrastructure.Settings.Read<EirSettings>(configuration, EirSettings.Section),
+                DeviceRegistry.Infrastructure.Settings.Read<DeviceRegistry.Infrastructure.RegistrySettings>(configuration, DeviceRegistry.Infrastructure.RegistrySettings.Section),
+                TimeProvider.System, new OperatorAuthenticator(db.Database, TimeProvider.System, OperatorCredentialKey.Random()), NullLogger<NrfAccessTokens>.Instance);
+        }
+
+        var unmapped = kit.Settings();
+        foreach (var key in unmapped.Keys.Where(k => k.Contains("Consumers", StringComparison.Ordinal) || k.StartsWith("Registry:Networks", StringComparison.Ordinal)).ToList())
+        {
+            unmapped.Remove(key);
+        }
+
+        var refused = Assert.Throws<SettingsException>(() => Tokens(unmapped));
+        Assert.Contains(refused.Problems, p => p.StartsWith("Eir:Nrf maps no consumer to an operator", StringComparison.Ordinal) && p.Contains("Registry:Networks:<MCC MNC>", StringComparison.Ordinal));
+        unmapped["Registry:Networks:40004"] = "Bakcell";
+        Assert.NotNull(Tokens(unmapped));
+
+        var old = kit.Settings();
+        old["Eir:Nrf:ConsumerPlmns:40004"] = "Bakcell";
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, old);
+        var ex = Assert.ThrowsAny<Exception>(() => web.CreateClient());
+        var messages = new List<string>();
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        Assert.Contains(messages, m => m.Contains("Eir:Nrf:ConsumerPlmns is no longer read: set Registry:Networks instead", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ListsExportTests
         Assert.Equal(
             "imei,imsi,msisdn,block_date,reasons\n86000012345670,400021234567890,,20260705,unregistered\n",
             File.ReadAllText(Path.Combine(dir.Path, "notifications_Bakcell.csv")));
-        Assert.Contains("1 SIM(s) of no network in Lists:Networks left out", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1 SIM(s) of no network in Registry:Networks left out", run.Out, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -146,8 +146,8 @@ public sealed class ListsExportTests
 
     internal static Dictionary<string, string?> Settings(TestDatabase db) => new(db.Settings)
     {
-        ["Lists:Networks:40001"] = "Azercell",
-        ["Lists:Networks:40002"] = "Bakcell",
+        ["Registry:Networks:40001"] = "Azercell",
+        ["Registry:Networks:40002"] = "Bakcell",
     };
 
     internal static async Task SeedAsync(TestDatabase db)

@@ -32,7 +32,7 @@ public sealed class SettingsTests
         // A number would pick whatever member has that value: names only.
         Assert.Contains("Eir:Roaming is '2'",
             Bad<EirSettings>("Eir", ("Eir:Roaming", "2")).Message, StringComparison.Ordinal);
-        Assert.Contains("Registry:HomeNetwork is not a setting; the settings under Registry are HomeNetworks, TimeZone",
+        Assert.Contains("Registry:HomeNetwork is not a setting; the settings under Registry are HomeNetworks, Networks, TimeZone",
             Bad<RegistrySettings>("Registry", ("Registry:HomeNetwork:0", "400")).Message, StringComparison.Ordinal);
         Assert.Contains("Registration:WarningDays is a list: give its items as Registration:WarningDays:0",
             Bad<RegistrationSettings>("Registration", ("Registration:WarningDays", "1,20")).Message, StringComparison.Ordinal);
