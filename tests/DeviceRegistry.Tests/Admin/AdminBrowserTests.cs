@@ -4,6 +4,7 @@ using DeviceRegistry.Staff;
 using DeviceRegistry.Tests.Infrastructure;
 using DeviceRegistry.Tests.Staff;
 using DeviceRegistry.Tests.Web;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -108,5 +109,39 @@ public sealed class AdminBrowserTests
         await Expect(page.Locator("#operators tr[data-operator=Azercell]")).ToContainTextAsync("none");
         await page.Locator("#operators tr[data-operator=Azercell] summary").ClickAsync();
         await ShotAsync(page, "operators", provider);
+    }
+
+    [Fact]
+    public async Task An_admin_follows_the_jobs_page_to_the_background_jobs_dashboard_and_sees_the_delivery_job_succeeded()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = DeviceRegistry.Tests.Jobs.BackgroundJobsTests.HangfireOn(db);
+        foreach (var (key, value) in StaffTestKit.WithoutTwoFactor)
+        {
+            settings[key] = value;
+        }
+
+        await using var web = RegistryWebFactory.On(db, settings);
+        var root = web.StartKestrel();
+        await StaffTestKit.CreateUserAsync(web, "admin", StaffRoles.Admin);
+        var job = web.Services.GetRequiredService<DeviceRegistry.Infrastructure.BackgroundWork>().EnqueueSmsDelivery();
+        var monitoring = web.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        for (var i = 0; i < 300 && monitoring.JobDetails(job).History[0].StateName != "Succeeded"; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var page = await SignedInPageAsync(browser, root, "admin");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#background-jobs")).ToContainTextAsync("the operators' lists export");
+        await ShotAsync(page, "jobs-background-link", DatabaseProvider.Sqlite);
+
+        await page.Locator("#background-dashboard").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/backoffice/jobs/background"));
+        await page.GotoAsync(new Uri(root, "/backoffice/jobs/background/jobs/succeeded").ToString());
+        await Expect(page.Locator("body")).ToContainTextAsync("SmsDeliveryJob.DeliverAsync");
+        await ShotAsync(page, "jobs-background-dashboard", DatabaseProvider.Sqlite);
     }
 }
