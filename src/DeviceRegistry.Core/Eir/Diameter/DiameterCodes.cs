@@ -56,11 +56,14 @@ public static class DiameterCodes
     public const int UserName = 1;
     public const int RouteRecord = 282;
     public const int ProxyInfo = 284;
+    public const int Drmp = 301;
 
     // S13 AVPs (TS 29.272 7.3), vendor 10415.
     public const int TerminalInformation = 1401;
     public const int Imei = 1402;
     public const int SoftwareVersion = 1403;
+    public const int Meid = 1471;
+    public const int SupportedFeatures = 628;
     public const int EquipmentStatus = 1445;
 
     // Result codes (RFC 6733 7.1; TS 29.272 7.4).

@@ -357,6 +357,16 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
 
                         imsi = avp.Data;
                         break;
+                    case DiameterCodes.DestinationHost or DiameterCodes.VendorSpecificApplicationId or DiameterCodes.RouteRecord
+                        or DiameterCodes.ProxyInfo or DiameterCodes.Drmp:
+                        break;
+                    default:
+                        if (UnsupportedMandatory(header, sessionId, avp))
+                        {
+                            return;
+                        }
+
+                        break;
                 }
             }
             else if (avp.Code == DiameterCodes.TerminalInformation && avp.VendorId == DiameterCodes.Vendor3Gpp)
@@ -365,8 +375,14 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
                 var inner = new DiameterAvpReader(avp.Data);
                 while (inner.TryRead(out var part))
                 {
-                    if (part.VendorId != DiameterCodes.Vendor3Gpp)
+                    if (part.VendorId != DiameterCodes.Vendor3Gpp
+                        || part.Code is not (DiameterCodes.Imei or DiameterCodes.SoftwareVersion or DiameterCodes.Meid))
                     {
+                        if (UnsupportedMandatory(header, sessionId, part))
+                        {
+                            return;
+                        }
+
                         continue;
                     }
 
@@ -393,6 +409,11 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
                     WriteEcaInvalidLength(header, sessionId, inner.FailedCode, inner.FailedFlags, inner.FailedVendor, inner.FailedData);
                     return;
                 }
+            }
+            else if (!(avp.Code == DiameterCodes.SupportedFeatures && avp.VendorId == DiameterCodes.Vendor3Gpp)
+                && UnsupportedMandatory(header, sessionId, avp))
+            {
+                return;
             }
         }
 
@@ -499,6 +520,23 @@ internal sealed class DiameterConnection(DiameterPeerService peer, Socket socket
     {
         writer.Unsigned32(DiameterCodes.AuthSessionState, DiameterCodes.NoStateMaintained);
         WriteOrigin();
+    }
+
+    /// <summary>
+    /// An AVP the ECR's grammar (TS 29.272 7.2.19) does not name, or a Terminal-Information part other than IMEI,
+    /// Software-Version and 3GPP2-MEID: ignored without the M bit, answered 5001 DIAMETER_AVP_UNSUPPORTED with it
+    /// (RFC 6733 4.1: a receiver must not accept a mandatory AVP it does not understand). True when answered.
+    /// </summary>
+    private bool UnsupportedMandatory(DiameterHeader header, ReadOnlySpan<byte> sessionId, DiameterAvp avp)
+    {
+        if ((avp.Flags & DiameterCodes.AvpMandatory) == 0)
+        {
+            return false;
+        }
+
+        WriteEcaFailure(header, sessionId, DiameterCodes.AvpUnsupported,
+            $"AVP {avp.Code} (vendor {avp.VendorId}) has the M bit but is not one an ME-Identity-Check carries.", avp);
+        return true;
     }
 
     private void WriteEcaResult(DiameterHeader request, ReadOnlySpan<byte> sessionId, uint resultCode, string error)

@@ -92,7 +92,8 @@ public sealed class DiameterTestClient : IAsyncDisposable
     }
 
     /// <summary>Writes an ECR into the outgoing buffer without sending (see <see cref="FlushAsync"/>).</summary>
-    public uint WriteEcr(string imei, string? imsi, string? softwareVersion, uint hopByHop, bool withTerminalInformation = true)
+    /// <param name="extra">Writes further AVPs at the end of the ECR (ones an MME may add, or ones it must not).</param>
+    public uint WriteEcr(string imei, string? imsi, string? softwareVersion, uint hopByHop, bool withTerminalInformation = true, Action<DiameterWriter>? extra = null)
     {
         var start = writer.BeginMessage(DiameterCodes.FlagRequest | DiameterCodes.FlagProxiable, DiameterCodes.MeIdentityCheck, DiameterCodes.S13, hopByHop, hopByHop ^ 0x5a5a0000);
         writer.Utf8(DiameterCodes.SessionId, $"{OriginHost};1;{hopByHop}");
@@ -121,6 +122,7 @@ public sealed class DiameterTestClient : IAsyncDisposable
             writer.Utf8(DiameterCodes.UserName, imsi);
         }
 
+        extra?.Invoke(writer);
         writer.EndMessage(start);
         return hopByHop;
     }

@@ -219,6 +219,28 @@ public sealed class S13PeerTests
         var longImsi = await client.CheckAsync("35761300444848", "4000112345678901");
         Assert.Equal((5004u, DiameterCodes.UserName), (longImsi.ResultCode, longImsi.FailedAvpCode));
 
+        // An AVP the ECR does not carry: with the M bit 5001 DIAMETER_AVP_UNSUPPORTED naming it (RFC 6733 4.1), without it
+        // ignored; a Route-Record (M bit) a relay added, and a Terminal-Information part of another kind, as the grammar has them.
+        client.WriteEcr("35761300999999", GenuineSim, null, 78, extra: w => w.Unsigned32(9999, 1));
+        await client.FlushAsync();
+        var unsupportedAvp = await client.ReadAnswerAsync();
+        Assert.Equal((5001u, 9999, 78u), (unsupportedAvp.ResultCode, unsupportedAvp.FailedAvpCode, unsupportedAvp.Header.HopByHop));
+        client.WriteEcr("35761300999999", GenuineSim, null, 79, extra: w => w.Unsigned32(9999, 1, flags: 0));
+        await client.FlushAsync();
+        Assert.Equal(2001u, (await client.ReadAnswerAsync()).ResultCode);
+        client.WriteEcr("35761300999999", GenuineSim, null, 80, extra: w => w.Utf8(DiameterCodes.RouteRecord, "dra1.epc.mnc001.mcc400.3gppnetwork.org"));
+        await client.FlushAsync();
+        Assert.Equal(2001u, (await client.ReadAnswerAsync()).ResultCode);
+        client.WriteEcr("35761300999999", GenuineSim, null, 81, extra: w =>
+        {
+            var terminal = w.BeginGrouped(DiameterCodes.TerminalInformation, DiameterCodes.AvpMandatory, DiameterCodes.Vendor3Gpp);
+            w.Utf8(1404, "x", DiameterCodes.AvpMandatory, DiameterCodes.Vendor3Gpp);
+            w.EndGrouped(terminal);
+        });
+        await client.FlushAsync();
+        var unsupportedPart = await client.ReadAnswerAsync();
+        Assert.Equal((5001u, 1404), (unsupportedPart.ResultCode, unsupportedPart.FailedAvpCode));
+
         // ECR whose Destination-Realm AVP claims 7 bytes (under the 8 of its header): 5014 DIAMETER_INVALID_AVP_LENGTH.
         byte[] badAvp =
         [
