@@ -8,6 +8,7 @@ using DeviceRegistry.Tests.Sightings;
 using DeviceRegistry.Tests.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeviceRegistry.Tests.Clones;
 
@@ -299,6 +300,60 @@ public sealed class ContinuousDetectionTests
 
         Assert.Equal("BLACKLISTED", answer);
         Assert.Equal("WHITELISTED", await AttachChecksEndToEndTests.StatusAsync(client, CloneImei, Genuine));
+    }
+
+    [Fact]
+    public async Task Copies_seen_only_through_s13_checks_are_flagged_and_the_s13_answers_follow()
+    {
+        const string simC = "400043333333333";
+        var start = new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
+        var clock = new RunningClock(start);
+        var settings = DeviceRegistry.Tests.Eir.Diameter.S13PeerTests.PeerSettings();
+        settings["Detection:ContinuousIntervalSeconds"] = "1";
+        settings["Eir:PollIntervalMilliseconds"] = "50";
+        settings["Eir:SightingFlushMilliseconds"] = "20";
+        settings["CloneDetection:MaxFlaggedShare"] = "1"; // two IMEIs in the whole store, as above
+        await using var web = await RegistryWebFactory.CreateAsync(DatabaseProvider.Sqlite, settings);
+        web.Clock = clock;
+        var added = await Infrastructure.Cli.RunAsync(web.Database, "operator", "add", DeviceRegistry.Tests.Eir.Diameter.S13PeerTests.PeerOperator);
+        Assert.True(added.ExitCode == 0, added.Error);
+        using var client = web.CreateClient();
+        await using var mme = await DeviceRegistry.Tests.Eir.Diameter.DiameterTestClient.ConnectAsync(
+            web.Services.GetRequiredService<DeviceRegistry.Web.Eir.Diameter.DiameterPeerService>().Port);
+        Assert.Equal(2001u, (await mme.ExchangeCapabilitiesAsync()).ResultCode);
+        async Task<uint?> StatusAsync(string imei, string imsi)
+        {
+            var eca = await mme.CheckAsync(imei, imsi);
+            Assert.Equal(2001u, eca.ResultCode);
+            return eca.EquipmentStatus;
+        }
+
+        // Four weeks of two subscribers on one IMEI every day, seen by nothing but an MME's ME-Identity-Checks.
+        for (var day = 0; day < 28; day++)
+        {
+            clock.Set(start.AddDays(day));
+            Assert.Equal(2u, await StatusAsync(CloneImei, Genuine));
+            Assert.Equal(2u, await StatusAsync(CloneImei, Copy));
+        }
+
+        Assert.Equal(2u, await StatusAsync(NumberChangeImei, OldNumber));
+
+        var status = await WaitForVerdictAsync(web.Database, Key(CloneImei), FlagLimit);
+        Assert.True(status is not null, "no verdict for a clone seen only over S13");
+        Assert.Equal(CloneStatusValues.Clone, status.Status);
+        Assert.Equal([Genuine, Copy], await AllowedAsync(web.Database, Key(CloneImei)));
+        Assert.Null(await WaitForVerdictAsync(web.Database, Key(NumberChangeImei), TimeSpan.Zero));
+
+        // The S13 answers follow the verdict: the SIMs already on it keep working (0), a new SIM is refused (1).
+        var answer = await StatusAsync(CloneImei, simC);
+        for (var i = 0; i < 100 && answer != 1u; i++)
+        {
+            await Task.Delay(100);
+            answer = await StatusAsync(CloneImei, simC);
+        }
+
+        Assert.Equal(1u, answer);
+        Assert.Equal(0u, await StatusAsync(CloneImei, Genuine));
     }
 
     [Fact]
