@@ -161,8 +161,7 @@ public sealed class SmsDeliveryJob(
             return;
         }
 
-        var (sent, failed) = await SmsOutbox.DeliverPendingAsync<SmsMessage>(
-            db, sender, registration.EnforcementBatchSize, Sms.SmsMessageIds.RegistrationWarnings, () => clock.UtcNow.UtcDateTime, cancellationToken);
+        var (sent, failed) = await RegistrationWarnings.DeliverAsync(db, sender, registration, clock, cancellationToken);
         var appeals = await mediator.Send(new DeliverAppealMessages(), cancellationToken);
         logger.LogInformation("SMS delivery: warnings {Sent} sent, {Failed} failed; appeal decisions {AppealsSent} sent, {AppealsFailed} failed",
             sent, failed, appeals.Sent, appeals.Failed);

@@ -53,9 +53,8 @@ internal sealed class EnforceRegistrationWindowHandler(
         var (queued, withoutRecipient) = await QueueWarningsAsync(request, asOf, cancellationToken);
         // Without a gateway nothing is delivered, so nothing is marked sent: the outbox keeps the messages pending.
         var sender = senders.LastOrDefault();
-        var (sent, failed) = sender is null || !request.DeliverSms ? (0, 0) : await SmsOutbox.DeliverPendingAsync<SmsMessage>(
-            db, sender, settings.EnforcementBatchSize, Sms.SmsMessageIds.RegistrationWarnings, () => clock.UtcNow.UtcDateTime, cancellationToken,
-            message => request.OnItem?.Invoke(EnforcementStep.Send, message.Imei));
+        var (sent, failed) = sender is null || !request.DeliverSms ? (0, 0) : await RegistrationWarnings.DeliverAsync(
+            db, sender, settings, clock, cancellationToken, message => request.OnItem?.Invoke(EnforcementStep.Send, message.Imei));
         var pending = await db.Set<SmsMessage>().CountAsync(m => m.Status == SmsStatus.Pending, cancellationToken);
         return new EnforcementReport(asOf, lifted, blocked, queued, withoutRecipient, sent, failed, pending, sender is not null);
     }

@@ -131,6 +131,18 @@ public sealed class FileSmsSender(string path) : ISmsSender
     }
 }
 
+/// <summary>
+/// Delivery of the registration warnings' outbox (sms_outbox), the same from the enforcement run and from the
+/// background delivery job: batches of <see cref="RegistrationSettings.EnforcementBatchSize"/>, the outbox's message ids.
+/// </summary>
+public static class RegistrationWarnings
+{
+    public static Task<(int Sent, int Failed)> DeliverAsync(
+        RegistryDbContext db, ISmsSender sender, RegistrationSettings settings, Infrastructure.RegistryClock clock, CancellationToken ct,
+        Action<SmsMessage>? onItem = null) =>
+        SmsOutbox.DeliverPendingAsync(db, sender, settings.EnforcementBatchSize, Sms.SmsMessageIds.RegistrationWarnings, () => clock.UtcNow.UtcDateTime, ct, onItem);
+}
+
 /// <summary>The warning texts, in Azerbaijani, English and Russian, in one message.</summary>
 public static class WarningTexts
 {
