@@ -134,16 +134,8 @@ internal sealed partial class EirH2Benchmark : IBenchmark
                 Console.Error.WriteLine($"rate {t}: p99 {l.P99:0.00} ms");
             }
 
-            var rssMb = EirHttpBenchmark.ResidentMegabytes(web);
-            var stopped = Stopwatch.StartNew();
-            EirHttpBenchmark.StopGracefully(web);
-            EirHttpBenchmark.StopGracefully(bare);
-            using var connection = new SqliteConnection($"Data Source={database}");
-            connection.Open();
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"Web host: resident memory {rssMb:N0} MB after the runs; clean stop (sightings drained) in {stopped.Elapsed.TotalSeconds:0.0} s; "
-                + $"then `sightings` holds {EirHttpBenchmark.Scalar(connection, "SELECT COUNT(*) FROM sightings"):N0} rows.");
+            report.AppendLine(EirHttpBenchmark.StopAndDescribe(web, bare, database) + ".");
         }
         finally
         {

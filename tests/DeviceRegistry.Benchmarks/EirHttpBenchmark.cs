@@ -137,18 +137,12 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
                 Console.Error.WriteLine($"batch {size}: {r.RequestsPerSecond * size:N0} checks/s");
             }
 
-            var rssMb = ResidentMegabytes(web);
-            var stopped = Stopwatch.StartNew();
-            StopGracefully(web);
-            StopGracefully(bare);
+            report.AppendLine();
+            report.Append(StopAndDescribe(web, bare, database));
             using var connection = new SqliteConnection($"Data Source={database}");
             connection.Open();
-            report.AppendLine();
-            report.Append(CultureInfo.InvariantCulture,
-                $"Web host: resident memory {rssMb:N0} MB after the runs; clean stop (sightings drained) in {stopped.Elapsed.TotalSeconds:0.0} s; ");
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"then `sightings` holds {Scalar(connection, "SELECT COUNT(*) FROM sightings"):N0} rows and `seen_imeis` {Scalar(connection, "SELECT COUNT(*) FROM seen_imeis"):N0} "
-                + $"(seeded {imeis:N0}).");
+                $" and `seen_imeis` {Scalar(connection, "SELECT COUNT(*) FROM seen_imeis"):N0} (seeded {imeis:N0}).");
         }
         finally
         {
@@ -399,6 +393,24 @@ internal sealed partial class EirHttpBenchmark : IBenchmark
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>
+    /// Stops the web host (draining its sightings) and the bare server, and describes the host's end: its resident memory
+    /// before the stop, how long the clean stop took and the sightings the SQLite registry then holds (no line end, so a
+    /// caller may add to it).
+    /// </summary>
+    internal static string StopAndDescribe(Process web, Process bare, string database)
+    {
+        var rssMb = ResidentMegabytes(web);
+        var stopped = Stopwatch.StartNew();
+        StopGracefully(web);
+        StopGracefully(bare);
+        using var connection = new SqliteConnection($"Data Source={database}");
+        connection.Open();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Web host: resident memory {rssMb:N0} MB after the runs; clean stop (sightings drained) in {stopped.Elapsed.TotalSeconds:0.0} s; "
+            + $"then `sightings` holds {Scalar(connection, "SELECT COUNT(*) FROM sightings"):N0} rows");
     }
 
     internal static long Scalar(SqliteConnection connection, string sql)

@@ -127,16 +127,8 @@ internal sealed class EirS13Benchmark : IBenchmark
             report.AppendLine();
             report.AppendLine("Means: " + string.Join("; ", totals.Select(t => $"{t.Key} {t.Value.Average():N0}/s")));
 
-            var rssMb = EirHttpBenchmark.ResidentMegabytes(web);
-            var stopped = Stopwatch.StartNew();
-            EirHttpBenchmark.StopGracefully(web);
-            EirHttpBenchmark.StopGracefully(bare);
-            using var connection = new SqliteConnection($"Data Source={registry.Database}");
-            connection.Open();
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"Web host: resident memory {rssMb:N0} MB after the runs; clean stop (sightings drained) in {stopped.Elapsed.TotalSeconds:0.0} s; "
-                + $"then `sightings` holds {EirHttpBenchmark.Scalar(connection, "SELECT COUNT(*) FROM sightings"):N0} rows.");
+            report.AppendLine(EirHttpBenchmark.StopAndDescribe(web, bare, registry.Database) + ".");
         }
         finally
         {

@@ -19,38 +19,36 @@ public sealed record ListDownloadEntry(string Name, string File, long RunId, int
 /// </summary>
 public sealed class ListDownloads(RegistryDbContext db)
 {
-    /// <summary>The names an operator asks by, each its own file's name (the blacklist's are the same for all).</summary>
+    /// <summary>The names an operator asks by (the blacklist's are the same for all).</summary>
     public static string[] ShortNames { get; } =
-        [ListFiles.Blacklist, "blacklist_delta.csv", "exceptions.csv", "exceptions_delta.csv", "notifications.csv", "notifications_delta.csv"];
+    [
+        ListFiles.Blacklist, ListFiles.DeltaOf(ListFiles.Blacklist), "exceptions.csv", ListFiles.DeltaOf("exceptions.csv"),
+        "notifications.csv", ListFiles.DeltaOf("notifications.csv"),
+    ];
+
+    /// <summary>Each short name and the recorded file it means for <paramref name="operatorName"/>.</summary>
+    private static Dictionary<string, string> FilesOf(string operatorName)
+    {
+        string[] files =
+        [
+            ListFiles.Blacklist, ListFiles.DeltaOf(ListFiles.Blacklist),
+            ListFiles.Exceptions(operatorName), ListFiles.DeltaOf(ListFiles.Exceptions(operatorName)),
+            ListFiles.Notifications(operatorName), ListFiles.DeltaOf(ListFiles.Notifications(operatorName)),
+        ];
+        return ShortNames.Zip(files).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// The recorded file name <paramref name="requested"/> means for <paramref name="operatorName"/>, or null when it names
-    /// no file that operator may have (another operator's, or no list file at all). A short name wins over an operator
-    /// whose name would make the same file name (an operator named "delta").
+    /// no file that operator may have (another operator's, or no list file at all): a short name, or one of the operator's
+    /// own full names. A short name wins over an operator whose name would make the same file name (an operator named "delta").
     /// </summary>
     public static string? FileNameFor(string requested, string operatorName)
     {
-        switch (requested)
-        {
-            case ListFiles.Blacklist:
-            case "blacklist_delta.csv":
-                return requested;
-            case "exceptions.csv":
-                return ListFiles.Exceptions(operatorName);
-            case "notifications.csv":
-                return ListFiles.Notifications(operatorName);
-            case "exceptions_delta.csv":
-                return ListFiles.DeltaOf(ListFiles.Exceptions(operatorName));
-            case "notifications_delta.csv":
-                return ListFiles.DeltaOf(ListFiles.Notifications(operatorName));
-        }
-
-        string[] own =
-        [
-            ListFiles.Exceptions(operatorName), ListFiles.Notifications(operatorName),
-            ListFiles.DeltaOf(ListFiles.Exceptions(operatorName)), ListFiles.DeltaOf(ListFiles.Notifications(operatorName)),
-        ];
-        return own.Contains(requested, StringComparer.Ordinal) ? requested : null;
+        var files = FilesOf(operatorName);
+        return files.TryGetValue(requested, out var name) ? name
+            : files.ContainsValue(requested) ? requested
+            : null;
     }
 
     /// <summary>The file of the latest export that wrote <paramref name="requested"/> for the operator, or null.</summary>
@@ -80,7 +78,7 @@ public sealed class ListDownloads(RegistryDbContext db)
     /// <summary>What the operator can download now under /latest: each short name whose file an export wrote, with its run.</summary>
     public async Task<IReadOnlyList<ListDownloadEntry>> LatestIndexAsync(string operatorName, CancellationToken ct)
     {
-        var names = ShortNames.ToDictionary(s => FileNameFor(s, operatorName)!, s => s, StringComparer.Ordinal);
+        var names = FilesOf(operatorName).ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
         var wanted = names.Keys.ToList();
         var latest = await db.Set<ListExportFile>().Where(f => wanted.Contains(f.Name)).GroupBy(f => f.Name).Select(g => g.Max(f => f.Id)).ToListAsync(ct);
         var files = await db.Set<ListExportFile>().AsNoTracking().Where(f => latest.Contains(f.Id))
