@@ -103,6 +103,12 @@ internal sealed class IngestBenchmark : IBenchmark
         return 0;
     }
 
+    private static string Row(string provider, string shape, int rows, string tool, Timing raw, OurTiming timed) =>
+        Row(provider, shape, rows, tool, raw, timed.Ingest) + (timed.RollUp is { } r
+            ? Environment.NewLine + Row(provider, shape + " roll-up", rows, tool, raw, r) + Environment.NewLine +
+              Row(provider, shape + " ingest + roll-up", rows, tool, raw, new Timing(timed.Ingest.Wall + r.Wall, timed.Ingest.Cpu + r.Cpu))
+            : "");
+
     private static string Row(string provider, string shape, int rows, string tool, Timing raw, Timing ours) =>
         string.Create(CultureInfo.InvariantCulture,
             $"| {provider} | {shape} | {rows:N0} | {tool} | {raw.Wall.TotalSeconds:0.00} | {raw.Cpu.TotalSeconds:0.00} | {rows / raw.Wall.TotalSeconds:N0} | " +
@@ -111,6 +117,9 @@ internal sealed class IngestBenchmark : IBenchmark
 
     /// <summary>Elapsed time and CPU time (the machine is shared, so CPU time is the steadier measure).</summary>
     private readonly record struct Timing(TimeSpan Wall, TimeSpan Cpu);
+
+    /// <summary>devreg ingest, and with Ingest:DeferMerge the roll-up of the same file run after it (null otherwise).</summary>
+    private readonly record struct OurTiming(Timing Ingest, Timing? RollUp);
 
     /// <summary>Runs a program under /usr/bin/time and returns its elapsed and user+system time.</summary>
     private static Timing RunTimed(string program, string arguments, string? stdin = null)
@@ -171,9 +180,10 @@ internal sealed class IngestBenchmark : IBenchmark
     /// detection queue emptied and (PostgreSQL) vacuumed, as the detection job and autovacuum would
     /// have done in the day between.
     /// </summary>
-    private static async Task<Timing> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, string? previous,
+    private static async Task<OurTiming> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, string? previous,
         BenchPostgres? postgres)
     {
+        var deferred = settings.TryGetValue("Ingest:DeferMerge", out var defer) && string.Equals(defer, "true", StringComparison.OrdinalIgnoreCase);
         var database = new RegistryDatabase(DatabaseOptions.For(provider, settings["ConnectionStrings:Registry"]!));
         await new SchemaMigrator(database).MigrateAsync();
         using var output = new StringWriter();
@@ -184,6 +194,12 @@ internal sealed class IngestBenchmark : IBenchmark
             if (await DevReg.RunAsync(["ingest", previous], output, error, settings) != 0)
             {
                 throw new InvalidOperationException($"devreg ingest of the previous day failed: {error}");
+            }
+
+            // Deferred: the previous day is rolled up into the store, as the nightly roll-up leaves it.
+            if (deferred && await DevReg.RunAsync(["roll-up"], output, error, settings) != 0)
+            {
+                throw new InvalidOperationException($"devreg roll-up of the previous day failed: {error}");
             }
 
             await using (var connection = await database.OpenConnectionAsync())
@@ -200,18 +216,27 @@ internal sealed class IngestBenchmark : IBenchmark
             output.GetStringBuilder().Clear();
         }
 
+        var ingest = await TimeVerbAsync(["ingest", file], settings, postgres);
+        return new OurTiming(ingest, deferred ? await TimeVerbAsync(["roll-up"], settings, postgres) : null);
+    }
+
+    /// <summary>One devreg verb in this process, timed: elapsed, and our CPU plus the PostgreSQL server's.</summary>
+    private static async Task<Timing> TimeVerbAsync(string[] verb, Dictionary<string, string?> settings, BenchPostgres? postgres)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
         NpgsqlConnection.ClearAllPools();
         var server = postgres?.ServerCpu();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var code = await DevReg.RunAsync(["ingest", file], output, error, settings);
+        var code = await DevReg.RunAsync(verb, output, error, settings);
         var elapsed = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         NpgsqlConnection.ClearAllPools(); // ends the backend, so its CPU time is counted
         Console.Error.WriteLine(output.ToString().TrimEnd());
         if (code != 0)
         {
-            throw new InvalidOperationException($"devreg ingest failed ({code}): {error}");
+            throw new InvalidOperationException($"devreg {verb[0]} failed ({code}): {error}");
         }
 
         SqliteConnection.ClearAllPools();

@@ -97,7 +97,12 @@ internal sealed class IngestVerb : ICliVerb
             string.Create(CultureInfo.InvariantCulture,
                 $"{r.Path}: {(r.Outcome == IngestOutcome.Accepted ? "accepted" : "REJECTED")}: {r.Rows:N0} rows, {r.AcceptedRows:N0} loaded, {r.BadRows:N0} bad"),
         };
-        if (r.Outcome == IngestOutcome.Accepted)
+        if (r.Outcome == IngestOutcome.Accepted && c.PendingSightings > 0)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  sightings (IMEI-IMSI-operator-month): {c.PendingSightings:N0} appended, merged into the store at the roll-up (Ingest:DeferMerge; devreg roll-up or Sightings:RollUpCron)"));
+        }
+        else if (r.Outcome == IngestOutcome.Accepted)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  sightings (IMEI-IMSI-operator-month): {c.NewSightings:N0} new, {c.ChangedSightings:N0} merged, {c.UnchangedSightings:N0} already known"));

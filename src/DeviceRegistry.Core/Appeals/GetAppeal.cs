@@ -114,7 +114,7 @@ internal sealed class GetAppealHandler(RegistryDbContext db, Infrastructure.Regi
     internal static async Task<IReadOnlyList<MatchedImsi>> MatchImsisAsync(RegistryDbContext db, Appeal appeal, CancellationToken ct)
     {
         var numbers = appeal.Numbers.Select(n => n.Msisdn).ToList();
-        var seen = await db.Sightings.AsNoTracking()
+        var seen = await Sightings.SightingRows.Current(db)
             .Where(x => x.Imei == appeal.Imei && x.Msisdn != null && numbers.Contains(x.Msisdn))
             .Select(x => new { x.Imsi, x.Msisdn, x.LastSeen })
             .ToListAsync(ct);

@@ -38,7 +38,7 @@ public sealed record CloneEvaluation(
     DateOnly AsOf);
 
 /// <summary>
-/// Streams the sightings of the months covering the longest rule period up to the as-of date, ordered
+/// Streams the sightings (the month rows and the pending rows of deferred ingests, <see cref="Sightings.PendingSightings"/>) of the months covering the longest rule period up to the as-of date, ordered
 /// by IMEI, builds each IMEI's per-IMSI day bitsets in a reused buffer and evaluates the rules. Memory
 /// is bounded by the largest IMEI plus the matches; nothing is written.
 /// </summary>
@@ -68,8 +68,10 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         cmd.CommandText = scope is not null
             ? await ScopedQueryAsync(connection, cmd, scope, ct)
             : database.IsSqlite
-            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to ORDER BY imei"
-            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to ORDER BY imei";
+            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to " +
+              "UNION ALL SELECT imei, imsi, month, day_mask FROM sightings_pending WHERE +month >= @from AND +month <= @to ORDER BY imei"
+            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to " +
+              "UNION ALL SELECT imei, imsi, month, day_mask FROM sightings_pending WHERE month >= @from AND month <= @to ORDER BY imei";
         cmd.CommandTimeout = 0;
         AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
         AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
@@ -303,7 +305,9 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
                 TypedValue = [.. scope],
             });
             return "SELECT s.imei, s.imsi, s.month, s.day_mask FROM sightings s JOIN unnest(@scope) AS c(imei) ON s.imei = c.imei " +
-                "WHERE s.month >= @from AND s.month <= @to ORDER BY s.imei";
+                "WHERE s.month >= @from AND s.month <= @to " +
+                "UNION ALL SELECT p.imei, p.imsi, p.month, p.day_mask FROM sightings_pending p JOIN unnest(@scope) AS c(imei) ON p.imei = c.imei " +
+                "WHERE p.month >= @from AND p.month <= @to ORDER BY 1";
         }
 
         await using (var fill = connection.CreateCommand())
@@ -316,8 +320,11 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         }
 
         // CROSS JOIN keeps the scope as the outer loop.
-        return "SELECT s.imei, s.imsi, s.month, s.day_mask FROM temp.clone_scope c CROSS JOIN sightings s ON s.imei = c.imei " +
-            "WHERE s.month >= @from AND s.month <= @to ORDER BY c.imei";
+        // c.imei (not s.imei) so that each arm's order is the scope's own (no sort) and the two merge.
+        return "SELECT c.imei, s.imsi, s.month, s.day_mask FROM temp.clone_scope c CROSS JOIN sightings s ON s.imei = c.imei " +
+            "WHERE s.month >= @from AND s.month <= @to " +
+            "UNION ALL SELECT c.imei, p.imsi, p.month, p.day_mask FROM temp.clone_scope c CROSS JOIN sightings_pending p ON p.imei = c.imei " +
+            "WHERE p.month >= @from AND p.month <= @to ORDER BY 1";
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)

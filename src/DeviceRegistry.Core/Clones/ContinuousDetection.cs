@@ -8,7 +8,8 @@ using Quartz;
 namespace DeviceRegistry.Clones;
 
 /// <summary>
-/// Evaluate the IMEIs queued since the last evaluation (<see cref="CloneDetectionQueue"/>) with <see cref="DetectClones"/>
+/// Evaluate the IMEIs queued since the last evaluation (<see cref="CloneDetectionQueue"/>, and those with pending
+/// sightings when a deferred ingest queued its run, <see cref="Sightings.PendingSightings"/>) with <see cref="DetectClones"/>
 /// scoped to them, as of the registry's today, then take off the queue what was evaluated.
 /// </summary>
 public sealed record DetectQueuedClones : IRequest<DetectQueuedClonesResult>;
@@ -31,20 +32,36 @@ internal sealed class DetectQueuedClonesHandler(RegistryDatabase database, IMedi
     public async Task<DetectQueuedClonesResult> Handle(DetectQueuedClones request, CancellationToken cancellationToken)
     {
         var queued = await CloneDetectionQueue.ReadAsync(database, cancellationToken);
-        if (queued.Count == 0)
+        // Deferred ingests queue their run, not each IMEI: their IMEIs are those with pending sightings.
+        List<long> runs, pending = [];
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            runs = await Sightings.PendingSightings.QueuedRunsAsync(connection, null, cancellationToken);
+            if (runs.Count > 0)
+            {
+                pending = await Sightings.PendingSightings.ImeisAsync(connection, cancellationToken);
+            }
+        }
+
+        if (queued.Count == 0 && runs.Count == 0)
         {
             return new DetectQueuedClonesResult(0, null);
         }
 
-        var imeis = new long[queued.Count];
-        for (var i = 0; i < imeis.Length; i++)
+        var imeis = new SortedSet<long>(pending);
+        foreach (var entry in queued)
         {
-            imeis[i] = queued[i].Imei;
+            imeis.Add(entry.Imei);
         }
 
-        var run = await sender.Send(new DetectClones(Imeis: imeis), cancellationToken);
+        var run = await sender.Send(new DetectClones(Imeis: [.. imeis]), cancellationToken);
         await CloneDetectionQueue.RemoveAsync(database, queued, cancellationToken);
-        return new DetectQueuedClonesResult(queued.Count, run);
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await Sightings.PendingSightings.RemoveRunsAsync(connection, null, runs, cancellationToken);
+        }
+
+        return new DetectQueuedClonesResult(imeis.Count, run);
     }
 }
 

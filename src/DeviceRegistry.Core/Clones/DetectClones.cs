@@ -129,8 +129,9 @@ internal sealed class DetectClonesHandler(RegistryDatabase database, RegistryDbC
         if (request.Imeis is not null && matches.Count > 0)
         {
             var rangeStart = evaluation.RangeStart;
-            total = await context.SeenImeis.AsNoTracking()
-                .LongCountAsync(s => s.LastSeen >= rangeStart && s.FirstSeen <= asOf, cancellationToken);
+            // The IMEIs evaluated were seen too, though seen_imeis learns those of deferred ingests only at the roll-up.
+            total = Math.Max(total, await context.SeenImeis.AsNoTracking()
+                .LongCountAsync(s => s.LastSeen >= rangeStart && s.FirstSeen <= asOf, cancellationToken));
         }
 
         if (matches.Count > 0 && matches.Count > maxShare * total)

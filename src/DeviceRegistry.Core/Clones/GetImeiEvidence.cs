@@ -138,8 +138,8 @@ internal sealed class GetImeiEvidenceHandler(
         var from = new DateOnly(today.Year, today.Month, 1).AddMonths(-sightings.RetentionMonths);
         var fromMonth = (from.Year * 100) + from.Month;
 
-        // The sightings of the months kept: one range read on the primary key (imei, imsi, operator, month).
-        var rows = await db.Sightings.AsNoTracking()
+        // The sightings of the months kept (month rows and pending ones): a range read on the primary key (imei, imsi, operator, month) and one on the pending rows' IMEI index.
+        var rows = await SightingRows.Current(db)
             .Where(s => s.Imei == key && s.Month >= fromMonth)
             .Select(s => new { s.Imsi, s.OperatorId, s.Month, s.DayMask, s.FirstSeen, s.LastSeen, s.Msisdn })
             .ToListAsync(ct);

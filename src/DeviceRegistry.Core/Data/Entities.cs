@@ -13,12 +13,8 @@ public sealed class Operator
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>
-/// One IMEI-IMSI pair seen through one operator in one calendar month: a day bitmask
-/// (bit d-1 set = seen on day d) with first and last seen. Files merge in by OR-ing the masks,
-/// so loading the same data twice changes nothing.
-/// </summary>
-public sealed class Sighting
+/// <summary>The columns of a sighting row, stored (<see cref="Sighting"/>) or pending (<see cref="PendingSighting"/>), as readers of both get them (<see cref="Sightings.SightingRows"/>).</summary>
+public class SightingRow
 {
     public long Imei { get; set; }
 
@@ -41,6 +37,19 @@ public sealed class Sighting
     /// <summary>The day <see cref="Msisdn"/> was seen; set exactly when it is.</summary>
     public DateOnly? MsisdnSeen { get; set; }
 }
+
+/// <summary>
+/// One IMEI-IMSI pair seen through one operator in one calendar month: a day bitmask
+/// (bit d-1 set = seen on day d) with first and last seen. Files merge in by OR-ing the masks,
+/// so loading the same data twice changes nothing.
+/// </summary>
+public sealed class Sighting : SightingRow;
+
+/// <summary>
+/// A sighting a deferred ingest appended (sightings_pending) that the roll-up has not folded into <see cref="Sighting"/> yet:
+/// the same columns, no key (several rows may hold one key). Read through <see cref="Sightings.SightingRows.Current"/>.
+/// </summary>
+public sealed class PendingSighting : SightingRow;
 
 /// <summary>Every IMEI ever seen, with the first sighting on a home-network SIM (the registration window starts there).</summary>
 public sealed class SeenImei

@@ -18,6 +18,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     public DbSet<Sighting> Sightings => Set<Sighting>();
 
+    public DbSet<PendingSighting> PendingSightings => Set<PendingSighting>();
+
     public DbSet<SeenImei> SeenImeis => Set<SeenImei>();
 
     public DbSet<IngestRun> IngestRuns => Set<IngestRun>();
@@ -48,6 +50,13 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.Property(x => x.Msisdn).HasMaxLength(15);
             // No foreign key to operators and no secondary index (database/*/0005_sightings_load.sql,
             // docs/adr/0006-sightings-without-foreign-key.md): the ingest resolves operator ids itself.
+        });
+        builder.Entity<PendingSighting>(e =>
+        {
+            e.ToTable("sightings_pending");
+            e.HasNoKey();
+            e.Property(x => x.Imsi).HasMaxLength(15);
+            e.Property(x => x.Msisdn).HasMaxLength(15);
         });
         builder.Entity<SeenImei>(e =>
         {

@@ -47,7 +47,7 @@ public static class ScheduledJobs
     /// The registry's scheduled jobs on Quartz with its persistent job store in the registry database
     /// (tables from database/*/0004_quartz.sql, which the store validates and never creates; ADR 0004):
     /// the daily registration enforcement (<c>Registration:EnforcementCron</c>) and the sightings retention
-    /// (<c>Sightings:RetentionCron</c>), and continuous clone detection every <c>Detection:ContinuousIntervalSeconds</c>
+    /// (<c>Sightings:RetentionCron</c>), the roll-up of deferred ingests (<c>Sightings:RollUpCron</c>), and continuous clone detection every <c>Detection:ContinuousIntervalSeconds</c>
     /// over the IMEIs touched since its last run, and the daily lists export at <c>Lists:ExportTime</c> when set. Each job sends the same MediatR request as its CLI verb. The host
     /// also calls <c>AddQuartzHostedService</c> and AddDeviceRegistry.
     /// </summary>
@@ -56,7 +56,8 @@ public static class ScheduledJobs
         // The schedules are fixed when the scheduler is built, so they are read (and validated) now.
         var database = DatabaseOptions.FromConfiguration(configuration);
         var registration = Settings.Read<RegistrationSettings>(configuration, RegistrationSettings.Section);
-        var retentionCron = Settings.Read<SightingsSettings>(configuration, SightingsSettings.Section).RetentionCron;
+        var sightings = Settings.Read<SightingsSettings>(configuration, SightingsSettings.Section);
+        var retentionCron = sightings.RetentionCron;
         var detection = Settings.Read<DetectionSettings>(configuration, DetectionSettings.Section);
         var exportCron = Settings.Read<ListsSettings>(configuration, ListsSettings.Section).ExportCron;
         var zone = RegistryClock.FindZone(Settings.Read<RegistrySettings>(configuration, RegistrySettings.Section).TimeZone);
@@ -110,6 +111,12 @@ public static class ScheduledJobs
                 .ForJob(SightingsRetentionJob.Key)
                 .WithIdentity("sightings-retention", "sightings")
                 .WithCronSchedule(retentionCron, c => c.InTimeZone(zone)));
+            q.AddJob<SightingsRollUpJob>(j => j.WithIdentity(SightingsRollUpJob.Key).StoreDurably()
+                .WithDescription("Sightings roll-up: folds the sightings deferred ingests appended into the month rows and the IMEIs seen"));
+            q.AddTrigger(t => t
+                .ForJob(SightingsRollUpJob.Key)
+                .WithIdentity("sightings-roll-up", "sightings")
+                .WithCronSchedule(sightings.RollUpCron, c => c.InTimeZone(zone)));
             q.AddJob<ListsExportJob>(j => j.WithIdentity(ListsExportJob.Key).StoreDurably()
                 .WithDescription("Operators' lists: the daily export of the blacklist, exceptions and notifications, recorded for download"));
             if (exportCron is not null)

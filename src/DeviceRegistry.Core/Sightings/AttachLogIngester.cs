@@ -168,7 +168,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
                         var full = buffer;
                         spare.Clear();
                         (buffer, spare) = (spare, full);
-                        merging = Task.Run(() => SightingsMerger.MergeAsync(connection, transaction, full, startedAt, ct), ct);
+                        merging = Task.Run(() => FlushAsync(connection, transaction, full, startedAt, ct), ct);
                     }
                 }
 
@@ -178,7 +178,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
                     merging = null;
                 }
 
-                counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, startedAt, ct);
+                counts += await FlushAsync(connection, transaction, buffer, startedAt, ct);
                 buffer.Clear();
                 spare.Clear();
             }
@@ -228,6 +228,11 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
 
             var runId = await RecordRunAsync(connection, transaction, fullPath, sha256, defaultOperator, startedAt, rows, bad, accepted: true,
                 bad > 0 ? $"{bad} bad row(s) in {rejectsPath}" : null, ct);
+            if (settings.DeferMerge)
+            {
+                await PendingSightings.QueueRunAsync(connection, transaction, runId, startedAt, ct);
+            }
+
             await transaction.CommitAsync(ct);
             return new IngestFileResult
             {
@@ -236,6 +241,12 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             };
         }
     }
+
+    /// <summary>A full chunk merged into the store, or appended for the roll-up when the merge is deferred.</summary>
+    private Task<MergeCounts> FlushAsync(DbConnection connection, DbTransaction transaction, SightingBuffer chunk, DateTime startedAt, CancellationToken ct) =>
+        settings.DeferMerge
+            ? PendingSightings.AppendAsync(connection, transaction, chunk, ct)
+            : SightingsMerger.MergeAsync(connection, transaction, chunk, startedAt, ct);
 
     private async Task<long> RecordRejectedRunAsync(string path, string sha256, string? operatorName, DateTime startedAt,
         long rows, long bad, string message, CancellationToken ct)

@@ -200,7 +200,8 @@ internal static class PostgresSightingsWriter
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
+    /// <summary>COPYs the chunk's sightings, in key order, into <paramref name="table"/> (sightings, its staging table or sightings_pending).</summary>
+    internal static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
     {
         long rows = 0;
         var imsi = new char[20];

@@ -12,8 +12,9 @@ public readonly record struct SightingRecord(Imei Imei, string Imsi, string? Msi
 /// What a merge did to the store. <see cref="WindowStarts"/> counts the IMEIs whose first home-network
 /// sighting (<c>seen_imeis.first_home_seen</c>) was set or moved earlier: each got an imei_changes row.
 /// </summary>
+/// <see cref="PendingSightings"/> counts the rows a deferred ingest appended to sightings_pending for the roll-up.
 public readonly record struct MergeCounts(long NewSightings, long ChangedSightings, long UnchangedSightings, long NewImeis, long ChangedImeis,
-    long WindowStarts = 0)
+    long WindowStarts = 0, long PendingSightings = 0)
 {
     public static MergeCounts operator +(MergeCounts a, MergeCounts b) => new(
         a.NewSightings + b.NewSightings,
@@ -21,7 +22,8 @@ public readonly record struct MergeCounts(long NewSightings, long ChangedSightin
         a.UnchangedSightings + b.UnchangedSightings,
         a.NewImeis + b.NewImeis,
         a.ChangedImeis + b.ChangedImeis,
-        a.WindowStarts + b.WindowStarts);
+        a.WindowStarts + b.WindowStarts,
+        a.PendingSightings + b.PendingSightings);
 
     public static MergeCounts Add(MergeCounts left, MergeCounts right) => left + right;
 }
@@ -74,7 +76,11 @@ public static class SightingsMerger
 
     /// <summary>Merges everything in <paramref name="buffer"/>; imei_changes rows carry <paramref name="changedAtUtc"/>.</summary>
     public static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,
-        DateTime changedAtUtc, CancellationToken ct = default)
+        DateTime changedAtUtc, CancellationToken ct = default) => MergeAsync(connection, transaction, buffer, changedAtUtc, queueForDetection: true, ct);
+
+    /// <param name="queueForDetection">False only for the roll-up of sightings continuous detection has already evaluated.</param>
+    internal static Task<MergeCounts> MergeAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,
+        DateTime changedAtUtc, bool queueForDetection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         if (buffer.IsEmpty)
@@ -88,11 +94,11 @@ public static class SightingsMerger
             throw new ArgumentException("The transaction belongs to another connection.", nameof(transaction));
         }
 
-        return MergeAndQueueAsync(connection, transaction, buffer, changedAtUtc, ct);
+        return MergeAndQueueAsync(connection, transaction, buffer, changedAtUtc, queueForDetection, ct);
     }
 
     private static async Task<MergeCounts> MergeAndQueueAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer,
-        DateTime changedAtUtc, CancellationToken ct)
+        DateTime changedAtUtc, bool queueForDetection, CancellationToken ct)
     {
         var counts = await (connection switch
         {
@@ -100,6 +106,11 @@ public static class SightingsMerger
             NpgsqlConnection npgsql => PostgresSightingsWriter.MergeAsync(npgsql, (NpgsqlTransaction)transaction, buffer, changedAtUtc, ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
         });
+
+        if (!queueForDetection)
+        {
+            return counts;
+        }
 
         // Same transaction: a sighting is never committed without its IMEI queued for continuous clone detection.
         var imeis = buffer.SortedImeis();

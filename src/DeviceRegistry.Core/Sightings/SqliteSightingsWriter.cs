@@ -163,6 +163,57 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
     }
 
+    private static readonly string AppendPendingBatch =
+        "INSERT INTO sightings_pending (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) VALUES " +
+        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?)", BatchRows));
+
+    private const string AppendPending =
+        "INSERT INTO sightings_pending (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) " +
+        "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn, $seen)";
+
+    /// <summary>Appends the chunk's sightings to sightings_pending (a deferred ingest): plain inserts, nothing read.</summary>
+    public long Append(SightingBuffer buffer, CancellationToken ct)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        using var batch = new RawStatement(db, AppendPendingBatch, BatchRows * Columns);
+        using var single = new RawStatement(db, AppendPending, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn", "$seen");
+        Span<byte> imsi = stackalloc byte[20];
+        Span<byte> msisdn = stackalloc byte[20];
+        Span<byte> first = stackalloc byte[10];
+        Span<byte> last = stackalloc byte[10];
+        Span<byte> seen = stackalloc byte[10];
+        var sorted = buffer.SortedSightings();
+        var start = 0;
+        for (; start + BatchRows <= sorted.Count; start += BatchRows)
+        {
+            if ((start & 0xFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            for (var r = 0; r < BatchRows; r++)
+            {
+                var (key, s) = sorted[start + r];
+                WriteDay(s.FirstDay, first);
+                WriteDay(s.LastDay, last);
+                Bind(batch, r * Columns, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
+            }
+
+            batch.Execute();
+        }
+
+        for (; start < sorted.Count; start++)
+        {
+            var (key, s) = sorted[start];
+            WriteDay(s.FirstDay, first);
+            WriteDay(s.LastDay, last);
+            Bind(single, 0, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
+            single.Execute();
+        }
+
+        return sorted.Count;
+    }
+
     private const int Columns = 9;
 
     /// <param name="seen">Scratch for the number's day: written here, bound only with a number.</param>

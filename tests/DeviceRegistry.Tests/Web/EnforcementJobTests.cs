@@ -29,6 +29,7 @@ public sealed class EnforcementJobTests
         Assert.Equal(SchedulerStatus.Running, scheduler.Status);
         Assert.True(await scheduler.Exists(RegistrationEnforcementJob.Key));
         Assert.True(await scheduler.Exists(DeviceRegistry.Sightings.SightingsRetentionJob.Key));
+        Assert.True(await scheduler.Exists(DeviceRegistry.Sightings.SightingsRollUpJob.Key));
 
         // The job and its daily trigger live in the registry database (the persistent store), not in memory.
         await using (var context = web.Database.CreateContext())
@@ -36,7 +37,7 @@ public sealed class EnforcementJobTests
             var jobs = await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM qrtz_job_details WHERE job_name = 'registration-enforcement'").SingleAsync();
             var triggers = await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM qrtz_cron_triggers").SingleAsync();
             Assert.Equal(1, jobs);
-            Assert.Equal(2, triggers); // the daily enforcement and the monthly sightings retention
+            Assert.Equal(3, triggers); // the daily enforcement, the monthly sightings retention and the daily roll-up
         }
 
         await scheduler.TriggerJob(RegistrationEnforcementJob.Key, new JobDataMap());
