@@ -7,7 +7,8 @@ namespace DeviceRegistry.Sightings;
 /// <summary>
 /// Drops whole months of sightings older than <c>Sightings:RetentionMonths</c> (default 6): the
 /// current month (the registry's, or that of <see cref="AsOf"/>) and the N months before it
-/// are kept; on PostgreSQL by dropping their partitions, in a moment whatever their size. seen_imeis is
+/// are kept; on PostgreSQL by dropping their partitions, in a moment whatever their size (and deferred ingests' pending
+/// rows of those months are deleted). seen_imeis is
 /// kept: first sightings are history the registration window depends on.
 /// </summary>
 public sealed record ApplySightingsRetention(DateOnly? AsOf = null) : IRequest<SightingsRetentionResult>;
@@ -27,6 +28,8 @@ public sealed class ApplySightingsRetentionHandler(RegistryDbContext context, Si
         var today = request.AsOf ?? clock.Today();
         var oldestKept = new DateOnly(today.Year, today.Month, 1).AddMonths(-settings.RetentionMonths);
         var oldestKeptMonth = (oldestKept.Year * 100) + oldestKept.Month;
+        // Pending rows of deferred ingests from those months go too: rolled up later they would bring the months back.
+        await context.PendingSightings.Where(s => s.Month < oldestKeptMonth).ExecuteDeleteAsync(cancellationToken);
         if (context.Database.GetDbConnection() is Npgsql.NpgsqlConnection npgsql)
         {
             await context.Database.OpenConnectionAsync(cancellationToken);

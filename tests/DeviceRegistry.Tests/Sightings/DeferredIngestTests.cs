@@ -157,6 +157,38 @@ public sealed class DeferredIngestTests
         Assert.Equal(0, await PendingCountAsync(continuous));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Retention_deletes_pending_rows_of_the_months_it_drops_so_a_later_roll_up_does_not_bring_them_back(DatabaseProvider provider)
+    {
+        using var kit = new IngestTestKit();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = kit.WriteLines("year.csv",
+        [
+            "date,imei,imsi",
+            "20260131,35761300444848,400011000000001",
+            "20260201,35761300444848,400011000000001",
+            "20260815,35761300444848,400011000000001",
+        ]);
+        Assert.Equal(0, (await Infrastructure.Cli.RunAsync(Deferred(db), "ingest", file, "--operator", "Azercell")).ExitCode);
+        Assert.Equal(3, await PendingCountAsync(db));
+
+        await using (var context = db.CreateContext())
+        {
+            var handler = new ApplySightingsRetentionHandler(context, new SightingsSettings { RetentionMonths = 6 },
+                new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()));
+            Assert.Equal(202602, (await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None)).OldestKeptMonth);
+        }
+
+        Assert.Equal(2, await PendingCountAsync(db));
+        Assert.Equal(0, (await Infrastructure.Cli.RunAsync(db, "roll-up")).ExitCode);
+        Assert.Equal(
+        [
+            "35761300444848 400011000000001 Azercell 202602 mask=1 2026-02-01..2026-02-01 msisdn=-",
+            "35761300444848 400011000000001 Azercell 202608 mask=16384 2026-08-15..2026-08-15 msisdn=-",
+        ], (await IngestTestKit.ReadStoreAsync(db)).Sightings);
+    }
+
     private static async Task<int> PendingCountAsync(TestDatabase db)
     {
         await using var context = db.CreateContext();
