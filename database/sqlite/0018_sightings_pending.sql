@@ -14,8 +14,8 @@ CREATE TABLE sightings_pending (
     msisdn      TEXT    NULL,
     msisdn_seen TEXT    NULL
 );
--- An IMEI's evidence, appeal and lists read its pending rows by IMEI.
-CREATE INDEX ix_sightings_pending_imei ON sightings_pending (imei);
+-- No index: on SQLite a B-tree on imei took a third of the append's time (docs/benchmarks.md, "Deferred"). A reader
+-- by IMEI scans the pending rows (about 0.3 s for a day of 3M), only while a deferred day waits for its roll-up.
 
 -- Deferred ingest runs whose IMEIs continuous detection has not evaluated yet (it evaluates every IMEI with
 -- pending sightings, then removes the runs it read); the roll-up queues their IMEIs one by one instead.

@@ -320,11 +320,12 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         }
 
         // CROSS JOIN keeps the scope as the outer loop.
-        // c.imei (not s.imei) so that each arm's order is the scope's own (no sort) and the two merge.
+        // c.imei (not s.imei): the stored arm comes in the scope's own order (no sort); the pending rows (no index on
+        // SQLite) are scanned once and sorted, and the two arms merge.
         return "SELECT c.imei, s.imsi, s.month, s.day_mask FROM temp.clone_scope c CROSS JOIN sightings s ON s.imei = c.imei " +
             "WHERE s.month >= @from AND s.month <= @to " +
-            "UNION ALL SELECT c.imei, p.imsi, p.month, p.day_mask FROM temp.clone_scope c CROSS JOIN sightings_pending p ON p.imei = c.imei " +
-            "WHERE p.month >= @from AND p.month <= @to ORDER BY 1";
+            "UNION ALL SELECT p.imei, p.imsi, p.month, p.day_mask FROM sightings_pending p " +
+            "WHERE p.imei IN (SELECT imei FROM temp.clone_scope) AND p.month >= @from AND p.month <= @to ORDER BY 1";
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)
