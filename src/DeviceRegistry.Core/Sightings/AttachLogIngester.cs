@@ -107,8 +107,8 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
             var operatorIds = new List<int>();
             // Two buffers: one fills while the other is merged on another thread (on PostgreSQL the
             // server works meanwhile too). At most one merge runs at a time on the connection.
-            var buffer = new SightingBuffer(settings.BufferSize, homeNetworks);
-            var spare = new SightingBuffer(settings.BufferSize, homeNetworks);
+            ISightingChunk buffer = NewChunk();
+            ISightingChunk spare = NewChunk();
             Task<MergeCounts>? merging = null;
             var counts = default(MergeCounts);
             RejectsFile? rejects = null;
@@ -242,11 +242,18 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
         }
     }
 
+    /// <summary>A chunk aggregated for the merge, or the rows as they are when the merge is deferred (<see cref="IngestSettings.DeferMerge"/>).</summary>
+    private ISightingChunk NewChunk() =>
+        settings.DeferMerge ? new AppendBuffer(settings.BufferSize) : new SightingBuffer(settings.BufferSize, homeNetworks);
+
     /// <summary>A full chunk merged into the store, or appended for the roll-up when the merge is deferred.</summary>
-    private Task<MergeCounts> FlushAsync(DbConnection connection, DbTransaction transaction, SightingBuffer chunk, DateTime startedAt, CancellationToken ct) =>
-        settings.DeferMerge
-            ? PendingSightings.AppendAsync(connection, transaction, chunk, ct)
-            : SightingsMerger.MergeAsync(connection, transaction, chunk, startedAt, ct);
+    private static Task<MergeCounts> FlushAsync(DbConnection connection, DbTransaction transaction, ISightingChunk chunk, DateTime startedAt, CancellationToken ct) =>
+        chunk switch
+        {
+            AppendBuffer rows => PendingSightings.AppendAsync(connection, transaction, rows, ct),
+            SightingBuffer aggregate => SightingsMerger.MergeAsync(connection, transaction, aggregate, startedAt, ct),
+            _ => throw new NotSupportedException(chunk.GetType().Name),
+        };
 
     private async Task<long> RecordRejectedRunAsync(string path, string sha256, string? operatorName, DateTime startedAt,
         long rows, long bad, string message, CancellationToken ct)

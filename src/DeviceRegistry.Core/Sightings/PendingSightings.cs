@@ -16,7 +16,7 @@ namespace DeviceRegistry.Sightings;
 public static class PendingSightings
 {
     /// <summary>Appends everything in <paramref name="buffer"/> to sightings_pending in the caller's transaction.</summary>
-    public static async Task<MergeCounts> AppendAsync(DbConnection connection, DbTransaction transaction, SightingBuffer buffer, CancellationToken ct)
+    public static async Task<MergeCounts> AppendAsync(DbConnection connection, DbTransaction transaction, AppendBuffer buffer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -27,8 +27,9 @@ public static class PendingSightings
 
         var rows = connection switch
         {
-            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).Append(buffer, ct),
-            NpgsqlConnection npgsql => await PostgresSightingsWriter.CopySightingsAsync(npgsql, "sightings_pending", buffer, ct),
+            // SQLite keeps no index on the pending rows, so their order does not matter there.
+            SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).Append(buffer.Rows, ct),
+            NpgsqlConnection npgsql => await PostgresSightingsWriter.CopySightingsAsync(npgsql, "sightings_pending", buffer.SortedRows(), ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
         };
         return new MergeCounts(0, 0, 0, 0, 0, PendingSightings: rows);

@@ -120,7 +120,7 @@ internal static class PostgresSightingsWriter
             await importer.CompleteAsync(ct);
         }
 
-        var sightings = await CopySightingsAsync(connection, "sightings", buffer, ct);
+        var sightings = await CopySightingsAsync(connection, "sightings", buffer.SortedSightings(), ct);
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY imei_changes (imei, source, changed_at) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -151,7 +151,7 @@ internal static class PostgresSightingsWriter
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer, ct);
+        var staged = await CopySightingsAsync(connection, "sightings_stage", buffer.SortedSightings(), ct);
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY seen_imeis_stage (imei, first_seen, last_seen, first_home_seen) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -200,15 +200,16 @@ internal static class PostgresSightingsWriter
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>COPYs the chunk's sightings, in key order, into <paramref name="table"/> (sightings, its staging table or sightings_pending).</summary>
-    internal static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, SightingBuffer buffer, CancellationToken ct)
+    /// <summary>COPYs the chunk's sightings, in key order, into <paramref name="table"/> (sightings, its staging table or sightings_pending); <paramref name="sorted"/> in key order.</summary>
+    internal static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, List<KeyValuePair<SightingKey, SightingAggregate>> sorted,
+        CancellationToken ct)
     {
         long rows = 0;
         var imsi = new char[20];
         var msisdn = new char[20];
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {table} (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (key, s) in buffer.SortedSightings())
+        foreach (var (key, s) in sorted)
         {
             rows++;
             importer.StartRow();

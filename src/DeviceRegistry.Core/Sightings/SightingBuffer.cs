@@ -86,7 +86,7 @@ public struct ImeiAggregate
 /// latest day that carried one with a deterministic tie-break), so flushing early or late gives the same result.
 /// Days are <see cref="DateOnly.DayNumber"/>s.
 /// </summary>
-public sealed class SightingBuffer
+public sealed class SightingBuffer : ISightingChunk
 {
     public const int NoDay = int.MaxValue;
 
@@ -123,16 +123,12 @@ public sealed class SightingBuffer
     {
         sortedIsCurrent = false;
         var day = date.DayNumber;
-        var key = new SightingKey(imei, imsi, operatorId, (date.Year * 100) + date.Month);
-        var bit = 1 << (date.Day - 1);
+        var (key, one) = OneDay(imei, imsi, msisdn, operatorId, date);
+        var bit = one.DayMask;
         ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(sightings, key, out var exists);
         if (!exists)
         {
-            s.DayMask = bit;
-            s.FirstDay = day;
-            s.LastDay = day;
-            s.Msisdn = msisdn;
-            s.MsisdnDay = day;
+            s = one;
         }
         else
         {
@@ -174,6 +170,15 @@ public sealed class SightingBuffer
         }
 
         return day != currentDay ? day > currentDay : msisdn.CompareTo(currentMsisdn) > 0;
+    }
+
+    /// <summary>One attach row as a key and the aggregate of that one day.</summary>
+    public static KeyValuePair<SightingKey, SightingAggregate> OneDay(long imei, PackedDigits imsi, PackedDigits msisdn, int operatorId, DateOnly date)
+    {
+        var day = date.DayNumber;
+        return new(
+            new SightingKey(imei, imsi, operatorId, (date.Year * 100) + date.Month),
+            new SightingAggregate { DayMask = 1 << (date.Day - 1), FirstDay = day, LastDay = day, Msisdn = msisdn, MsisdnDay = day });
     }
 
     /// <summary>Merges an already aggregated sighting (a stored or pending row read back) by the same rules as <see cref="Add"/>.</summary>

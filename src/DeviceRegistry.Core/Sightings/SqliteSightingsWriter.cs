@@ -171,8 +171,8 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         "INSERT INTO sightings_pending (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) " +
         "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn, $seen)";
 
-    /// <summary>Appends the chunk's sightings to sightings_pending (a deferred ingest): plain inserts, nothing read.</summary>
-    public long Append(SightingBuffer buffer, CancellationToken ct)
+    /// <summary>Appends the chunk's rows to sightings_pending (a deferred ingest), in the order given: plain inserts, nothing read.</summary>
+    public long Append(List<KeyValuePair<SightingKey, SightingAggregate>> sorted, CancellationToken ct)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         using var batch = new RawStatement(db, AppendPendingBatch, BatchRows * Columns);
@@ -182,7 +182,7 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         Span<byte> first = stackalloc byte[10];
         Span<byte> last = stackalloc byte[10];
         Span<byte> seen = stackalloc byte[10];
-        var sorted = buffer.SortedSightings();
+        
         var start = 0;
         for (; start + BatchRows <= sorted.Count; start += BatchRows)
         {

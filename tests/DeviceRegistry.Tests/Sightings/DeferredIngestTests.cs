@@ -159,6 +159,28 @@ public sealed class DeferredIngestTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Rows_repeating_over_days_and_months_appended_unaggregated_in_small_chunks_roll_up_to_the_store_of_a_merged_ingest(
+        DatabaseProvider provider)
+    {
+        // 12 IMEIs, 40 IMSIs, two operators, 80 days over three months, a third of the rows without a number.
+        var rows = IngestTests.RandomRows(seed: 11, count: 600);
+        using var kit = new IngestTestKit();
+        var file = kit.WriteLines("months.csv", ["date,imei,imsi,msisdn,operator", .. rows]);
+        await using var merged = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(0, (await IngestTestKit.IngestAsync(merged, file)).ExitCode);
+        await using var deferred = await TestDatabase.CreateAsync(provider);
+        var settings = new Dictionary<string, string?>(Deferred(deferred)) { ["Ingest:BufferSize"] = "7" };
+
+        Assert.Equal(0, (await Infrastructure.Cli.RunAsync(settings, "ingest", file)).ExitCode);
+        Assert.Equal(600, await PendingCountAsync(deferred)); // every row as it came
+        Assert.Equal(0, (await Infrastructure.Cli.RunAsync(deferred, "roll-up")).ExitCode);
+
+        (await IngestTestKit.ReadStoreAsync(deferred)).AssertSameAs(await IngestTestKit.ReadStoreAsync(merged));
+        Assert.Equal((await WindowStartsAsync(merged)).Order(), (await WindowStartsAsync(deferred)).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Retention_deletes_pending_rows_of_the_months_it_drops_so_a_later_roll_up_does_not_bring_them_back(DatabaseProvider provider)
     {
         using var kit = new IngestTestKit();

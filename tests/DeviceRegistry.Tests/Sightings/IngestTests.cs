@@ -710,7 +710,7 @@ public sealed class IngestTests
     }
 
     /// <summary>Rows over three months, few IMEIs and IMSIs so that keys repeat, two operators, some without MSISDN.</summary>
-    private static List<string> RandomRows(int seed, int count)
+    internal static List<string> RandomRows(int seed, int count)
     {
         var random = new Random(seed);
         var rows = new List<string>();
