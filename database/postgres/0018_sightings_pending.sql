@@ -1,18 +1,14 @@
--- Sightings of a deferred ingest (Ingest:DeferMerge): a day file's aggregated rows appended here as they
--- are, with no key, no foreign key and no fill factor to honour (a bulk append, like COPY into a bare
--- table), and folded into sightings and seen_imeis by the roll-up (Sightings:RollUpCron, devreg roll-up).
--- Readers of sightings read these rows too, folding them with the month rows (docs/ingest.md).
--- The same columns as sightings; several rows may hold the same key.
+-- Sightings of a deferred ingest (Ingest:DeferMerge): a day file's rows appended here as they come, one row per
+-- attach row (IMEI, IMSI, operator, day and the number sent), with no key, no foreign key and no fill factor to
+-- honour (a bulk append, like COPY into a bare table), and folded into sightings and seen_imeis by the roll-up
+-- (Sightings:RollUpCron, devreg roll-up). Readers of sightings read these rows too, as the month rows they will
+-- become (docs/ingest.md). Several rows may hold the same pair and day.
 CREATE TABLE sightings_pending (
     imei        bigint      NOT NULL,
     imsi        varchar(15) NOT NULL,
     operator_id integer     NOT NULL,
-    month       integer     NOT NULL,
-    day_mask    integer     NOT NULL,
-    first_seen  date        NOT NULL,
-    last_seen   date        NOT NULL,
-    msisdn      varchar(15) NULL,
-    msisdn_seen date        NULL
+    day         date        NOT NULL,
+    msisdn      varchar(15) NULL
 );
 -- An IMEI's evidence, appeal and lists read its pending rows by IMEI. Each chunk of an ingest is appended in IMEI
 -- order, so a block range of 32 pages covers a narrow band of IMEIs: a block-range index finds an IMEI's rows in

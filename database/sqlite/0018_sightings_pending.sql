@@ -1,18 +1,13 @@
--- Sightings of a deferred ingest (Ingest:DeferMerge): a day file's aggregated rows appended here as they
--- are, with no key, no foreign key and no fill factor to honour (a bulk append, like COPY into a bare
--- table), and folded into sightings and seen_imeis by the roll-up (Sightings:RollUpCron, devreg roll-up).
--- Readers of sightings read these rows too, folding them with the month rows (docs/ingest.md).
--- The same columns as sightings; several rows may hold the same key.
+-- Sightings of a deferred ingest (Ingest:DeferMerge): a day file's rows appended here as they come, one row per
+-- attach row (IMEI, IMSI, operator, day and the number sent), with no key, and folded into sightings and
+-- seen_imeis by the roll-up (Sightings:RollUpCron, devreg roll-up). Readers of sightings read these rows too, as
+-- the month rows they will become (docs/ingest.md). Several rows may hold the same pair and day.
 CREATE TABLE sightings_pending (
     imei        INTEGER NOT NULL,
     imsi        TEXT    NOT NULL,
     operator_id INTEGER NOT NULL,
-    month       INTEGER NOT NULL,
-    day_mask    INTEGER NOT NULL,
-    first_seen  TEXT    NOT NULL,
-    last_seen   TEXT    NOT NULL,
-    msisdn      TEXT    NULL,
-    msisdn_seen TEXT    NULL
+    day         TEXT    NOT NULL,
+    msisdn      TEXT    NULL
 );
 -- No index: on SQLite a B-tree on imei took a third of the append's time (docs/benchmarks.md, "Deferred"). A reader
 -- by IMEI scans the pending rows (about 0.3 s for a day of 3M), only while a deferred day waits for its roll-up.

@@ -114,10 +114,9 @@ internal sealed class GetAppealHandler(RegistryDbContext db, Infrastructure.Regi
     internal static async Task<IReadOnlyList<MatchedImsi>> MatchImsisAsync(RegistryDbContext db, Appeal appeal, CancellationToken ct)
     {
         var numbers = appeal.Numbers.Select(n => n.Msisdn).ToList();
-        var seen = await Sightings.SightingRows.Current(db)
-            .Where(x => x.Imei == appeal.Imei && x.Msisdn != null && numbers.Contains(x.Msisdn))
-            .Select(x => new { x.Imsi, x.Msisdn, x.LastSeen })
-            .ToListAsync(ct);
+        var seen = (await Sightings.SightingRows.OfImeisAsync(db, [appeal.Imei], ct))
+            .Where(x => x.Msisdn != null && numbers.Contains(x.Msisdn))
+            .ToList();
         var allowed = (await db.Set<CloneAllowedPair>().AsNoTracking().Where(p => p.Imei == appeal.Imei).Select(p => p.Imsi).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         return seen.GroupBy(x => x.Imsi, StringComparer.Ordinal)

@@ -68,10 +68,8 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         cmd.CommandText = scope is not null
             ? await ScopedQueryAsync(connection, cmd, scope, ct)
             : database.IsSqlite
-            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to " +
-              "UNION ALL SELECT imei, imsi, month, day_mask FROM sightings_pending WHERE +month >= @from AND +month <= @to ORDER BY imei"
-            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to " +
-              "UNION ALL SELECT imei, imsi, month, day_mask FROM sightings_pending WHERE month >= @from AND month <= @to ORDER BY imei";
+            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to " + PendingArm(true, "ORDER BY imei")
+            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to " + PendingArm(false, "ORDER BY imei");
         cmd.CommandTimeout = 0;
         AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
         AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
@@ -306,8 +304,7 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
             });
             return "SELECT s.imei, s.imsi, s.month, s.day_mask FROM sightings s JOIN unnest(@scope) AS c(imei) ON s.imei = c.imei " +
                 "WHERE s.month >= @from AND s.month <= @to " +
-                "UNION ALL SELECT p.imei, p.imsi, p.month, p.day_mask FROM sightings_pending p JOIN unnest(@scope) AS c(imei) ON p.imei = c.imei " +
-                "WHERE p.month >= @from AND p.month <= @to ORDER BY 1";
+                PendingArm(false, "ORDER BY 1", "JOIN unnest(@scope) AS c(imei) ON p.imei = c.imei");
         }
 
         await using (var fill = connection.CreateCommand())
@@ -324,8 +321,15 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         // SQLite) are scanned once and sorted, and the two arms merge.
         return "SELECT c.imei, s.imsi, s.month, s.day_mask FROM temp.clone_scope c CROSS JOIN sightings s ON s.imei = c.imei " +
             "WHERE s.month >= @from AND s.month <= @to " +
-            "UNION ALL SELECT p.imei, p.imsi, p.month, p.day_mask FROM sightings_pending p " +
-            "WHERE p.imei IN (SELECT imei FROM temp.clone_scope) AND p.month >= @from AND p.month <= @to ORDER BY 1";
+            PendingArm(true, "ORDER BY 1", "", "p.imei IN (SELECT imei FROM temp.clone_scope) AND ");
+    }
+
+    /// <summary>The union's arm over deferred ingests' pending rows, each read as a month row holding its one day.</summary>
+    private static string PendingArm(bool sqlite, string orderBy, string join = "", string where = "")
+    {
+        var month = Sightings.PendingSightings.MonthSql(sqlite, "p");
+        return $"UNION ALL SELECT p.imei, p.imsi, {month}, {Sightings.PendingSightings.DayMaskSql(sqlite, "p")} FROM sightings_pending p {join} " +
+            $"WHERE {where}{month} >= @from AND {month} <= @to {orderBy}";
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)

@@ -139,10 +139,7 @@ internal sealed class GetImeiEvidenceHandler(
         var fromMonth = (from.Year * 100) + from.Month;
 
         // The sightings of the months kept (month rows and pending ones): a range read on the primary key (imei, imsi, operator, month) and one on the pending rows' IMEI index.
-        var rows = await SightingRows.Current(db)
-            .Where(s => s.Imei == key && s.Month >= fromMonth)
-            .Select(s => new { s.Imsi, s.OperatorId, s.Month, s.DayMask, s.FirstSeen, s.LastSeen, s.Msisdn })
-            .ToListAsync(ct);
+        var rows = (await SightingRows.OfImeisAsync(db, [key], ct)).Where(s => s.Month >= fromMonth).ToList();
         var operatorIds = rows.Select(r => r.OperatorId).Distinct().ToList();
         var operators = await db.Operators.AsNoTracking().Where(o => operatorIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var verdict = await db.Set<CloneStatus>().AsNoTracking().FirstOrDefaultAsync(c => c.Imei == key, ct);

@@ -46,10 +46,23 @@ public class SightingRow
 public sealed class Sighting : SightingRow;
 
 /// <summary>
-/// A sighting a deferred ingest appended (sightings_pending) that the roll-up has not folded into <see cref="Sighting"/> yet:
-/// the same columns, no key (several rows may hold one key). Read through <see cref="Sightings.SightingRows.Current"/>.
+/// An attach row a deferred ingest appended (sightings_pending) that the roll-up has not folded into <see cref="Sighting"/>
+/// yet: one day of one IMEI-IMSI pair through one operator, no key (several rows may hold the same). Read through
+/// <see cref="Sightings.SightingRows.Current"/>, as the month row it will become part of.
 /// </summary>
-public sealed class PendingSighting : SightingRow;
+public sealed class PendingSighting
+{
+    public long Imei { get; set; }
+
+    public required string Imsi { get; set; }
+
+    public int OperatorId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    /// <summary>The number the row carried, if any.</summary>
+    public string? Msisdn { get; set; }
+}
 
 /// <summary>Every IMEI ever seen, with the first sighting on a home-network SIM (the registration window starts there).</summary>
 public sealed class SeenImei

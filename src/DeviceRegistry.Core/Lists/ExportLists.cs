@@ -204,8 +204,7 @@ public sealed partial class ListsExporter(
         var numbers = new Dictionary<(long Imei, string Imsi), (DateOnly Last, string Msisdn)>();
         foreach (var chunk in imeis.Chunk(ChunkSize))
         {
-            var rows = await Sightings.SightingRows.Current(db).Where(s => chunk.Contains(s.Imei))
-                .Select(s => new { s.Imei, s.Imsi, s.Msisdn, s.LastSeen }).ToListAsync(ct);
+            var rows = await Sightings.SightingRows.OfImeisAsync(db, chunk, ct);
             foreach (var row in rows)
             {
                 var key = (row.Imei, row.Imsi);

@@ -193,11 +193,8 @@ internal sealed class EnforceRegistrationWindowHandler(
 
             var dueKeys = due.Select(d => d.Imei).ToList();
             // Warnings go to the numbers of home-network SIMs seen on the IMEI (a roamer's number is not ours to warn).
-            var numbers = (await Sightings.SightingRows.Current(db)
-                    .Where(s => dueKeys.Contains(s.Imei) && s.Msisdn != null)
-                    .Select(s => new { s.Imei, s.Imsi, s.Msisdn })
-                    .Distinct()
-                    .ToListAsync(ct))
+            var numbers = (await Sightings.SightingRows.OfImeisAsync(db, dueKeys, ct))
+                .Where(s => s.Msisdn != null)
                 .Where(s => homeNetworks.IsHome(s.Imsi))
                 .Select(s => (s.Imei, Msisdn: s.Msisdn!))
                 .Distinct()

@@ -29,7 +29,7 @@ public sealed class ApplySightingsRetentionHandler(RegistryDbContext context, Si
         var oldestKept = new DateOnly(today.Year, today.Month, 1).AddMonths(-settings.RetentionMonths);
         var oldestKeptMonth = (oldestKept.Year * 100) + oldestKept.Month;
         // Pending rows of deferred ingests from those months go too: rolled up later they would bring the months back.
-        await context.PendingSightings.Where(s => s.Month < oldestKeptMonth).ExecuteDeleteAsync(cancellationToken);
+        await context.PendingSightings.Where(s => s.Day < oldestKept).ExecuteDeleteAsync(cancellationToken);
         if (context.Database.GetDbConnection() is Npgsql.NpgsqlConnection npgsql)
         {
             await context.Database.OpenConnectionAsync(cancellationToken);

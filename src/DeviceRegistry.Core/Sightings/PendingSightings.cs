@@ -29,11 +29,21 @@ public static class PendingSightings
         {
             // SQLite keeps no index on the pending rows, so their order does not matter there.
             SqliteConnection sqlite => new SqliteSightingsWriter(sqlite).Append(buffer.Rows, ct),
-            NpgsqlConnection npgsql => await PostgresSightingsWriter.CopySightingsAsync(npgsql, "sightings_pending", buffer.SortedRows(), ct),
+            NpgsqlConnection npgsql => await PostgresSightingsWriter.CopyPendingAsync(npgsql, buffer.SortedRows(), ct),
             _ => throw new NotSupportedException($"No sightings writer for {connection.GetType().Name}"),
         };
         return new MergeCounts(0, 0, 0, 0, 0, PendingSightings: rows);
     }
+
+    /// <summary>A pending row's month (yyyymm) in SQL, as the month row it will become part of (<paramref name="alias"/> the table's).</summary>
+    internal static string MonthSql(bool sqlite, string alias) => sqlite
+        ? $"(CAST(substr({alias}.day, 1, 4) AS INTEGER) * 100 + CAST(substr({alias}.day, 6, 2) AS INTEGER))"
+        : $"(extract(year FROM {alias}.day) * 100 + extract(month FROM {alias}.day))::integer";
+
+    /// <summary>A pending row's day as a month row's day mask (bit d-1 for day d) in SQL.</summary>
+    internal static string DayMaskSql(bool sqlite, string alias) => sqlite
+        ? $"(1 << (CAST(substr({alias}.day, 9, 2) AS INTEGER) - 1))"
+        : $"(1 << (extract(day FROM {alias}.day)::integer - 1))";
 
     /// <summary>Queues a deferred ingest run for continuous detection, in the ingest's transaction.</summary>
     public static async Task QueueRunAsync(DbConnection connection, DbTransaction transaction, long runId, DateTime atUtc, CancellationToken ct)

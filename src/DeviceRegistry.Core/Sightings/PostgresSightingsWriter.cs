@@ -200,7 +200,7 @@ internal static class PostgresSightingsWriter
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>COPYs the chunk's sightings, in key order, into <paramref name="table"/> (sightings, its staging table or sightings_pending); <paramref name="sorted"/> in key order.</summary>
+    /// <summary>COPYs the chunk's sightings, in key order, into <paramref name="table"/> (sightings or its staging table); <paramref name="sorted"/> in key order.</summary>
     internal static async Task<long> CopySightingsAsync(NpgsqlConnection connection, string table, List<KeyValuePair<SightingKey, SightingAggregate>> sorted,
         CancellationToken ct)
     {
@@ -235,6 +235,34 @@ internal static class PostgresSightingsWriter
 
         await importer.CompleteAsync(ct);
         return rows;
+    }
+
+    /// <summary>COPYs a deferred ingest's rows into sightings_pending (IMEI, IMSI, operator, day, number), in the order given.</summary>
+    internal static async Task<long> CopyPendingAsync(NpgsqlConnection connection, List<KeyValuePair<SightingKey, SightingAggregate>> rows, CancellationToken ct)
+    {
+        var imsi = new char[20];
+        var msisdn = new char[20];
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY sightings_pending (imei, imsi, operator_id, day, msisdn) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (key, s) in rows)
+        {
+            importer.StartRow();
+            importer.Write(key.Imei, NpgsqlDbType.Bigint);
+            importer.Write(new ReadOnlyMemory<char>(imsi, 0, key.Imsi.WriteChars(imsi)), NpgsqlDbType.Varchar);
+            importer.Write(key.OperatorId, NpgsqlDbType.Integer);
+            importer.Write(DateOnly.FromDayNumber(s.FirstDay), NpgsqlDbType.Date);
+            if (s.Msisdn.IsEmpty)
+            {
+                importer.WriteNull();
+            }
+            else
+            {
+                importer.Write(new ReadOnlyMemory<char>(msisdn, 0, s.Msisdn.WriteChars(msisdn)), NpgsqlDbType.Varchar);
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+        return rows.Count;
     }
 
     private static void WriteImei(NpgsqlBinaryImporter importer, long imei, ImeiAggregate i)

@@ -24,7 +24,7 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
 {
     private const int PageRows = 50_000;
 
-    private const string Columns = "imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen";
+    private const string Columns = "imei, imsi, operator_id, day, msisdn";
 
     public async Task<RollUpResult> Handle(RollUpSightings request, CancellationToken cancellationToken)
     {
@@ -69,10 +69,11 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     read++;
-                    buffer.Add(KeyOf(reader), AggregateOf(reader, postgres));
+                    buffer.Add(reader.GetInt64(0), PackedDigits.FromText(reader.GetString(1)),
+                        reader.IsDBNull(4) ? default : PackedDigits.FromText(reader.GetString(4)), reader.GetInt32(2), DayOf(reader, 3, postgres));
                     if (!postgres)
                     {
-                        lastRowId = reader.GetInt64(9);
+                        lastRowId = reader.GetInt64(5);
                     }
                 }
             }
@@ -105,26 +106,9 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
         return new RollUpResult(rows, counts, runs.Count, stopwatch.Elapsed);
     }
 
-    private static SightingKey KeyOf(DbDataReader reader) =>
-        new(reader.GetInt64(0), PackedDigits.FromText(reader.GetString(1)), reader.GetInt32(2), reader.GetInt32(3));
-
-    private static SightingAggregate AggregateOf(DbDataReader reader, bool postgres)
-    {
-        var first = DayOf(reader, 5, postgres);
-        var hasNumber = !reader.IsDBNull(7);
-        return new SightingAggregate
-        {
-            DayMask = reader.GetInt32(4),
-            FirstDay = first,
-            LastDay = DayOf(reader, 6, postgres),
-            Msisdn = hasNumber ? PackedDigits.FromText(reader.GetString(7)) : default,
-            MsisdnDay = hasNumber ? DayOf(reader, 8, postgres) : first,
-        };
-    }
-
-    private static int DayOf(DbDataReader reader, int column, bool postgres) => postgres
-        ? reader.GetFieldValue<DateOnly>(column).DayNumber
-        : DateOnly.ParseExact(reader.GetString(column), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).DayNumber;
+    private static DateOnly DayOf(DbDataReader reader, int column, bool postgres) => postgres
+        ? reader.GetFieldValue<DateOnly>(column)
+        : DateOnly.ParseExact(reader.GetString(column), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
     {

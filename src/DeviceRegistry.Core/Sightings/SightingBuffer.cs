@@ -181,27 +181,6 @@ public sealed class SightingBuffer : ISightingChunk
             new SightingAggregate { DayMask = 1 << (date.Day - 1), FirstDay = day, LastDay = day, Msisdn = msisdn, MsisdnDay = day });
     }
 
-    /// <summary>Merges an already aggregated sighting (a stored or pending row read back) by the same rules as <see cref="Add"/>.</summary>
-    public void Add(SightingKey key, SightingAggregate aggregate)
-    {
-        sortedIsCurrent = false;
-        ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(sightings, key, out var exists);
-        if (!exists)
-        {
-            s = aggregate;
-            return;
-        }
-
-        s.DayMask |= aggregate.DayMask;
-        s.FirstDay = Math.Min(s.FirstDay, aggregate.FirstDay);
-        s.LastDay = Math.Max(s.LastDay, aggregate.LastDay);
-        if (IsLaterNumber(aggregate.MsisdnDay, aggregate.Msisdn, s.MsisdnDay, s.Msisdn))
-        {
-            s.Msisdn = aggregate.Msisdn;
-            s.MsisdnDay = aggregate.MsisdnDay;
-        }
-    }
-
     /// <summary>Whether the IMSI is of a home network (<c>Registry:HomeNetworks</c>): such a SIM starts the registration window.</summary>
     public bool IsHomeNetwork(PackedDigits imsi) => homeNetworks.IsHome(imsi.Value, imsi.Length);
 

@@ -163,28 +163,25 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
         return new MergeCounts(inserted, changed, unchanged, 0, 0);
     }
 
+    private const int PendingColumns = 5;
+
     private static readonly string AppendPendingBatch =
-        "INSERT INTO sightings_pending (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) VALUES " +
-        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?)", BatchRows));
+        "INSERT INTO sightings_pending (imei, imsi, operator_id, day, msisdn) VALUES " +
+        string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?)", BatchRows));
 
-    private const string AppendPending =
-        "INSERT INTO sightings_pending (imei, imsi, operator_id, month, day_mask, first_seen, last_seen, msisdn, msisdn_seen) " +
-        "VALUES ($imei, $imsi, $operator, $month, $mask, $first, $last, $msisdn, $seen)";
+    private const string AppendPending = "INSERT INTO sightings_pending (imei, imsi, operator_id, day, msisdn) VALUES ($imei, $imsi, $operator, $day, $msisdn)";
 
-    /// <summary>Appends the chunk's rows to sightings_pending (a deferred ingest), in the order given: plain inserts, nothing read.</summary>
-    public long Append(List<KeyValuePair<SightingKey, SightingAggregate>> sorted, CancellationToken ct)
+    /// <summary>Appends a deferred ingest's rows to sightings_pending (IMEI, IMSI, operator, day, number), in the order given: plain inserts, nothing read.</summary>
+    public long Append(List<KeyValuePair<SightingKey, SightingAggregate>> rows, CancellationToken ct)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        using var batch = new RawStatement(db, AppendPendingBatch, BatchRows * Columns);
-        using var single = new RawStatement(db, AppendPending, "$imei", "$imsi", "$operator", "$month", "$mask", "$first", "$last", "$msisdn", "$seen");
+        using var batch = new RawStatement(db, AppendPendingBatch, BatchRows * PendingColumns);
+        using var single = new RawStatement(db, AppendPending, "$imei", "$imsi", "$operator", "$day", "$msisdn");
         Span<byte> imsi = stackalloc byte[20];
         Span<byte> msisdn = stackalloc byte[20];
-        Span<byte> first = stackalloc byte[10];
-        Span<byte> last = stackalloc byte[10];
-        Span<byte> seen = stackalloc byte[10];
-        
+        Span<byte> day = stackalloc byte[10];
         var start = 0;
-        for (; start + BatchRows <= sorted.Count; start += BatchRows)
+        for (; start + BatchRows <= rows.Count; start += BatchRows)
         {
             if ((start & 0xFFF) == 0)
             {
@@ -193,25 +190,31 @@ internal sealed class SqliteSightingsWriter(SqliteConnection connection)
 
             for (var r = 0; r < BatchRows; r++)
             {
-                var (key, s) = sorted[start + r];
-                WriteDay(s.FirstDay, first);
-                WriteDay(s.LastDay, last);
-                Bind(batch, r * Columns, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
+                BindPending(batch, r * PendingColumns, rows[start + r], imsi, msisdn, day);
             }
 
             batch.Execute();
         }
 
-        for (; start < sorted.Count; start++)
+        for (; start < rows.Count; start++)
         {
-            var (key, s) = sorted[start];
-            WriteDay(s.FirstDay, first);
-            WriteDay(s.LastDay, last);
-            Bind(single, 0, key, s, imsi[..key.Imsi.WriteAscii(imsi)], first, last, msisdn[..s.Msisdn.WriteAscii(msisdn)], seen);
+            BindPending(single, 0, rows[start], imsi, msisdn, day);
             single.Execute();
         }
 
-        return sorted.Count;
+        return rows.Count;
+    }
+
+    private static void BindPending(RawStatement statement, int offset, KeyValuePair<SightingKey, SightingAggregate> row,
+        Span<byte> imsi, Span<byte> msisdn, Span<byte> day)
+    {
+        var (key, s) = row;
+        WriteDay(s.FirstDay, day);
+        statement.Bind(offset, key.Imei);
+        statement.Bind(offset + 1, imsi[..key.Imsi.WriteAscii(imsi)]);
+        statement.Bind(offset + 2, key.OperatorId);
+        statement.Bind(offset + 3, day);
+        statement.BindOrNull(offset + 4, msisdn[..s.Msisdn.WriteAscii(msisdn)]);
     }
 
     private const int Columns = 9;
