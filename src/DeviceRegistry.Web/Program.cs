@@ -41,6 +41,9 @@ else
     });
 }
 
+// No per-request Activity and logging scope from ASP.NET Core's hosting unless its category is configured (docs/eir.md).
+builder.Logging.QuietPerRequestHostingDiagnostics(builder.Configuration);
+
 builder.Services.AddDeviceRegistry(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

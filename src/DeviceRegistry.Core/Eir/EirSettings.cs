@@ -54,8 +54,11 @@ public sealed class EirSettings : ISettingsSection
     /// <summary>A hole in imei_changes ids (a transaction still open, or rolled back) is waited for this long.</summary>
     public int ChangeLogGapSeconds { get; set; } = 300;
 
-    /// <summary>Check sightings are written when this many are waiting…</summary>
-    public int SightingBatchSize { get; set; } = 5000;
+    /// <summary>
+    /// Check sightings are written when this many are waiting… (an upper bound: under a burst, what queues during one
+    /// write makes the next batch, and large batches cost far less per sighting: docs/eir.md, "Checks are sightings")
+    /// </summary>
+    public int SightingBatchSize { get; set; } = 100_000;
 
     /// <summary>…or when the oldest has waited this long.</summary>
     public int SightingFlushMilliseconds { get; set; } = 500;

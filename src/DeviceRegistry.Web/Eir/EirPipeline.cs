@@ -2,6 +2,27 @@ namespace DeviceRegistry.Web.Eir;
 
 public static class EirPipeline
 {
+    /// <summary>The logging category of ASP.NET Core's per-request hosting diagnostics (request started/finished lines).</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>
+    /// Unless the configuration sets a level for <see cref="HostingDiagnosticsCategory"/> itself, that category is off. While
+    /// any level of it is enabled, ASP.NET Core's hosting creates an Activity and a logging scope for every request (to
+    /// correlate the request's log lines), even with no tracing listener: measurable CPU and allocation on each attach
+    /// check (docs/benchmarks.md, "EIR over HTTP/2"). What it would log are the request started/finished lines (Information,
+    /// below the host's Microsoft.AspNetCore level) and a startup failure, which also ends the process with its exception.
+    /// With traces exported (OTEL_EXPORTER_OTLP_ENDPOINT), requests still get their Activity from the tracing listener.
+    /// </summary>
+    public static ILoggingBuilder QuietPerRequestHostingDiagnostics(this ILoggingBuilder logging, IConfiguration configuration)
+    {
+        if (configuration.GetSection("Logging:LogLevel").GetChildren().All(c => !string.Equals(c.Key, HostingDiagnosticsCategory, StringComparison.OrdinalIgnoreCase)))
+        {
+            logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
+
+        return logging;
+    }
+
     /// <summary>
     /// Requests under <see cref="EirEndpoints.ApiRoot"/> leave the host's pipeline here for a short one of their own:
     /// the EIR protocol answers (<see cref="EirProtocolMiddleware"/>: 414, 404, 405, 500 as ProblemDetails), routing

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace DeviceRegistry.Web.Eir;
 
 /// <summary>
-/// Takes check sightings off the request path: a bounded channel that a background loop drains in
-/// batches of <see cref="EirSettings.SightingBatchSize"/> or every <see cref="EirSettings.SightingFlushMilliseconds"/>,
-/// writing through <see cref="ISightingSink"/>. A failed write is retried (the batch is kept) while
+/// Takes check sightings off the request path: a bounded channel that a loop on a thread of its own drains in
+/// batches of <see cref="EirSettings.SightingBatchSize"/> or every <see cref="EirSettings.SightingFlushMilliseconds"/>
+/// (looking at the queue every few milliseconds while it gathers, not woken by each sighting), writing through
+/// <see cref="ISightingSink"/>. A failed write is retried (the batch is kept) while
 /// new sightings queue up to <see cref="EirSettings.SightingBufferCapacity"/>. <see cref="EirAdmission"/> refuses
 /// checks (503) well before that from <see cref="Pending"/>; a sighting that still finds the queue full (or closed)
 /// is counted in <see cref="Dropped"/>, logged, and its check answered 503 (<see cref="EirChecker"/>).
@@ -34,6 +35,10 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
     private long repeated;
     private long batchSince;
     private readonly IDisposable gauges;
+    private readonly ManualResetEventSlim closing = new();
+
+    /// <summary>How often, at most, the loop looks for more sightings while it gathers a batch.</summary>
+    private const int GatherTickMilliseconds = 10;
 
     public SightingBatchWriter(ISightingSink sink, EirIndexService indexService, EirSettings settings, ILogger<SightingBatchWriter> logger)
     {
@@ -101,6 +106,7 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
     {
         // Close the queue, then let the loop write what is left; only the host's stop timeout cuts it short.
         channel.Writer.TryComplete();
+        closing.Set();
         if (ExecuteTask is { } running)
         {
             await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken));
@@ -113,49 +119,75 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The loop runs on a thread of its own, not the thread pool: a batch's write is synchronous work (SQLite) that takes
+    /// tens of milliseconds, which on a thread-pool thread holds back the requests (on two cores, one of the pool's two
+    /// threads; EirAdmission then sheds for the thread pool).
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                WriteLoop(stoppingToken);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            // A write still retrying when the host's stop timeout is over does not keep the process alive.
+            IsBackground = true,
+            Name = "EIR sightings writer",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void WriteLoop(CancellationToken stoppingToken)
     {
         var reader = channel.Reader;
         var batch = new List<CheckSighting>(settings.SightingBatchSize);
         var writeStarted = 0L;
+        var flushTicks = settings.SightingFlushMilliseconds * Stopwatch.Frequency / 1000;
+        var tick = Math.Clamp(settings.SightingFlushMilliseconds / 10, 1, GatherTickMilliseconds);
         // The loop ends when the channel is closed and empty, not on stoppingToken: StopAsync drains first.
         while (true)
         {
             // A sighting already waiting may have come at any time since the previous write began.
             var waiting = reader.TryPeek(out _);
-            if (!waiting && !await reader.WaitToReadAsync(CancellationToken.None))
+            if (!waiting && !reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
             {
                 break;
             }
 
-            Volatile.Write(ref batchSince, waiting && writeStarted > 0 ? writeStarted : Stopwatch.GetTimestamp());
+            var since = waiting && writeStarted > 0 ? writeStarted : Stopwatch.GetTimestamp();
+            Volatile.Write(ref batchSince, since);
 
-            using (var window = new CancellationTokenSource(settings.SightingFlushMilliseconds))
+            // Gather: take what is queued, then look again every tick until the batch is full, the flush time is up or the
+            // queue is closed and empty. Waiting on the channel instead would wake this thread for every sighting queued.
+            var flushAt = Stopwatch.GetTimestamp() + flushTicks;
+            while (true)
             {
-                while (batch.Count < settings.SightingBatchSize)
+                while (batch.Count < settings.SightingBatchSize && reader.TryRead(out var item))
                 {
-                    if (reader.TryRead(out var item))
-                    {
-                        batch.Add(item);
-                        continue;
-                    }
-
-                    try
-                    {
-                        if (!await reader.WaitToReadAsync(window.Token))
-                        {
-                            break;
-                        }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    batch.Add(item);
                 }
+
+                if (batch.Count >= settings.SightingBatchSize || reader.Completion.IsCompleted || Stopwatch.GetTimestamp() >= flushAt)
+                {
+                    break;
+                }
+
+                closing.Wait(tick, CancellationToken.None);
             }
 
             writeStarted = Stopwatch.GetTimestamp();
-            await WriteWithRetryAsync(batch, stoppingToken);
+            WriteWithRetry(batch, stoppingToken);
             batch.Clear();
         }
     }
@@ -166,14 +198,14 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
         base.Dispose();
     }
 
-    private async Task WriteWithRetryAsync(List<CheckSighting> batch, CancellationToken stoppingToken)
+    private void WriteWithRetry(List<CheckSighting> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         while (true)
         {
             try
             {
-                await sink.WriteAsync(batch, CancellationToken.None);
+                sink.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
                 Interlocked.Add(ref written, batch.Count);
                 LastError = null;
                 break;
@@ -182,13 +214,14 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
             {
                 LastError = ex.GetBaseException().Message;
                 logger.LogWarning(ex, "Writing {Count} check sightings failed; retrying in {Delay}", batch.Count, delay);
-                try
+                // While stopping, keep retrying until the host's stop timeout ends the wait in StopAsync.
+                if (stoppingToken.IsCancellationRequested)
                 {
-                    // While stopping, keep retrying until the host's stop timeout cancels the wait in StopAsync.
-                    await Task.Delay(delay, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken);
+                    Thread.Sleep(delay);
                 }
-                catch (OperationCanceledException)
+                else
                 {
+                    stoppingToken.WaitHandle.WaitOne(delay);
                 }
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
@@ -198,7 +231,7 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
         var windowsStarted = batch.Where(s => s.StartedWindow).Select(s => s.Imei).Distinct().ToList();
         try
         {
-            await indexService.RefreshAsync(windowsStarted, CancellationToken.None);
+            indexService.RefreshAsync(windowsStarted, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
