@@ -138,7 +138,7 @@ internal sealed class GetImeiEvidenceHandler(
         var from = new DateOnly(today.Year, today.Month, 1).AddMonths(-sightings.RetentionMonths);
         var fromMonth = (from.Year * 100) + from.Month;
 
-        // The sightings of the months kept (month rows and pending ones): a range read on the primary key (imei, imsi, operator, month) and one on the pending rows' IMEI index.
+        // The sightings of the months kept: the month rows (a range read on the primary key) and any pending rows of deferred ingests.
         var rows = (await SightingRows.OfImeisAsync(db, [key], ct)).Where(s => s.Month >= fromMonth).ToList();
         var operatorIds = rows.Select(r => r.OperatorId).Distinct().ToList();
         var operators = await db.Operators.AsNoTracking().Where(o => operatorIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);

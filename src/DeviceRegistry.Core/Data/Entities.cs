@@ -13,7 +13,7 @@ public sealed class Operator
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>The columns of a sighting row, stored (<see cref="Sighting"/>) or pending (<see cref="PendingSighting"/>), as readers of both get them (<see cref="Sightings.SightingRows"/>).</summary>
+/// <summary>The columns of a month row of sightings (<see cref="Sighting"/>), as readers get them with the pending rows of deferred ingests read the same way (<see cref="Sightings.SightingRows"/>).</summary>
 public class SightingRow
 {
     public long Imei { get; set; }
@@ -48,7 +48,7 @@ public sealed class Sighting : SightingRow;
 /// <summary>
 /// An attach row a deferred ingest appended (sightings_pending) that the roll-up has not folded into <see cref="Sighting"/>
 /// yet: one day of one IMEI-IMSI pair through one operator, no key (several rows may hold the same). Read through
-/// <see cref="Sightings.SightingRows.Current"/>, as the month row it will become part of.
+/// <see cref="Sightings.SightingRows.OfImeisAsync"/>, as the month row it will become part of.
 /// </summary>
 public sealed class PendingSighting
 {
