@@ -22,13 +22,15 @@ internal static class AttachLogGenerator
     /// subscriber (index rows + s: a new IMEI and IMSI). Exactly <paramref name="rows"/> rows, 95% of them
     /// pairs the day file holds.
     /// </summary>
-    public static void WriteNextDay(string path, int rows)
+    /// <param name="later">0 for 3 March, the day after the "day" file; 1 for 4 March, and so on: each later day has its own 5% of new subscribers.</param>
+    public static void WriteNextDay(string path, int rows, int later = 0)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         writer.Write("date,imei,imsi,msisdn,operator\n");
+        var date = new DateOnly(2026, 3, 3).AddDays(later).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         for (var s = 0; s < rows; s++)
         {
-            WriteRow(writer, "20260303", s % 20 == 19 ? rows + s : s, swapped: false);
+            WriteRow(writer, date, s % 20 == 19 ? ((later + 1) * rows) + s : s, swapped: false);
         }
     }
 

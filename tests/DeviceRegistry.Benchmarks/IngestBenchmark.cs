@@ -9,7 +9,7 @@ namespace DeviceRegistry.Benchmarks;
 
 /// <summary>
 /// devreg ingest against the raw bulk tools on the same file: sqlite3 <c>.import</c> and psql
-/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|next-day|both] [--provider sqlite|postgres|both] [--set Key=Value ...] [--pg-setting name=value ...]</c>.
+/// <c>\copy</c> into a bare table. Usage: <c>ingest [--rows N] [--shape week|day|next-day|both] [--provider sqlite|postgres|both] [--set Key=Value ...] [--pg-setting name=value ...] [--pending-days N]</c>.
 /// "next-day" loads a "day" file first, untimed, into both stores (devreg's and the bare table), then
 /// times the next day's file (<see cref="AttachLogGenerator.WriteNextDay"/>) onto them.
 /// </summary>
@@ -30,6 +30,8 @@ internal sealed class IngestBenchmark : IBenchmark
             var s => [s],
         };
         var providers = Option(args, "--provider") ?? "both";
+        // --pending-days N (next-day, with Ingest:DeferMerge): N days ingested before one roll-up folds them all.
+        var pendingDays = int.Parse(Option(args, "--pending-days") ?? "1", CultureInfo.InvariantCulture);
         // --set Key=Value (repeatable): configuration for devreg ingest, e.g. --set Ingest:BufferSize=1000000
         var extra = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
             .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
@@ -49,6 +51,7 @@ internal sealed class IngestBenchmark : IBenchmark
             {
                 var file = Path.Combine(folder, $"attach-{shape}.csv");
                 string? previous = null;
+                var laterDays = new List<string>();
                 var generate = Stopwatch.StartNew();
                 if (shape == "next-day")
                 {
@@ -56,6 +59,11 @@ internal sealed class IngestBenchmark : IBenchmark
                     AttachLogGenerator.Write(previous, "day", rows, seed: 2026);
                     AttachLogGenerator.WriteNextDay(file, rows);
                     BenchPostgres.Run("chmod", $"644 {previous}", false);
+                    for (var later = 1; later < pendingDays; later++)
+                    {
+                        laterDays.Add(Path.Combine(folder, $"attach-later-day-{later}.csv"));
+                        AttachLogGenerator.WriteNextDay(laterDays[^1], rows, later);
+                    }
                 }
                 else
                 {
@@ -68,7 +76,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 if (providers is "both" or "sqlite")
                 {
                     var raw = TimeSqliteImport(folder, file, rows, previous);
-                    var ours = await TimeOursAsync(With(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), extra), DatabaseProvider.Sqlite, file, previous, null);
+                    var ours = await TimeOursAsync(With(SqliteSettings(Path.Combine(folder, $"ours-{shape}.db")), extra), DatabaseProvider.Sqlite, file, previous, laterDays, null);
                     results.Add(Row("SQLite", shape, rows, "sqlite3 .import", raw, ours));
                 }
 
@@ -76,7 +84,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 {
                     var raw = TimePsqlCopy(postgres, file, rows, previous, shape);
                     var cs = postgres.CreateDatabase($"bench_ours_{shape.Replace('-', '_')}");
-                    var ours = await TimeOursAsync(With(PostgresSettings(cs), extra), DatabaseProvider.Postgres, file, previous, postgres);
+                    var ours = await TimeOursAsync(With(PostgresSettings(cs), extra), DatabaseProvider.Postgres, file, previous, laterDays, postgres);
                     results.Add(Row("PostgreSQL 15", shape, rows, "psql \\copy", raw, ours));
                 }
 
@@ -105,8 +113,8 @@ internal sealed class IngestBenchmark : IBenchmark
 
     private static string Row(string provider, string shape, int rows, string tool, Timing raw, OurTiming timed) =>
         Row(provider, shape, rows, tool, raw, timed.Ingest) + (timed.RollUp is { } r
-            ? Environment.NewLine + Row(provider, shape + " roll-up", rows, tool, raw, r) + Environment.NewLine +
-              Row(provider, shape + " ingest + roll-up", rows, tool, raw, new Timing(timed.Ingest.Wall + r.Wall, timed.Ingest.Cpu + r.Cpu))
+            ? Environment.NewLine + Row(provider, shape + (timed.Days == 1 ? " roll-up" : $" roll-up of {timed.Days} days, per day"), rows, tool, raw, r / timed.Days) +
+              Environment.NewLine + Row(provider, shape + " ingest + roll-up" + (timed.Days == 1 ? "" : ", per day"), rows, tool, raw, timed.Ingest + (r / timed.Days))
             : "");
 
     private static string Row(string provider, string shape, int rows, string tool, Timing raw, Timing ours) =>
@@ -116,10 +124,15 @@ internal sealed class IngestBenchmark : IBenchmark
             $"**{raw.Wall.TotalSeconds / ours.Wall.TotalSeconds:0.00}x** | {raw.Cpu.TotalSeconds / ours.Cpu.TotalSeconds:0.00}x |");
 
     /// <summary>Elapsed time and CPU time (the machine is shared, so CPU time is the steadier measure).</summary>
-    private readonly record struct Timing(TimeSpan Wall, TimeSpan Cpu);
+    private readonly record struct Timing(TimeSpan Wall, TimeSpan Cpu)
+    {
+        public static Timing operator +(Timing a, Timing b) => new(a.Wall + b.Wall, a.Cpu + b.Cpu);
 
-    /// <summary>devreg ingest, and with Ingest:DeferMerge the roll-up of the same file run after it (null otherwise).</summary>
-    private readonly record struct OurTiming(Timing Ingest, Timing? RollUp);
+        public static Timing operator /(Timing a, int n) => new(a.Wall / n, a.Cpu / n);
+    }
+
+    /// <summary>devreg ingest, and with Ingest:DeferMerge the roll-up run after it of <paramref name="Days"/> days ingested (null otherwise).</summary>
+    private readonly record struct OurTiming(Timing Ingest, Timing? RollUp, int Days);
 
     /// <summary>Runs a program under /usr/bin/time and returns its elapsed and user+system time.</summary>
     private static Timing RunTimed(string program, string arguments, string? stdin = null)
@@ -181,7 +194,7 @@ internal sealed class IngestBenchmark : IBenchmark
     /// have done in the day between.
     /// </summary>
     private static async Task<OurTiming> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, string? previous,
-        BenchPostgres? postgres)
+        List<string> laterDays, BenchPostgres? postgres)
     {
         var deferred = settings.TryGetValue("Ingest:DeferMerge", out var defer) && string.Equals(defer, "true", StringComparison.OrdinalIgnoreCase);
         var database = new RegistryDatabase(DatabaseOptions.For(provider, settings["ConnectionStrings:Registry"]!));
@@ -217,7 +230,18 @@ internal sealed class IngestBenchmark : IBenchmark
         }
 
         var ingest = await TimeVerbAsync(["ingest", file], settings, postgres);
-        return new OurTiming(ingest, deferred ? await TimeVerbAsync(["roll-up"], settings, postgres) : null);
+        foreach (var later in laterDays)
+        {
+            var day = await TimeVerbAsync(["ingest", later], settings, postgres);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"later day {Path.GetFileName(later)}: {day.Wall.TotalSeconds:0.00} s, CPU {day.Cpu.TotalSeconds:0.00} s"));
+        }
+
+        if (!deferred)
+        {
+            return new OurTiming(ingest, null, 1);
+        }
+
+        return new OurTiming(ingest, await TimeVerbAsync(["roll-up"], settings, postgres), 1 + laterDays.Count);
     }
 
     /// <summary>One devreg verb in this process, timed: elapsed, and our CPU plus the PostgreSQL server's.</summary>

@@ -44,51 +44,61 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
         var buffer = new SightingBuffer(settings.BufferSize, homeNetworks);
         var counts = default(MergeCounts);
         long rows = 0;
-        if (postgres)
+        // In IMEI order, so that a pair's days (from several files) meet in one chunk and its month row is merged once.
+        var select = $"SELECT {Columns} FROM sightings_pending ORDER BY imei";
+        async Task AddAsync(long imei, string imsi, int operatorId, DateOnly day, string? msisdn)
         {
-            await ExecuteAsync(connection, transaction, $"DECLARE pending_rows NO SCROLL CURSOR FOR SELECT {Columns} FROM sightings_pending", cancellationToken);
-        }
-
-        long lastRowId = 0;
-        while (true)
-        {
-            long read = 0;
-            await using (var cmd = connection.CreateCommand())
-            {
-                cmd.Transaction = transaction;
-                cmd.CommandTimeout = 0;
-                cmd.CommandText = postgres
-                    ? $"FETCH FORWARD {PageRows} FROM pending_rows"
-                    : $"SELECT {Columns}, rowid FROM sightings_pending WHERE rowid > @after ORDER BY rowid LIMIT {PageRows}";
-                if (!postgres)
-                {
-                    AttachLogIngester.AddParameter(cmd, "@after", lastRowId);
-                }
-
-                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    read++;
-                    buffer.Add(reader.GetInt64(0), PackedDigits.FromText(reader.GetString(1)),
-                        reader.IsDBNull(4) ? default : PackedDigits.FromText(reader.GetString(4)), reader.GetInt32(2), DayOf(reader, 3, postgres));
-                    if (!postgres)
-                    {
-                        lastRowId = reader.GetInt64(5);
-                    }
-                }
-            }
-
-            rows += read;
-            if (buffer.IsFull || (read < PageRows && !buffer.IsEmpty))
+            rows++;
+            buffer.Add(imei, PackedDigits.FromText(imsi), msisdn is null ? default : PackedDigits.FromText(msisdn), operatorId, day);
+            if (buffer.IsFull)
             {
                 counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, changedAt, queue, cancellationToken);
                 buffer.Clear();
             }
+        }
 
-            if (read < PageRows)
+        if (postgres)
+        {
+            // A cursor: the connection runs the merges between pages.
+            await ExecuteAsync(connection, transaction, $"DECLARE pending_rows NO SCROLL CURSOR FOR {select}", cancellationToken);
+            long read;
+            do
             {
-                break;
+                read = 0;
+                var page = new List<(long, string, int, DateOnly, string?)>(PageRows);
+                await using (var cmd = Command(connection, transaction, $"FETCH FORWARD {PageRows} FROM pending_rows"))
+                await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        read++;
+                        page.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                    }
+                }
+
+                foreach (var (imei, imsi, operatorId, day, msisdn) in page)
+                {
+                    await AddAsync(imei, imsi, operatorId, day, msisdn);
+                }
             }
+            while (read == PageRows);
+        }
+        else
+        {
+            // SQLite runs the merges' statements while this one is open (it sorted every row before the first).
+            await using var cmd = Command(connection, transaction, select);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                await AddAsync(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2),
+                    DateOnly.ParseExact(reader.GetString(3), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), reader.IsDBNull(4) ? null : reader.GetString(4));
+            }
+        }
+
+        if (!buffer.IsEmpty)
+        {
+            counts += await SightingsMerger.MergeAsync(connection, transaction, buffer, changedAt, queue, cancellationToken);
+            buffer.Clear();
         }
 
         if (postgres)
@@ -106,9 +116,14 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
         return new RollUpResult(rows, counts, runs.Count, stopwatch.Elapsed);
     }
 
-    private static DateOnly DayOf(DbDataReader reader, int column, bool postgres) => postgres
-        ? reader.GetFieldValue<DateOnly>(column)
-        : DateOnly.ParseExact(reader.GetString(column), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandTimeout = 0;
+        cmd.CommandText = sql;
+        return cmd;
+    }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
     {
