@@ -17,7 +17,7 @@ namespace DeviceRegistry.Sightings;
 public sealed record RollUpSightings : IRequest<RollUpResult>;
 
 /// <summary>What a roll-up folded: <see cref="PendingRows"/> rows read, merged as <see cref="Counts"/>.</summary>
-public sealed record RollUpResult(long PendingRows, MergeCounts Counts, int QueuedRuns, TimeSpan Elapsed);
+public sealed record RollUpResult(long PendingRows, MergeCounts Counts, TimeSpan Elapsed);
 
 public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSettings settings, Identifiers.HomeNetworks homeNetworks,
     Infrastructure.RegistryClock clock) : IRequestHandler<RollUpSightings, RollUpResult>
@@ -113,7 +113,7 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
         // The rolled-up runs' IMEIs are in clone_detection_queue now (queue above).
         await PendingSightings.RemoveRunsAsync(connection, transaction, runs, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new RollUpResult(rows, counts, runs.Count, stopwatch.Elapsed);
+        return new RollUpResult(rows, counts, stopwatch.Elapsed);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
@@ -127,10 +127,7 @@ public sealed class RollUpSightingsHandler(RegistryDatabase database, IngestSett
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandTimeout = 0;
-        cmd.CommandText = sql;
+        await using var cmd = Command(connection, transaction, sql);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -185,22 +185,11 @@ public sealed class DeferredIngestTests
     {
         using var kit = new IngestTestKit();
         await using var db = await TestDatabase.CreateAsync(provider);
-        var file = kit.WriteLines("year.csv",
-        [
-            "date,imei,imsi",
-            "20260131,35761300444848,400011000000001",
-            "20260201,35761300444848,400011000000001",
-            "20260815,35761300444848,400011000000001",
-        ]);
+        var file = kit.WriteRetentionYear();
         Assert.Equal(0, (await Infrastructure.Cli.RunAsync(Deferred(db), "ingest", file, "--operator", "Azercell")).ExitCode);
         Assert.Equal(3, await PendingCountAsync(db));
 
-        await using (var context = db.CreateContext())
-        {
-            var handler = new ApplySightingsRetentionHandler(context, new SightingsSettings { RetentionMonths = 6 },
-                new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()));
-            Assert.Equal(202602, (await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None)).OldestKeptMonth);
-        }
+        Assert.Equal(202602, (await IngestTestKit.ApplyRetentionAsync(db, new DateOnly(2026, 8, 20))).OldestKeptMonth);
 
         Assert.Equal(2, await PendingCountAsync(db));
         Assert.Equal(0, (await Infrastructure.Cli.RunAsync(db, "roll-up")).ExitCode);

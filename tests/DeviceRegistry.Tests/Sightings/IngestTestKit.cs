@@ -58,6 +58,24 @@ internal sealed class IngestTestKit : IDisposable
         return new StoreContents(sightings, imeis, operators.Select(o => o.Name).Order(StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>One pair seen on 2026-01-31, 2026-02-01 and 2026-08-15: retention as of 2026-08-20 keeps February on.</summary>
+    public string WriteRetentionYear() => WriteLines("year.csv",
+    [
+        "date,imei,imsi",
+        "20260131,35761300444848,400011000000001",
+        "20260201,35761300444848,400011000000001",
+        "20260815,35761300444848,400011000000001",
+    ]);
+
+    /// <summary>Sightings retention with 6 months kept, as of <paramref name="asOf"/>.</summary>
+    public static async Task<DeviceRegistry.Sightings.SightingsRetentionResult> ApplyRetentionAsync(TestDatabase db, DateOnly asOf)
+    {
+        await using var context = db.CreateContext();
+        var handler = new DeviceRegistry.Sightings.ApplySightingsRetentionHandler(context, new DeviceRegistry.Sightings.SightingsSettings { RetentionMonths = 6 },
+            new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()));
+        return await handler.Handle(new DeviceRegistry.Sightings.ApplySightingsRetention(asOf), CancellationToken.None);
+    }
+
     /// <summary>The rejects file as (line, reason) pairs.</summary>
     public static List<(long Line, string Reason, string Raw)> ReadRejects(string inputPath)
     {

@@ -767,19 +767,10 @@ public sealed class SightingsRetentionTests
         using var kit = new IngestTestKit();
         await using var db = await TestDatabase.CreateAsync(provider);
         // 2026-01-31, 2026-02-01 and 2026-08-15 for one pair
-        var file = kit.WriteLines("year.csv",
-        [
-            "date,imei,imsi",
-            "20260131,35761300444848,400011000000001",
-            "20260201,35761300444848,400011000000001",
-            "20260815,35761300444848,400011000000001",
-        ]);
+        var file = kit.WriteRetentionYear();
         Assert.Equal(0, (await IngestTestKit.IngestAsync(db, file, "--operator", "Azercell")).ExitCode);
-        await using var context = db.CreateContext();
-        var handler = new ApplySightingsRetentionHandler(context, new SightingsSettings { RetentionMonths = 6 },
-            new DeviceRegistry.Infrastructure.RegistryClock(TimeProvider.System, new DeviceRegistry.Infrastructure.RegistrySettings()));
         // as of 2026-08-20 with 6 months: August and the six before it (February to July) stay
-        var result = await handler.Handle(new ApplySightingsRetention(new DateOnly(2026, 8, 20)), CancellationToken.None);
+        var result = await IngestTestKit.ApplyRetentionAsync(db, new DateOnly(2026, 8, 20));
 
         Assert.Equal(202602, result.OldestKeptMonth);
         if (provider == DatabaseProvider.Postgres)
