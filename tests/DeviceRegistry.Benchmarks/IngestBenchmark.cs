@@ -30,7 +30,7 @@ internal sealed class IngestBenchmark : IBenchmark
             var s => [s],
         };
         var providers = Option(args, "--provider") ?? "both";
-        // --pending-days N (next-day, with Ingest:DeferMerge): N days ingested before one roll-up folds them all.
+        // --pending-days N (next-day, with Sightings:DeferMerge): N days ingested before one roll-up folds them all.
         var pendingDays = int.Parse(Option(args, "--pending-days") ?? "1", CultureInfo.InvariantCulture);
         // --set Key=Value (repeatable): configuration for devreg ingest, e.g. --set Ingest:BufferSize=1000000
         var extra = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
@@ -131,7 +131,7 @@ internal sealed class IngestBenchmark : IBenchmark
         public static Timing operator /(Timing a, int n) => new(a.Wall / n, a.Cpu / n);
     }
 
-    /// <summary>devreg ingest, and with Ingest:DeferMerge the roll-up run after it of <paramref name="Days"/> days ingested (null otherwise).</summary>
+    /// <summary>devreg ingest, and with Sightings:DeferMerge the roll-up run after it of <paramref name="Days"/> days ingested (null otherwise).</summary>
     private readonly record struct OurTiming(Timing Ingest, Timing? RollUp, int Days);
 
     /// <summary>Runs a program under /usr/bin/time and returns its elapsed and user+system time.</summary>
@@ -196,7 +196,7 @@ internal sealed class IngestBenchmark : IBenchmark
     private static async Task<OurTiming> TimeOursAsync(Dictionary<string, string?> settings, DatabaseProvider provider, string file, string? previous,
         List<string> laterDays, BenchPostgres? postgres)
     {
-        var deferred = settings.TryGetValue("Ingest:DeferMerge", out var defer) && string.Equals(defer, "true", StringComparison.OrdinalIgnoreCase);
+        var deferred = settings.TryGetValue("Sightings:DeferMerge", out var defer) && string.Equals(defer, "true", StringComparison.OrdinalIgnoreCase);
         var database = new RegistryDatabase(DatabaseOptions.For(provider, settings["ConnectionStrings:Registry"]!));
         await new SchemaMigrator(database).MigrateAsync();
         using var output = new StringWriter();

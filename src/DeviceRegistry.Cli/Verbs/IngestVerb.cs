@@ -100,7 +100,7 @@ internal sealed class IngestVerb : ICliVerb
         if (r.Outcome == IngestOutcome.Accepted && c.PendingSightings > 0)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  sightings (IMEI-IMSI-operator-month): {c.PendingSightings:N0} appended, merged into the store at the roll-up (Ingest:DeferMerge; devreg roll-up or Sightings:RollUpCron)"));
+                $"  sightings (IMEI-IMSI-operator-month): {c.PendingSightings:N0} appended, merged into the store at the roll-up (Sightings:DeferMerge; devreg roll-up or Sightings:RollUpCron)"));
         }
         else if (r.Outcome == IngestOutcome.Accepted)
         {

@@ -8,10 +8,12 @@ namespace DeviceRegistry.Eir;
 public readonly record struct CheckSighting(long Imei, string Imsi, string? Msisdn, int OperatorId, DateOnly Day, bool IsHome, bool StartedWindow = false);
 
 /// <summary>
-/// Merges check sightings into the sightings store (sightings and seen_imeis) exactly as file ingest
-/// does: day bits OR-ed, first/last seen widened, the first home sighting kept earliest.
+/// Writes check sightings to the sightings store as file ingest does: merged at once (sightings and seen_imeis: day bits
+/// OR-ed, first/last seen widened, the first home sighting kept earliest), or, with Sightings:DeferMerge, appended to
+/// sightings_pending for the roll-up, which merges them the same way.
 /// </summary>
 public interface ISightingSink
 {
-    Task WriteAsync(IReadOnlyList<CheckSighting> batch, CancellationToken ct);
+    /// <summary>True when the batch was merged (its window starts can be read back now); false when it was appended for the roll-up.</summary>
+    Task<bool> WriteAsync(IReadOnlyList<CheckSighting> batch, CancellationToken ct);
 }

@@ -112,6 +112,7 @@ public sealed class RegistrySettings : ISettingsSection
             ("Ingest:UtcOffset", $"{Section}:TimeZone"),
             ("Lists:Networks", $"{Section}:{NetworksKey}"),
             ("Eir:Nrf:ConsumerPlmns", $"{Section}:{NetworksKey}"),
+            ("Ingest:DeferMerge", "Sightings:DeferMerge"),
         ];
         foreach (var (old, now) in replaced)
         {

@@ -13,7 +13,7 @@ public interface ISightingChunk
 }
 
 /// <summary>
-/// The chunk of a deferred ingest (<see cref="IngestSettings.DeferMerge"/>): the rows as they come, one sighting of one
+/// The chunk of a deferred ingest (<see cref="SightingsSettings.DeferMerge"/>): the rows as they come, one sighting of one
 /// day each, not aggregated (a day file's pairs do not repeat, and the roll-up folds whatever does), so a row costs
 /// a list append instead of a hash lookup. <see cref="Rows"/> in arrival order; <see cref="SortedRows"/> in key order,
 /// as PostgreSQL's block-range index on IMEI wants them.

@@ -50,7 +50,8 @@ public sealed record IngestFileResult
 /// full chunks into the store, all in one transaction that is rolled back when the share of bad rows
 /// exceeds the allowed ratio. Records an ingest_runs row either way. Plain code, no EF.
 /// </summary>
-public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings settings, Infrastructure.RegistryClock registryClock, Identifiers.HomeNetworks homeNetworks)
+public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings settings, SightingsSettings sightings, Infrastructure.RegistryClock registryClock,
+    Identifiers.HomeNetworks homeNetworks)
 {
     private readonly TimeProvider clock = registryClock.Time;
 
@@ -228,7 +229,7 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
 
             var runId = await RecordRunAsync(connection, transaction, fullPath, sha256, defaultOperator, startedAt, rows, bad, accepted: true,
                 bad > 0 ? $"{bad} bad row(s) in {rejectsPath}" : null, ct);
-            if (settings.DeferMerge)
+            if (sightings.DeferMerge)
             {
                 await PendingSightings.QueueRunAsync(connection, transaction, runId, startedAt, ct);
             }
@@ -242,9 +243,9 @@ public sealed class AttachLogIngester(RegistryDatabase database, IngestSettings 
         }
     }
 
-    /// <summary>A chunk aggregated for the merge, or the rows as they are when the merge is deferred (<see cref="IngestSettings.DeferMerge"/>).</summary>
+    /// <summary>A chunk aggregated for the merge, or the rows as they are when the merge is deferred (<see cref="SightingsSettings.DeferMerge"/>).</summary>
     private ISightingChunk NewChunk() =>
-        settings.DeferMerge ? new AppendBuffer(settings.BufferSize) : new SightingBuffer(settings.BufferSize, homeNetworks);
+        sightings.DeferMerge ? new AppendBuffer(settings.BufferSize) : new SightingBuffer(settings.BufferSize, homeNetworks);
 
     /// <summary>A full chunk merged into the store, or appended for the roll-up when the merge is deferred.</summary>
     private static Task<MergeCounts> FlushAsync(DbConnection connection, DbTransaction transaction, ISightingChunk chunk, DateTime startedAt, CancellationToken ct) =>

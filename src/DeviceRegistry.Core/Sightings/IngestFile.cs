@@ -32,7 +32,8 @@ public sealed class IngestFileValidator : AbstractValidator<IngestFile>
     }
 }
 
-public sealed class IngestFileHandler(RegistryDatabase database, IngestSettings settings, Infrastructure.RegistryClock clock, Identifiers.HomeNetworks homeNetworks)
+public sealed class IngestFileHandler(RegistryDatabase database, IngestSettings settings, SightingsSettings sightings, Infrastructure.RegistryClock clock,
+    Identifiers.HomeNetworks homeNetworks)
     : IRequestHandler<IngestFile, IngestFileResult>
 {
     /// <summary>Ingests the file in a trace span of its own and records it on the registry's ingest instruments (<see cref="RegistryTelemetry"/>).</summary>
@@ -41,7 +42,7 @@ public sealed class IngestFileHandler(RegistryDatabase database, IngestSettings 
         using var span = RegistryTelemetry.ActivitySource.StartActivity("devreg.ingest");
         span?.SetTag("devreg.ingest.file", System.IO.Path.GetFileName(request.Path));
         var started = Stopwatch.GetTimestamp();
-        var ingester = new AttachLogIngester(database, settings, clock, homeNetworks);
+        var ingester = new AttachLogIngester(database, settings, sightings, clock, homeNetworks);
         IngestFileResult result;
         try
         {

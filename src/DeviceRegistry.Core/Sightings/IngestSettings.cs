@@ -13,13 +13,6 @@ public sealed class IngestSettings : ISettingsSection
     /// <summary>How many distinct sighting keys are aggregated in memory before a chunk is merged (about 120 bytes each).</summary>
     public int BufferSize { get; set; } = 500_000;
 
-    /// <summary>
-    /// Append each file's sightings to sightings_pending (a bulk append) and leave the merge into the month rows,
-    /// seen_imeis and the registration windows to the roll-up (<see cref="SightingsSettings.RollUpCron"/>,
-    /// <c>devreg roll-up</c>); off: each file is merged as it loads. For national volumes (docs/scaling.md).
-    /// </summary>
-    public bool DeferMerge { get; set; }
-
     public IEnumerable<string> Validate(string section)
     {
         if (BufferSize < 1)
@@ -46,8 +39,15 @@ public sealed class SightingsSettings : ISettingsSection
     /// <summary>The roll-up of deferred ingests runs daily at midnight by default, before the registration enforcement (00:30).</summary>
     public const string DefaultRollUpCron = "0 0 0 * * ?";
 
-    /// <summary>Quartz cron expression of the roll-up of deferred ingests (<see cref="IngestSettings.DeferMerge"/>), in the registry's time zone.</summary>
+    /// <summary>Quartz cron expression of the roll-up of deferred sightings (<see cref="DeferMerge"/>), in the registry's time zone.</summary>
     public string RollUpCron { get; set; } = DefaultRollUpCron;
+
+    /// <summary>
+    /// Append new sightings to sightings_pending (a bulk append) and leave the merge into the month rows, seen_imeis and
+    /// the registration windows to the roll-up (<see cref="RollUpCron"/>, <c>devreg roll-up</c>): each ingested file's rows,
+    /// and each batch of the EIR's check sightings. Off: each is merged as it is written. For national volumes (docs/scaling.md).
+    /// </summary>
+    public bool DeferMerge { get; set; }
 
     public IEnumerable<string> Validate(string section)
     {

@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace DeviceRegistry.Sightings;
 
 /// <summary>
-/// The sightings of a deferred ingest (<see cref="IngestSettings.DeferMerge"/>): each chunk is appended to
+/// The sightings of a deferred ingest (<see cref="SightingsSettings.DeferMerge"/>): each chunk is appended to
 /// sightings_pending as it is (PostgreSQL: binary COPY into a table without a key; SQLite: multi-row inserts), and
 /// the ingest run is queued for continuous detection (clone_detection_runs) in the file's transaction. The
 /// roll-up (<see cref="RollUpSightings"/>) later folds the pending rows into sightings and seen_imeis through

@@ -27,7 +27,7 @@ public static class EirEndpoints
         // The handlers take only the HttpContext and use the EIR's singletons, resolved once here: a parameter
         // from services, or RequestServices, would create a request service scope on every check.
         var eir = new EirServices(endpoints.ServiceProvider);
-        var group = endpoints.MapGroup(ApiRoot).WithTags("N5g-eir");
+        var group = endpoints.MapGroup(ApiRoot).WithTags("N5g-eir").DisableHttpMetrics();
 
         group.MapGet("/equipment-status", (Func<HttpContext, Task>)(http => GetEquipmentStatusAsync(http, eir)))
             .WithName("GetEquipmentStatus")

@@ -201,11 +201,12 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
     private void WriteWithRetry(List<CheckSighting> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
+        bool merged;
         while (true)
         {
             try
             {
-                sink.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+                merged = sink.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
                 Interlocked.Add(ref written, batch.Count);
                 LastError = null;
                 break;
@@ -226,6 +227,13 @@ public sealed class SightingBatchWriter : BackgroundService, ISightingsQueueGaug
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
+        }
+
+        // Appended for the roll-up (Sightings:DeferMerge), the store holds no window start yet: the index keeps the one the
+        // check noted, and learns the stored one from the change log once the roll-up has merged it.
+        if (!merged)
+        {
+            return;
         }
 
         var windowsStarted = batch.Where(s => s.StartedWindow).Select(s => s.Imei).Distinct().ToList();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DeviceRegistry.Infrastructure;
 using DeviceRegistry.Web.Eir;
 using OpenTelemetry.Metrics;
@@ -70,6 +71,7 @@ public static class RegistryTelemetryHosting
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddView(ExcludedPerRequestInstruments)
                 .AddPrometheusExporter());
         }
 
@@ -87,6 +89,18 @@ public static class RegistryTelemetryHosting
 
         return services;
     }
+
+    /// <summary>
+    /// Two of the framework's per-request instruments are not collected: Kestrel's <c>kestrel.queued_requests</c> (up and
+    /// down once per HTTP/2 stream, always about 0 here: no request queue is configured) and routing's
+    /// <c>aspnetcore.routing.match_attempts</c> (one per routed request: that the EIR's routes match is what its own
+    /// counters say). A dropped instrument is never enabled, so neither is recorded at all: on every attach check
+    /// their aggregation cost about 5% of the host's CPU (docs/benchmarks.md, "EIR over HTTP/2").
+    /// </summary>
+    internal static readonly string[] ExcludedInstruments = ["kestrel.queued_requests", "aspnetcore.routing.match_attempts"];
+
+    private static MetricStreamConfiguration? ExcludedPerRequestInstruments(Instrument instrument) =>
+        ExcludedInstruments.Contains(instrument.Name) ? MetricStreamConfiguration.Drop : null;
 
     /// <summary>
     /// The Prometheus scraping endpoint at <c>Metrics:Path</c> (text format), anonymous (Prometheus does not sign in: keep it

@@ -151,7 +151,7 @@ public sealed class EirOverloadTests
             permits.Release(1000);
         }
 
-        public async Task WriteAsync(IReadOnlyList<CheckSighting> batch, CancellationToken ct)
+        public async Task<bool> WriteAsync(IReadOnlyList<CheckSighting> batch, CancellationToken ct)
         {
             if (!open)
             {
@@ -159,7 +159,7 @@ public sealed class EirOverloadTests
                 await permits.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
             }
 
-            await Inner!.WriteAsync(batch, ct);
+            return await Inner!.WriteAsync(batch, ct);
         }
     }
 

@@ -40,6 +40,41 @@ public sealed class EirSightingAndIndexTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task With_the_merge_deferred_checks_are_appended_queued_for_detection_and_rolled_up_as_the_merge_would(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using (var host = await EirTestHost.StartAsync(db, new Dictionary<string, string?> { ["Sightings:DeferMerge"] = "true" }))
+        {
+            using var first = await host.CheckAsync(Pei(NewDevice), Supi(HomeSim), "msisdn-994501234567");
+            Assert.Contains("GREYLISTED", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var roaming = await host.CheckAsync(Pei(NewDevice), "imsi-250991234567890");
+            Assert.Equal(HttpStatusCode.OK, roaming.StatusCode);
+
+            var pending = await WaitForRowsAsync(db, $"SELECT imsi, operator_id, day, msisdn FROM sightings_pending WHERE imei = {NewDevice} ORDER BY imsi", 2);
+            Assert.Equal(["250991234567890", host.OperatorId.ToString(), "2026-05-20", "null"], pending[0].Select(Sql.Text));
+            Assert.Equal([HomeSim, host.OperatorId.ToString(), "2026-05-20", "994501234567"], pending[1].Select(Sql.Text));
+            Assert.Empty(await Sql.QueryAsync(db.Database, $"SELECT imei FROM sightings WHERE imei = {NewDevice}"));
+            Assert.Empty(await Sql.QueryAsync(db.Database, $"SELECT imei FROM seen_imeis WHERE imei = {NewDevice}"));
+            var queued = await Sql.QueryAsync(db.Database, "SELECT imei FROM clone_detection_queue");
+            Assert.Equal([NewDevice.ToString()], queued.Select(r => Sql.Text(r[0])));
+            // The window the first check started holds in the index (no read-back of a store that has no start yet).
+            Assert.Equal("GREYLISTED", await AnswerAsync(host, Pei(NewDevice), Supi(HomeSim)));
+        }
+
+        var rollUp = await Infrastructure.Cli.RunAsync(db, "roll-up");
+
+        Assert.True(rollUp.ExitCode == 0, rollUp.Error + rollUp.Out);
+        Assert.Contains("roll-up: 3 pending sightings folded", rollUp.Out, StringComparison.Ordinal);
+        var sightings = await Sql.QueryAsync(db.Database, $"SELECT imsi, month, day_mask, first_seen, last_seen, msisdn FROM sightings WHERE imei = {NewDevice} ORDER BY imsi");
+        Assert.Equal(["250991234567890", "202605", "524288", "2026-05-20", "2026-05-20", "null"], sightings[0].Select(Sql.Text));
+        Assert.Equal([HomeSim, "202605", "524288", "2026-05-20", "2026-05-20", "994501234567"], sightings[1].Select(Sql.Text));
+        var seen = await Sql.QueryAsync(db.Database, $"SELECT first_seen, last_seen, first_home_seen FROM seen_imeis WHERE imei = {NewDevice}");
+        Assert.Equal(["2026-05-20", "2026-05-20", "2026-05-20"], seen.Single().Select(Sql.Text));
+        Assert.Empty(await Sql.QueryAsync(db.Database, "SELECT imei FROM sightings_pending"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Repeated_checks_of_one_sim_on_one_day_are_written_once_and_a_new_sim_still_is(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -70,6 +70,10 @@ public sealed class SettingsTests
         var replaced = await Infrastructure.Cli.RunAsync(new Dictionary<string, string?> { ["Eir:HomeMccs:0"] = "400" }, "check", "490154203237518");
         Assert.Equal(2, replaced.ExitCode);
         Assert.Contains("Eir:HomeMccs is no longer read: set Registry:HomeNetworks instead", replaced.Error, StringComparison.Ordinal);
+
+        var moved = await Infrastructure.Cli.RunAsync(new Dictionary<string, string?> { ["Ingest:DeferMerge"] = "true" }, "check", "490154203237518");
+        Assert.Equal(2, moved.ExitCode);
+        Assert.Contains("Ingest:DeferMerge is no longer read: set Sightings:DeferMerge instead", moved.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,14 +9,14 @@ using Microsoft.EntityFrameworkCore;
 namespace DeviceRegistry.Tests.Sightings;
 
 /// <summary>
-/// Ingest with <c>Ingest:DeferMerge</c>: each file is appended to sightings_pending, readers see the pending rows, and the
+/// Ingest with <c>Sightings:DeferMerge</c>: each file is appended to sightings_pending, readers see the pending rows, and the
 /// roll-up folds them into the store exactly as merging each file would have.
 /// </summary>
 public sealed class DeferredIngestTests
 {
     private const string A = "35761300000001", B = "35761300000002", C = "35761300000003", D = "35761300000004";
 
-    private static Dictionary<string, string?> Deferred(TestDatabase db) => new(db.Settings) { ["Ingest:DeferMerge"] = "true" };
+    private static Dictionary<string, string?> Deferred(TestDatabase db) => new(db.Settings) { ["Sightings:DeferMerge"] = "true" };
 
     private static long Key(string imei) => long.Parse(imei, CultureInfo.InvariantCulture);
 

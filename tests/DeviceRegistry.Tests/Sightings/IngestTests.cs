@@ -104,7 +104,7 @@ public sealed class IngestTests
         var file = kit.WriteLines("bad.csv", lines);
         // 2026-03-11 01:00 in Baku: the 11th is today, the 12th is in the future
         var clock = new FixedClock(new DateTimeOffset(2026, 3, 10, 21, 0, 0, TimeSpan.Zero));
-        var ingester = new AttachLogIngester(db.Database, new IngestSettings(), new DeviceRegistry.Infrastructure.RegistryClock(clock, new DeviceRegistry.Infrastructure.RegistrySettings()), new DeviceRegistry.Identifiers.HomeNetworks(["400"]));
+        var ingester = new AttachLogIngester(db.Database, new IngestSettings(), new SightingsSettings(), new DeviceRegistry.Infrastructure.RegistryClock(clock, new DeviceRegistry.Infrastructure.RegistrySettings()), new DeviceRegistry.Identifiers.HomeNetworks(["400"]));
 
         var result = await ingester.IngestAsync(file, defaultOperator: null, maxBadRatio: 1.0);
 

@@ -127,7 +127,7 @@ public sealed class WindowStartChangeTests
         ]), "--operator", "Azercell")).ExitCode);
         await using var context = db.CreateContext();
         var operatorId = (await context.Operators.SingleAsync()).Id;
-        var sink = new SqlSightingSink(db.Database, new HomeNetworks(["400", "401"]), new FixedClock(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero)));
+        var sink = new SqlSightingSink(db.Database, new HomeNetworks(["400", "401"]), new SightingsSettings(), new FixedClock(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero)));
         var day = new DateOnly(2026, 3, 4);
         CheckSighting[] batch =
         [

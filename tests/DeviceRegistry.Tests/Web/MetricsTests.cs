@@ -75,6 +75,11 @@ public sealed class MetricsTests
             Assert.Equal("WHITELISTED", await AnswerAsync(client, $"pei={Pei(NeverSeen[i])}"));
         }
 
+        using (var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, await StatusCodeAsync(client, "pei=mac-00-11-22-33-44-55"));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusCodeAsync(client, "pei=imei-123"));
         using (var batch = await client.PostAsync(new Uri("/n5g-eir-eic/v1/equipment-status:batch", UriKind.Relative), new StringContent(
@@ -143,8 +148,11 @@ public sealed class MetricsTests
         Assert.Null(scrape.Value("devreg_detection_verdicts_total", ("scope", "full"), ("verdict", "new_clone")));
         Assert.NotNull(scrape.Value("devreg_job_duration_seconds_count", ("job", "clone-detection"), ("outcome", "succeeded")));
 
-        // The standard instruments: ASP.NET Core's requests, Kestrel's connections, the runtime's.
-        Assert.Equal(6, scrape.Value("http_server_request_duration_seconds_count",
+        // The standard instruments: ASP.NET Core's requests (not the EIR's, which devreg_eir_check_duration times), Kestrel's
+        // connections, the runtime's.
+        Assert.Equal(1, scrape.Value("http_server_request_duration_seconds_count",
+            ("http_route", "/health/live"), ("http_request_method", "GET"), ("http_response_status_code", "200")));
+        Assert.Null(scrape.Value("http_server_request_duration_seconds_count",
             ("http_route", "/n5g-eir-eic/v1/equipment-status"), ("http_request_method", "GET"), ("http_response_status_code", "200")));
         Assert.NotNull(scrape.Value("kestrel_active_connections", ("network_transport", "tcp")));
         Assert.NotNull(scrape.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen0")));
