@@ -6,13 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DeviceRegistry.Cli.Verbs;
 
-/// <summary><c>devreg roll-up</c>: folds the sightings deferred ingests appended (Sightings:DeferMerge) into the store now.</summary>
+/// <summary><c>devreg roll-up</c>: folds the sightings that deferred ingests and EIR checks appended (Sightings:DeferMerge) into the store now.</summary>
 internal sealed class RollUpVerb : ICliVerb
 {
     public Command Build(CliContext context)
     {
         var command = new Command("roll-up",
-            "Fold the sightings that deferred ingests (Sightings:DeferMerge=true) appended into the store: the month rows, the IMEIs " +
+            "Fold the sightings that deferred ingests and EIR checks (Sightings:DeferMerge=true) appended into the store: the month rows, the IMEIs " +
             "seen, the registration windows they start. The web host does it at Sightings:RollUpCron; readers see pending sightings meanwhile.");
         command.SetAction(async (parse, ct) =>
         {

@@ -28,13 +28,29 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
     private volatile IReadOnlyDictionary<string, AuthenticatedOperator> byName = new Dictionary<string, AuthenticatedOperator>();
     private long refreshedAtTicks;
 
-    public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
+    /// <summary>
+    /// A right secret seen before, looked up without making a string of it (the EIR's every check); false: not one, ask
+    /// <see cref="AuthenticateAsync"/>.
+    /// </summary>
+    public bool TryRemembered(ReadOnlySpan<char> secret, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AuthenticatedOperator? caller)
     {
-        if (rightSecrets.TryGetValue(secret, out var remembered)
+        if (rightSecrets.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(secret, out var remembered)
             && operators.TryGetValue(remembered.Id, out var current) && ReferenceEquals(current, remembered))
         {
-            await RefreshIfStaleAsync(known: true, ct);
-            return remembered.Operator;
+            RefreshInBackgroundIfStale();
+            caller = remembered.Operator;
+            return true;
+        }
+
+        caller = null;
+        return false;
+    }
+
+    public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
+    {
+        if (TryRemembered(secret, out var known))
+        {
+            return known;
         }
 
         var claimedId = OperatorSecret.ClaimedOperatorId(secret);
@@ -83,20 +99,26 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         return null;
     }
 
-    private async ValueTask RefreshIfStaleAsync(bool known, CancellationToken ct)
+    /// <summary>Known operator: revocations are picked up in the background, off the request path.</summary>
+    private void RefreshInBackgroundIfStale()
     {
         var last = Interlocked.Read(ref refreshedAtTicks);
-        var age = last == 0 ? TimeSpan.MaxValue : clock.GetElapsedTime(last);
+        if ((last == 0 || clock.GetElapsedTime(last) >= RefreshInterval) && Volatile.Read(ref refreshing) == 0)
+        {
+            _ = Task.Run(() => RefreshAsync(CancellationToken.None), CancellationToken.None);
+        }
+    }
+
+    private async ValueTask RefreshIfStaleAsync(bool known, CancellationToken ct)
+    {
         if (known)
         {
-            if (age >= RefreshInterval && Volatile.Read(ref refreshing) == 0)
-            {
-                // Known operator: revocations are picked up in the background, off the request path.
-                _ = Task.Run(() => RefreshAsync(CancellationToken.None), CancellationToken.None);
-            }
-
+            RefreshInBackgroundIfStale();
             return;
         }
+
+        var last = Interlocked.Read(ref refreshedAtTicks);
+        var age = last == 0 ? TimeSpan.MaxValue : clock.GetElapsedTime(last);
 
         // An unknown id may be an operator just added by the CLI: reload, but at most once a second.
         if (age >= TimeSpan.FromSeconds(1))
@@ -167,15 +189,20 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
     }
 
     /// <summary>Ordinal string keys compared in constant time (for equal lengths), hashed with the runtime's randomized hash.</summary>
-    private sealed class ConstantTimeOrdinal : IEqualityComparer<string>
+    private sealed class ConstantTimeOrdinal : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
     {
         public static readonly ConstantTimeOrdinal Instance = new();
 
-        public bool Equals(string? x, string? y) => x is not null && y is not null
-            && CryptographicOperations.FixedTimeEquals(
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()),
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()));
+        public bool Equals(string? x, string? y) => x is not null && y is not null && Equals(x.AsSpan(), y);
+
+        public bool Equals(ReadOnlySpan<char> alternate, string other) => CryptographicOperations.FixedTimeEquals(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(alternate),
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(other.AsSpan()));
 
         public int GetHashCode(string value) => string.GetHashCode(value.AsSpan());
+
+        public int GetHashCode(ReadOnlySpan<char> alternate) => string.GetHashCode(alternate);
+
+        public string Create(ReadOnlySpan<char> alternate) => new(alternate);
     }
 }
