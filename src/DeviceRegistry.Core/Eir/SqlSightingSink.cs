@@ -33,7 +33,7 @@ public sealed class SqlSightingSink(RegistryDatabase database, HomeNetworks home
         if (chunk is AppendBuffer appended)
         {
             await PendingSightings.AppendAsync(connection, tx, appended, ct);
-            await CloneDetectionQueue.TouchAsync(connection, tx, DistinctImeis(batch), now, ct);
+            await CloneDetectionQueue.TouchAsync(connection, tx, batch.Select(s => s.Imei).Distinct().Order().ToArray(), now, ct);
         }
         else
         {
@@ -42,26 +42,5 @@ public sealed class SqlSightingSink(RegistryDatabase database, HomeNetworks home
 
         await tx.CommitAsync(ct);
         return chunk is SightingBuffer;
-    }
-
-    private static long[] DistinctImeis(IReadOnlyList<CheckSighting> batch)
-    {
-        var imeis = new long[batch.Count];
-        for (var i = 0; i < imeis.Length; i++)
-        {
-            imeis[i] = batch[i].Imei;
-        }
-
-        Array.Sort(imeis);
-        var distinct = 0;
-        for (var i = 0; i < imeis.Length; i++)
-        {
-            if (i == 0 || imeis[i] != imeis[i - 1])
-            {
-                imeis[distinct++] = imeis[i];
-            }
-        }
-
-        return imeis[..distinct];
     }
 }

@@ -28,11 +28,8 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
     private volatile IReadOnlyDictionary<string, AuthenticatedOperator> byName = new Dictionary<string, AuthenticatedOperator>();
     private long refreshedAtTicks;
 
-    /// <summary>
-    /// A right secret seen before, looked up without making a string of it (the EIR's every check); false: not one, ask
-    /// <see cref="AuthenticateAsync"/>.
-    /// </summary>
-    public bool TryRemembered(ReadOnlySpan<char> secret, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AuthenticatedOperator? caller)
+    /// <summary>A right secret seen before, looked up without making a string of it (the EIR's every check).</summary>
+    private bool TryRemembered(ReadOnlySpan<char> secret, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AuthenticatedOperator? caller)
     {
         if (rightSecrets.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(secret, out var remembered)
             && operators.TryGetValue(remembered.Id, out var current) && ReferenceEquals(current, remembered))
@@ -46,12 +43,15 @@ public sealed class OperatorAuthenticator(RegistryDatabase database, TimeProvide
         return false;
     }
 
-    public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(string secret, CancellationToken ct)
+    /// <summary>The operator whose secret <paramref name="presented"/> is, or null; a remembered right secret costs no string.</summary>
+    public async ValueTask<AuthenticatedOperator?> AuthenticateAsync(ReadOnlyMemory<char> presented, CancellationToken ct)
     {
-        if (TryRemembered(secret, out var known))
+        if (TryRemembered(presented.Span, out var known))
         {
             return known;
         }
+
+        var secret = presented.ToString();
 
         var claimedId = OperatorSecret.ClaimedOperatorId(secret);
         if (claimedId is null)

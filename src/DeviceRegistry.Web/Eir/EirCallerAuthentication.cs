@@ -69,12 +69,7 @@ internal static class EirCallerAuthentication
             }
         }
 
-        if (eir.Authenticator.TryRemembered(value.AsSpan("Bearer ".Length).Trim(), out var remembered))
-        {
-            return remembered;
-        }
-
-        var authenticated = await eir.Authenticator.AuthenticateAsync(value["Bearer ".Length..].Trim(), http.RequestAborted);
+        var authenticated = await eir.Authenticator.AuthenticateAsync(value.AsMemory("Bearer ".Length).Trim(), http.RequestAborted);
         if (authenticated is not null)
         {
             return authenticated;

@@ -80,6 +80,13 @@ public sealed class MetricsTests
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         }
 
+        // One HTTP/2 stream (h2c on the SBA listener, which serves the EIR only: 404), for Kestrel's per-stream instruments.
+        using (var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
+        using (var stream = await h2c.GetAsync(new Uri(web.SbaAddress!, "/health/live")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stream.StatusCode);
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, await StatusCodeAsync(client, "pei=mac-00-11-22-33-44-55"));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusCodeAsync(client, "pei=imei-123"));
         using (var batch = await client.PostAsync(new Uri("/n5g-eir-eic/v1/equipment-status:batch", UriKind.Relative), new StringContent(
@@ -154,7 +161,10 @@ public sealed class MetricsTests
             ("http_route", "/health/live"), ("http_request_method", "GET"), ("http_response_status_code", "200")));
         Assert.Null(scrape.Value("http_server_request_duration_seconds_count",
             ("http_route", "/n5g-eir-eic/v1/equipment-status"), ("http_request_method", "GET"), ("http_response_status_code", "200")));
-        Assert.NotNull(scrape.Value("kestrel_active_connections", ("network_transport", "tcp")));
+        // Two per-request framework instruments are not collected at all (RegistryTelemetryHosting.ExcludedInstruments).
+        Assert.DoesNotContain("kestrel_queued_requests", scrape.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", scrape.Text, StringComparison.Ordinal);
+        Assert.NotNull(scrape.Value("kestrel_active_connections", ("network_transport", "tcp"), ("server_port", address.Port.ToString(CultureInfo.InvariantCulture))));
         Assert.NotNull(scrape.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen0")));
 
         var ingests = spans.Where(s => s.OperationName == "devreg.ingest").OrderBy(s => s.StartTimeUtc).ToList();
