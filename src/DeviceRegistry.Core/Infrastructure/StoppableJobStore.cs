@@ -8,9 +8,10 @@ namespace DeviceRegistry.Infrastructure;
 
 /// <summary>
 /// Quartz's database job store with a bound on its bookkeeping once the host is stopping. Quartz retries releasing
-/// an acquired trigger, and recording that a firing ended, until the database answers, and calls them with no
-/// cancellation (the scheduler thread releases the trigger it holds when halted); its shutdown then waits for that
-/// loop, so with the database gone a host never stops. Here those calls are cancelled <see cref="StoppingGrace"/>
+/// an acquired trigger, recording that a firing ended, and (after a commit that failed) finding out whether an
+/// acquisition or a fire landed, until the database answers, and calls them with no cancellation (the scheduler
+/// thread releases the trigger it holds when halted); its shutdown then waits for that loop, so with the database
+/// gone a host never stops. Here those calls are cancelled <see cref="StoppingGrace"/>
 /// after the host begins to stop. What is left in the store (a trigger still acquired, a firing not marked done) is
 /// what a crash leaves, and the scheduler's next start recovers it.
 /// </summary>
@@ -58,6 +59,20 @@ internal sealed class StoppableJobStore : DelegatingJobStore, IDisposable
     {
         using var bounded = Bound(cancellationToken);
         await base.FiringComplete(context, bounded.Token);
+    }
+
+    // A commit that fails as the database goes (acquiring or firing triggers) makes the store ask, until the database
+    // answers, whether it landed anyway: the scheduler thread waits on that when it is halted.
+    public override async ValueTask<List<IOperableTrigger>> AcquireNextTriggers(TriggerAcquisitionRequest request, CancellationToken cancellationToken)
+    {
+        using var bounded = Bound(cancellationToken);
+        return await base.AcquireNextTriggers(request, bounded.Token);
+    }
+
+    public override async ValueTask<List<TriggerFiredResult>> TriggersFired(IReadOnlyCollection<IOperableTrigger> triggers, CancellationToken cancellationToken)
+    {
+        using var bounded = Bound(cancellationToken);
+        return await base.TriggersFired(triggers, bounded.Token);
     }
 
     public void Dispose()
