@@ -28,7 +28,7 @@ public static class CloneRuleParser
         [AllOfRule.KindName] = ["Name", "Kind", "Rules"],
         [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "MinDaysPerWeek", "TransitionDays"],
         [IndependentUseRule.KindName] = ["Name", "Kind", "PeriodDays", "TransitionDays", "MinOverlapDays", "MinUseShare", "AlternationRate",
-            "Alpha", "GiveWayAlpha", "MinClosedSpanDays"],
+            "Alpha", "GiveWayAlpha", "MinClosedSpanDays", "HandoverRunDays"],
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
@@ -211,12 +211,13 @@ public static class CloneRuleParser
             var alpha = Share(node, label, "Alpha", problems);
             var giveWay = Share(node, label, "GiveWayAlpha", problems);
             var minClosed = Int(node, label, "MinClosedSpanDays", 1, MaxPeriodDays, problems);
+            var handoverRun = node.Scalar("HandoverRunDays") is null ? 1 : Int(node, label, "HandoverRunDays", 1, 7, problems);
             if (period > 0 && minOverlap > period)
             {
                 problems.Add($"{label}: MinOverlapDays ({minOverlap}) cannot exceed PeriodDays ({period})");
             }
 
-            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed);
+            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed, handoverRun);
         }
         else
         {

@@ -9,27 +9,27 @@ namespace DeviceRegistry.Clones;
 /// <item>A home and a foreign SIM (<c>Registry:HomeNetworks</c>) are not compared: a visitor's or a traveller's pair.</item>
 /// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
 /// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
-/// <item>When one of the two stopped (last seen more than TransitionDays before the as-of date), their time together,
-/// untrimmed, must be at least MinClosedSpanDays: one or two weeks of both SIMs in turn after a number change, then
-/// the old one dropped, is a change-over, however busy.</item>
+/// <item>When the older SIM stopped (last seen more than TransitionDays before the as-of date, and not after the newer one),
+/// their time together, untrimmed, must be at least MinClosedSpanDays: one or two weeks of both SIMs in turn after a number
+/// change, then the old one dropped, is a change-over, however busy.</item>
 /// <item>Each SIM's rate over the span (days seen / span days) must be at least MinUseShare: a phone a subscriber
 /// carries as their own is on the network on most days; a relative's SIM for a day, a foreign SIM on landing, one
 /// test SIM of a pool are not.</item>
-/// <item>k = days in the span with both SIMs that are not handovers (the pair's nearest days seen before and after
-/// share a SIM). One person alternating shows both on a day only at a switch, so rarely: k must be at least
+/// <item>k = days in the span with both SIMs that are not handovers (a handover: the pair's nearest days seen before and after
+/// show one SIM alone and the other alone, and one of them was alone on HandoverRunDays days on its side). One person alternating shows both on a day only at a switch, so rarely: k must be at least
 /// MinOverlapDays and improbable under Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
 /// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
-/// possible; the pair is decided only when the older SIM shows it kept at least half its usual use (its whole history before
-/// the newer SIM), otherwise a later run decides it.</item>
+/// possible; the pair is decided only when the older SIM shows, over a span of at least a week, that it kept at least half
+/// its usual use (its whole history before the newer SIM), otherwise a later run decides it.</item>
 /// <item>Give-way: when the older SIM's rate in the span is improbably low against its rate over the 28 days before
 /// the newer SIM appeared (lower tail at most GiveWayAlpha), it gave way to the newer one: a number change, a
 /// replacement, a resale. A genuine owner's use does not change because a copy appeared.</item>
 /// </list>
 /// </summary>
 public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
-    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays) : CloneRule(name)
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays = 1) : CloneRule(name)
 {
     public const string KindName = "IndependentUse";
 
@@ -60,6 +60,18 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     public double GiveWayAlpha { get; } = giveWayAlpha;
 
     public int MinClosedSpanDays { get; } = minClosedSpanDays;
+
+    /// <summary>
+    /// A day with both SIMs, between a day with one of them alone and a day with the other alone, is a handover (one person
+    /// switching) only when the SIM given up was alone on at least this many of the pair's days seen just before it, or the
+    /// SIM taken on alone on as many just after: one person keeps a SIM in for a while, on one side of a switch at least.
+    /// Single days of each on both sides (x, both, y) is how two users each on part of their days alternate. 1 counts any
+    /// such day as a switch.
+    /// </summary>
+    public int HandoverRunDays { get; } = handoverRunDays;
+
+    /// <summary>The fewest days a rate is measured on (a week): the older SIM's usual use, and a span decided in the change-over window.</summary>
+    public const int MinRateDays = 7;
 
     /// <summary>
     /// In the change-over window the older SIM must show it kept its use: its days since the newer SIM appeared improbable
@@ -122,13 +134,16 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var firstA = Math.Min(firstX, firstY);
         var firstB = Math.Max(firstX, firstY);
 
-        var end = Math.Min(ImeiActivity.LastDay(a), ImeiActivity.LastDay(b));
+        int lastA = ImeiActivity.LastDay(a), lastB = ImeiActivity.LastDay(b);
+        var end = Math.Min(lastA, lastB);
         var open = end >= asOf - TransitionDays;
         if (!open)
         {
-            if (end - firstB + 1 < MinClosedSpanDays)
+            if (lastA <= lastB && end - firstB + 1 < MinClosedSpanDays)
             {
-                unjudged = PairVerdict.ChangeOver; // both SIMs for a week or two, then one stopped: a change-over
+                // both SIMs for a week or two, then the old one stopped: a change-over. When it is the newer SIM that went
+                // (the older one goes on), nothing changed over: its days are judged like any pair's
+                unjudged = PairVerdict.ChangeOver;
                 return null;
             }
 
@@ -191,9 +206,9 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
             return PairVerdict.TakingTurns; // far fewer shared days than independent users: they take turns
         }
 
-        var usual = o.BeforeDays >= 7 ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
-        var lifelong = o.HistoryDays >= 7 ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
-        if (o.Settling && (double.IsNaN(lifelong) || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
+        var usual = o.BeforeDays >= MinRateDays ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
+        var lifelong = o.HistoryDays >= MinRateDays ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
+        if (o.Settling && (double.IsNaN(lifelong) || o.SpanDays < MinRateDays || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
         {
             // still within a change-over's time at the as-of date, and the older SIM has not shown that it kept its use
             // (or has no history to compare with): a number change in progress looks the same; held until the old SIM
@@ -209,7 +224,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         return PairVerdict.Independent;
     }
 
-    private static bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
+    private bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
     {
         var before = day - 1;
         while (before >= 0 && !ImeiActivity.IsSet(a, before) && !ImeiActivity.IsSet(b, before))
@@ -230,7 +245,39 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         var sharesA = ImeiActivity.IsSet(a, before) && ImeiActivity.IsSet(a, after);
         var sharesB = ImeiActivity.IsSet(b, before) && ImeiActivity.IsSet(b, after);
-        return !sharesA && !sharesB;
+        if (sharesA || sharesB)
+        {
+            return false;
+        }
+
+        // a switch: the SIM given up was alone on the pair's last HandoverRunDays days seen before, or the one taken on
+        // alone on its first HandoverRunDays after
+        return HandoverRunDays == 1
+            || RunOf(a, b, before, -1, dayCount) >= HandoverRunDays || RunOf(a, b, after, +1, dayCount) >= HandoverRunDays;
+    }
+
+    /// <summary>Days seen, from <paramref name="day"/> on in the direction of <paramref name="step"/>, on which the same one of the two SIMs was alone (at most HandoverRunDays).</summary>
+    private int RunOf(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int step, int dayCount)
+    {
+        var inA = ImeiActivity.IsSet(a, day);
+        var run = 0;
+        for (var d = day; d >= 0 && d < dayCount && run < HandoverRunDays; d += step)
+        {
+            bool x = ImeiActivity.IsSet(a, d), y = ImeiActivity.IsSet(b, d);
+            if (!x && !y)
+            {
+                continue;
+            }
+
+            if (x && y || x != inA)
+            {
+                break;
+            }
+
+            run++;
+        }
+
+        return run;
     }
 }
 

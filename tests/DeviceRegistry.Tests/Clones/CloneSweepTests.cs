@@ -38,7 +38,7 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
             // Measured, not the targets (recall 0.95; no number change or test phone flagged): see docs/clone-detection.md.
             // A low-use number changer whose old SIM gets busier while both are in turn, and a test phone whose pool SIMs
             // share days as independent users would, are still flagged now and then (about 1 in 1,000 of each).
-            Assert.True(run.Recall >= 0.80, $"{where}: recall {run.Recall:F4}");
+            Assert.True(run.Recall >= 0.85, $"{where}: recall {run.Recall:F4}"); // 0.876-0.90 measured (0.841-0.893 before HandoverRunDays 2)
             foreach (var pattern in new[] { DemoPatterns.NumberChange, DemoPatterns.TestPhone })
             {
                 var (_, flagged, total) = run.ByBehaviour().Single(b => b.Behaviour == pattern);

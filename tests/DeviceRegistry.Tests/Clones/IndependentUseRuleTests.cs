@@ -222,6 +222,83 @@ public sealed class IndependentUseRuleTests
         }
     }
 
+    [Theory]
+    [InlineData(2, PairVerdict.Independent)]
+    [InlineData(1, PairVerdict.FewSharedDays)]
+    public void Two_sims_alternating_a_day_at_a_time_around_their_shared_days_are_two_users_unless_any_alternation_counts_as_a_switch(
+        int handoverRunDays, PairVerdict expected)
+    {
+        // a 4-day cycle from 1 Mar (day 0): the owner on days 0 and 1 of each cycle; from 1 May (day 61) the other SIM on days
+        // 1 and 2. Span 4-29 May (days 64-89, 26 days; the owner last seen 29 May, within three days of the as-of date, so
+        // open; the other SIM is 31 days old): the owner on 14 days, the other on 13, 7 shared (days 65, 69, ..., 89), as
+        // independent users would (0.54 * 0.5 * 26 = 7). Each shared day lies between a day of the owner
+        // alone and a day of the other alone, and each of those is a single day (the pair's day before it shows the other SIM).
+        // With HandoverRunDays 2 neither SIM was in alone for two days on its side, so no shared day is a switch: k = 7,
+        // P(Bin(26, 0.02) >= 7) is about 6e-7, and the owner keeps its usual rate (0.5 over the 28 days before 1 May).
+        // Counting any alternation as a switch (HandoverRunDays 1), every shared day is a handover and k = 0.
+        var activity = Activity();
+        var first = new DateOnly(2026, 3, 1);
+        for (var d = 0; d < 92; d++)
+        {
+            var day = first.AddDays(d);
+            if (d % 4 is 0 or 1)
+            {
+                Seen(activity, Owner, day);
+            }
+
+            if (d >= 61 && d % 4 is 1 or 2)
+            {
+                Seen(activity, Other, day);
+            }
+        }
+
+        var rule = new IndependentUseRule("pairs", Rule.PeriodDays, Rule.TransitionDays, Rule.MinOverlapDays, Rule.MinUseShare,
+            Rule.AlternationRate, Rule.Alpha, Rule.GiveWayAlpha, Rule.MinClosedSpanDays, handoverRunDays);
+
+        Assert.Equal(expected, rule.Why(activity, 0, 1));
+        Assert.Equal(2, Rule.HandoverRunDays);
+    }
+
+    [Fact]
+    public void A_copy_used_daily_for_two_weeks_that_went_away_while_the_owner_goes_on_is_judged_not_taken_for_a_change_over()
+    {
+        // the owner daily 1 Mar-31 May; the other SIM daily 1-15 May, then gone. The older SIM did not stop, so this is no
+        // change-over although the two were together for only 15 days (under MinClosedSpanDays, 21). The newer one stopped:
+        // span 4-12 May (its last three days trimmed), 9 days with both SIMs on each: k = 9, P(Bin(9, 0.02) >= 9) is about
+        // 5e-16, the owner's use unchanged.
+        var copy = Activity();
+        Seen(copy, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(copy, Other, new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 15));
+
+        // the same fortnight with the old SIM the one that stopped (the new SIM goes on to 31 May): a change-over
+        var change = Activity();
+        Seen(change, Owner, new DateOnly(2026, 3, 1), new DateOnly(2026, 5, 15));
+        Seen(change, Other, new DateOnly(2026, 5, 1), AsOf);
+
+        Assert.Equal(PairVerdict.Independent, Rule.Why(copy, 0, 1));
+        Assert.True(Flags(copy));
+        Assert.Equal(PairVerdict.ChangeOver, Rule.Why(change, 0, 1));
+        Assert.False(Flags(change));
+    }
+
+    [Fact]
+    public void A_pair_in_its_change_over_window_is_held_while_its_span_is_under_a_week()
+    {
+        // the owner daily 1 Mar-31 May, the other SIM daily from 24 May (8 days old): span 27-31 May (5 days), k = 5, and the
+        // owner was seen on all 5 (P(Bin(5, 0.495) >= 5) = 0.03: it kept its use), but 5 days are under a week: held. With
+        // the other SIM from 21 May the span is 24-31 May (8 days): decided, independent use.
+        var young = Activity();
+        Seen(young, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(young, Other, new DateOnly(2026, 5, 24), AsOf);
+
+        var week = Activity();
+        Seen(week, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(week, Other, new DateOnly(2026, 5, 21), AsOf);
+
+        Assert.Equal(PairVerdict.Settling, Rule.Why(young, 0, 1));
+        Assert.Equal(PairVerdict.Independent, Rule.Why(week, 0, 1));
+    }
+
     [Fact]
     public void The_genuine_owner_is_the_earliest_steady_use_not_a_sim_tried_once_before_it()
     {
@@ -276,6 +353,19 @@ public sealed class IndependentUseRuleTests
         var rule = Assert.IsType<IndependentUseRule>(Assert.Single(rules.Rules));
         Assert.Equal((60, 2, 5, 0.3, 0.01, 0.0001, 0.05, 14),
             (rule.PeriodDays, rule.TransitionDays, rule.MinOverlapDays, rule.MinUseShare, rule.AlternationRate, rule.Alpha, rule.GiveWayAlpha, rule.MinClosedSpanDays));
+        Assert.Equal(1, rule.HandoverRunDays); // absent: any alternation around a shared day is a switch, as before the property
+
+        var withRuns = CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14, "handoverRunDays": 3 } ] }
+            """, "test.json");
+        Assert.Equal(3, Assert.IsType<IndependentUseRule>(Assert.Single(withRuns.Rules)).HandoverRunDays);
+
+        var badRun = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14, "HandoverRunDays": 0 } ] }
+            """, "test.json"));
+        Assert.Contains("Rules[0] ('pairs'): HandoverRunDays is '0'; it must be a whole number from 1 to 7", badRun.Message, StringComparison.Ordinal);
 
         var error = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson("""
             { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
