@@ -15,9 +15,10 @@ namespace DeviceRegistry.Clones;
 /// <item>Each SIM's rate over the span (days seen / span days) must be at least MinUseShare: a phone a subscriber
 /// carries as their own is on the network on most days; a relative's SIM for a day, a foreign SIM on landing, one
 /// test SIM of a pool are not.</item>
-/// <item>k = days in the span with both SIMs that are not handovers (a handover: the pair's nearest days seen before and after
-/// show one SIM alone and the other alone, and one of them was alone on HandoverRunDays days on its side). One person alternating shows both on a day only at a switch, so rarely: k must be at least
-/// MinOverlapDays and improbable under Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
+/// <item>k = days in the span with both SIMs that are not handovers (a handover: the pair's nearest days seen before and
+/// after show one SIM alone and the other alone, and one of them was alone on HandoverRunDays days on its side). One person
+/// alternating shows both on a day only at a switch, so rarely: k must be at least MinOverlapDays and improbable under
+/// Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
 /// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
@@ -269,7 +270,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
                 continue;
             }
 
-            if (x && y || x != inA)
+            if ((x && y) || x != inA)
             {
                 break;
             }
