@@ -30,7 +30,7 @@ namespace DeviceRegistry.Clones;
 /// </list>
 /// </summary>
 public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
-    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays = 1) : CloneRule(name)
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays) : CloneRule(name)
 {
     public const string KindName = "IndependentUse";
 
