@@ -24,7 +24,10 @@ public static class EirPipeline
     }
 
     /// <summary>
-    /// Requests under <see cref="EirEndpoints.ApiRoot"/> leave the host's pipeline here for a short one of their own:
+    /// Builds the EIR's own short pipeline and hands it to the server (<see cref="EirRequestPipeline"/>), which gives
+    /// it the requests under <see cref="EirEndpoints.ApiRoot"/> before ASP.NET Core's hosting sees them
+    /// (<see cref="EirFirstApplication{THostContext}"/>, ADR 0018); on a host whose server does not, such requests
+    /// leave the host's pipeline here for it:
     /// the EIR protocol answers (<see cref="EirProtocolMiddleware"/>: 414, 404, 405, 500 as ProblemDetails), routing
     /// and the endpoint. The host's exception and status-code pages, static files, rate limiter, localisation and the
     /// staff sign-in machinery (authentication, two-step enrolment, authorization) never run on an attach check.
@@ -32,11 +35,20 @@ public static class EirPipeline
     /// (a branch of the host starts with no endpoints); UseEndpoints also registers them with the host's endpoint
     /// data sources, so the OpenAPI document still lists them.
     /// </summary>
-    public static IApplicationBuilder UseEirPipeline(this IApplicationBuilder app) =>
-        app.MapWhen(context => context.Request.Path.StartsWithSegments(EirEndpoints.ApiRoot), eir =>
+    public static IApplicationBuilder UseEirPipeline(this IApplicationBuilder app)
+    {
+        var branch = app.New();
+        branch.UseEirProtocol();
+        branch.UseRouting();
+        branch.UseEndpoints(endpoints => endpoints.MapEir());
+        var eir = branch.Build();
+        // The server hands EIR requests to this pipeline directly (EirFirstApplication); a host whose server does not
+        // (a test host of its own) still reaches it through this branch.
+        if (app.ApplicationServices.GetService<EirRequestPipeline>() is { } direct)
         {
-            eir.UseEirProtocol();
-            eir.UseRouting();
-            eir.UseEndpoints(endpoints => endpoints.MapEir());
-        });
+            direct.Pipeline = eir;
+        }
+
+        return app.Use(next => context => EirRequestPipeline.IsEirPath(context.Request.Path.Value) ? eir(context) : next(context));
+    }
 }

@@ -167,9 +167,11 @@ public sealed class SbaListener
 
 /// <summary>
 /// Wraps the host's server: when <see cref="SbaListener"/> has turned the <c>Urls</c> into Kestrel endpoints, the
-/// hosting layer's copy of them is dropped before Kestrel binds (else Kestrel warns that it overrides them).
+/// hosting layer's copy of them is dropped before Kestrel binds (else Kestrel warns that it overrides them); and the
+/// server runs <see cref="EirFirstApplication{THostContext}"/>, which hands the EIR's requests, on every listener,
+/// straight to the EIR's pipeline.
 /// </summary>
-internal sealed class SbaListenerServer(IServer inner, SbaListener sba) : IServer
+internal sealed class SbaListenerServer(IServer inner, SbaListener sba, IServiceProvider services) : IServer
 {
     public IFeatureCollection Features => inner.Features;
 
@@ -181,7 +183,10 @@ internal sealed class SbaListenerServer(IServer inner, SbaListener sba) : IServe
             addresses.Addresses.Clear();
         }
 
-        await inner.StartAsync(application, cancellationToken);
+        await inner.StartAsync(new EirFirstApplication<TContext>(application,
+            services.GetRequiredService<EirRequestPipeline>(),
+            services.GetRequiredService<IServiceScopeFactory>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Features.FormOptions>>().Value), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
@@ -214,7 +219,8 @@ public static class SbaListenerRegistration
             (IServer)(descriptor.ImplementationInstance
                 ?? descriptor.ImplementationFactory?.Invoke(sp)
                 ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!)),
-            sp.GetRequiredService<SbaListener>()));
+            sp.GetRequiredService<SbaListener>(), sp));
+        services.AddSingleton<EirRequestPipeline>();
         return services;
     }
 
