@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Numerics;
 using System.Globalization;
 using DeviceRegistry.Infrastructure;
 
@@ -8,7 +11,8 @@ namespace DeviceRegistry.Eir;
 /// Records the EIR's answers on <see cref="RegistryTelemetry.EirChecks"/> and <see cref="RegistryTelemetry.EirCheckDuration"/>
 /// without allocating: the tags are the operator's name (a string the authenticator already holds), an answer word and
 /// an HTTP status code's (or a Diameter result code's) text from the table below, and the interface the check came
-/// over (<c>n5g-eir</c> or <c>s13</c>), in a TagList or as KeyValuePair arguments (no array, no boxing).
+/// over (<c>n5g-eir</c> or <c>s13</c>). The answers are tallied here, per series, and read by the counter at each
+/// collection; the times go to the histogram as KeyValuePair arguments (no array, no boxing).
 /// </summary>
 public static class EirCheckMetrics
 {
@@ -32,28 +36,84 @@ public static class EirCheckMetrics
 
     private static void Count(KeyValuePair<string, object?> api, string operatorName, EquipmentStatus? status, int code)
     {
-        var counter = RegistryTelemetry.EirChecks;
-        if (!counter.Enabled)
+        if (!RegistryTelemetry.EirChecks.Enabled)
         {
             return;
         }
 
         var answer = status switch
         {
-            EquipmentStatus.Whitelisted => EquipmentStatusWords.Whitelisted,
-            EquipmentStatus.Blacklisted => EquipmentStatusWords.Blacklisted,
-            EquipmentStatus.Greylisted => EquipmentStatusWords.Greylisted,
-            EquipmentStatus.Unknown => Unknown,
-            _ => Refused,
+            EquipmentStatus.Whitelisted => 0,
+            EquipmentStatus.Blacklisted => 1,
+            EquipmentStatus.Greylisted => 2,
+            EquipmentStatus.Unknown => 3,
+            _ => 4,
         };
-        var tags = new TagList
+        var key = new SeriesKey(operatorName, ReferenceEquals(api.Value, S13.Value), answer, code);
+        if (!Series.TryGetValue(key, out var tally))
         {
+            tally = Series.GetOrAdd(key, static (k, a) => new Tally(a, k), api);
+        }
+
+        tally.Increment();
+    }
+
+    /// <summary>
+    /// The counter's collection callback (<see cref="RegistryTelemetry.EirChecks"/>): each series' running total. A
+    /// series, once seen, is reported until the process ends, as a counter's is.
+    /// </summary>
+    internal static IEnumerable<Measurement<long>> Observe()
+    {
+        foreach (var tally in Series.Values)
+        {
+            yield return new Measurement<long>(tally.Total(), tally.Tags);
+        }
+    }
+
+    private static readonly ConcurrentDictionary<SeriesKey, Tally> Series = new();
+
+    private static readonly string[] AnswerWords =
+        [EquipmentStatusWords.Whitelisted, EquipmentStatusWords.Blacklisted, EquipmentStatusWords.Greylisted, Unknown, Refused];
+
+    private readonly record struct SeriesKey(string Operator, bool S13, int Answer, int Code);
+
+    /// <summary>
+    /// One series' count, striped over cache-line-wide cells by the current processor so that checks on different
+    /// cores do not contend for one line; the total is the cells' sum.
+    /// </summary>
+    private sealed class Tally
+    {
+        private const int CellStride = 8; // eight longs: one 64-byte cache line per cell
+        private static readonly int Cells = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 64));
+
+        private readonly long[] _counts = new long[(Cells + 1) * CellStride];
+
+        public Tally(KeyValuePair<string, object?> api, SeriesKey key) => Tags =
+        [
             api,
-            new KeyValuePair<string, object?>(RegistryTelemetry.Tags.Operator, operatorName),
-            new KeyValuePair<string, object?>(RegistryTelemetry.Tags.Answer, answer),
-            new KeyValuePair<string, object?>(RegistryTelemetry.Tags.Status, StatusText(code)),
-        };
-        counter.Add(1, in tags);
+            new(RegistryTelemetry.Tags.Operator, key.Operator),
+            new(RegistryTelemetry.Tags.Answer, AnswerWords[key.Answer]),
+            new(RegistryTelemetry.Tags.Status, StatusText(key.Code)),
+        ];
+
+        public KeyValuePair<string, object?>[] Tags { get; }
+
+        public void Increment()
+        {
+            var cell = Thread.GetCurrentProcessorId() & (Cells - 1);
+            Interlocked.Increment(ref _counts[(cell + 1) * CellStride]);
+        }
+
+        public long Total()
+        {
+            long total = 0;
+            for (var cell = 0; cell < Cells; cell++)
+            {
+                total += Volatile.Read(ref _counts[(cell + 1) * CellStride]);
+            }
+
+            return total;
+        }
     }
 
     /// <summary>The time of one N5g-eir request (a batch is one) since <paramref name="startTimestamp"/>.</summary>

@@ -33,8 +33,14 @@ public static class RegistryTelemetry
     /// <summary>Seconds; from 10 ms (an empty queued detection) to an hour (a national day file).</summary>
     private static readonly double[] RunBuckets = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 1800, 3600];
 
-    /// <summary>EIR answers, one per check (each check of a batch on its own): tags operator, answer, status.</summary>
-    public static readonly Counter<long> EirChecks = Meter.CreateCounter<long>("devreg.eir.checks", "{check}",
+    /// <summary>
+    /// EIR answers, one per check (each check of a batch on its own): tags interface, operator, answer, status. Counted
+    /// by <see cref="Eir.EirCheckMetrics"/> in its own striped tallies and read from them at each collection, so the
+    /// attach check does not pay the SDK's per-measurement aggregation (docs/benchmarks.md, "The EIR's counter
+    /// tallied in place"). The exported series are those of a counter: a cumulative sum, devreg_eir_checks_total.
+    /// </summary>
+    public static readonly ObservableCounter<long> EirChecks = Meter.CreateObservableCounter("devreg.eir.checks",
+        Eir.EirCheckMetrics.Observe, "{check}",
         "EIR answers by operator, answer (WHITELISTED, BLACKLISTED, GREYLISTED, UNKNOWN, REFUSED) and HTTP status");
 
     /// <summary>EIR request time in the handler, per request (a batch is one): tags operator, request (single, batch).</summary>
