@@ -29,12 +29,12 @@ public static class EirCheckMetrics
     private static readonly KeyValuePair<string, object?> S13 = new(RegistryTelemetry.Tags.Interface, "s13");
 
     /// <summary>One N5g-eir answer: <paramref name="status"/> when the EIR decided (200 with its word, 404 unknown), else a refusal by its HTTP status.</summary>
-    public static void Count(string operatorName, EquipmentStatus? status, int httpStatus) => Count(N5gEir, operatorName, status, httpStatus);
+    public static void Count(string operatorName, EquipmentStatus? status, int httpStatus) => Count(s13: false, operatorName, status, httpStatus);
 
     /// <summary>One S13 answer (an ECA): <paramref name="status"/> when the EIR decided (2001 with its Equipment-Status, 5422 unknown), else a refusal by its result code.</summary>
-    public static void CountS13(string operatorName, EquipmentStatus? status, uint resultCode) => Count(S13, operatorName, status, (int)resultCode);
+    public static void CountS13(string operatorName, EquipmentStatus? status, uint resultCode) => Count(s13: true, operatorName, status, (int)resultCode);
 
-    private static void Count(KeyValuePair<string, object?> api, string operatorName, EquipmentStatus? status, int code)
+    private static void Count(bool s13, string operatorName, EquipmentStatus? status, int code)
     {
         if (!RegistryTelemetry.EirChecks.Enabled)
         {
@@ -49,10 +49,10 @@ public static class EirCheckMetrics
             EquipmentStatus.Unknown => 3,
             _ => 4,
         };
-        var key = new SeriesKey(operatorName, ReferenceEquals(api.Value, S13.Value), answer, code);
+        var key = new SeriesKey(operatorName, s13, answer, code);
         if (!Series.TryGetValue(key, out var tally))
         {
-            tally = Series.GetOrAdd(key, static (k, a) => new Tally(a, k), api);
+            tally = Series.GetOrAdd(key, static k => new Tally(k));
         }
 
         tally.Increment();
@@ -88,9 +88,9 @@ public static class EirCheckMetrics
 
         private readonly long[] _counts = new long[(Cells + 1) * CellStride];
 
-        public Tally(KeyValuePair<string, object?> api, SeriesKey key) => Tags =
+        public Tally(SeriesKey key) => Tags =
         [
-            api,
+            key.S13 ? S13 : N5gEir,
             new(RegistryTelemetry.Tags.Operator, key.Operator),
             new(RegistryTelemetry.Tags.Answer, AnswerWords[key.Answer]),
             new(RegistryTelemetry.Tags.Status, StatusText(key.Code)),
