@@ -18,7 +18,8 @@ namespace DeviceRegistry.Clones;
 /// <item>k = days in the span with both SIMs that are not handovers (a handover: the pair's nearest days seen before and
 /// after show one SIM alone and the other alone, and one of them was alone on HandoverRunDays days on its side). One person
 /// alternating shows both on a day only at a switch, so rarely: k must be at least MinOverlapDays and improbable under
-/// Binomial(span, AlternationRate) (upper tail at most Alpha).</item>
+/// Binomial(span, AlternationRate) (upper tail at most Alpha divided by the number of pairs compared on the IMEI: each pair
+/// is one more chance of a chance overlap, and a test phone's pool of SIMs gives many).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
 /// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
@@ -94,12 +95,13 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var from = activity.PeriodStart(PeriodDays);
         var asOf = activity.DayCount - 1;
         var candidates = measures.Candidates(activity, from, MinOverlapDays, MaxCandidates);
+        var comparisons = Comparisons(candidates.Length);
         for (var i = 0; i < candidates.Length; i++)
         {
             for (var j = i + 1; j < candidates.Length; j++)
             {
                 var overlap = Measure(activity, candidates[i], candidates[j], from, asOf, out _);
-                if (overlap is { } o && Decide(o))
+                if (overlap is { } o && Judge(o, comparisons) == PairVerdict.Independent)
                 {
                     return (candidates[i], candidates[j], o);
                 }
@@ -110,8 +112,22 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     }
 
     /// <summary>Why a pair is or is not independent use: the first step it fails, or <see cref="PairVerdict.Independent"/>.</summary>
-    public PairVerdict Why(ImeiActivity activity, int x, int y) =>
-        Measure(activity, x, y, activity.PeriodStart(PeriodDays), activity.DayCount - 1, out var unjudged) is { } o ? Judge(o) : unjudged;
+    public PairVerdict Why(ImeiActivity activity, int x, int y)
+    {
+        var from = activity.PeriodStart(PeriodDays);
+        if (Measure(activity, x, y, from, activity.DayCount - 1, out var unjudged) is not { } o)
+        {
+            return unjudged;
+        }
+
+        return Judge(o, Comparisons(new ActivityMeasures().Candidates(activity, from, MinOverlapDays, MaxCandidates).Length));
+    }
+
+    /// <summary>
+    /// The pairs compared among this many candidate IMSIs, what the alternation test's Alpha is divided by: each pair is one
+    /// more chance of a chance overlap (all of them count, whichever later steps they would fail: that is data too).
+    /// </summary>
+    public static int Comparisons(int candidates) => Math.Max(1, candidates * (candidates - 1) / 2);
 
     private PairOverlap? Measure(ImeiActivity activity, int x, int y, int from, int asOf, out PairVerdict unjudged)
     {
@@ -179,11 +195,11 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling, historyDays, historyCount);
     }
 
-    /// <summary>The decision on one pair's measures (see the class summary).</summary>
-    public bool Decide(PairOverlap o) => Judge(o) == PairVerdict.Independent;
-
-    /// <summary>The first step of the decision a pair fails, or <see cref="PairVerdict.Independent"/>.</summary>
-    public PairVerdict Judge(PairOverlap o)
+    /// <summary>
+    /// The first step of the decision a pair fails, or <see cref="PairVerdict.Independent"/>; <paramref name="comparisons"/>
+    /// is the number of pairs compared on the IMEI (<see cref="Comparisons"/>).
+    /// </summary>
+    public PairVerdict Judge(PairOverlap o, int comparisons)
     {
         var rateA = (double)o.CountA / o.SpanDays;
         var rateB = (double)o.CountB / o.SpanDays;
@@ -197,7 +213,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
             return PairVerdict.FewSharedDays;
         }
 
-        if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha)
+        if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha / comparisons)
         {
             return PairVerdict.Alternation; // one person switching SIMs now and then could show this much
         }

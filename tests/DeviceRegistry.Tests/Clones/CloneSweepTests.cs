@@ -30,20 +30,17 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
         {
             var where = string.Create(CultureInfo.InvariantCulture, $"{run.Setting.Label} seed {run.Seed}");
             Assert.True(run.Precision >= 0.99, $"{where}: precision {run.Precision:F4}");
-            foreach (var pattern in new[] { DemoPatterns.Resale, DemoPatterns.FamilySwap, DemoPatterns.ShopDevice, DemoPatterns.SimReplacement, DemoPatterns.Roamer })
+            foreach (var pattern in new[] { DemoPatterns.Resale, DemoPatterns.FamilySwap, DemoPatterns.ShopDevice, DemoPatterns.SimReplacement, DemoPatterns.Roamer,
+                DemoPatterns.TestPhone })
             {
                 Assert.True(run.ByBehaviour().Single(b => b.Behaviour == pattern).Flagged == 0, $"{where}: {pattern} flagged");
             }
 
-            // Measured, not the targets (recall 0.95; no number change or test phone flagged): see docs/clone-detection.md.
-            // A low-use number changer whose old SIM gets busier while both are in turn, and a test phone whose pool SIMs
-            // share days as independent users would, are still flagged now and then (about 1 in 1,000 of each).
+            // Measured, not the targets (recall 0.95; no number change flagged): see docs/clone-detection.md. A low-use
+            // number changer whose old SIM gets busier while both are in turn is still flagged now and then (about 1 in 1,000).
             Assert.True(run.Recall >= 0.85, $"{where}: recall {run.Recall:F4}"); // 0.876-0.90 measured (0.841-0.893 before HandoverRunDays 2)
-            foreach (var pattern in new[] { DemoPatterns.NumberChange, DemoPatterns.TestPhone })
-            {
-                var (_, flagged, total) = run.ByBehaviour().Single(b => b.Behaviour == pattern);
-                Assert.True(flagged <= Math.Max(1, total / 200), $"{where}: {flagged} of {total} {pattern} flagged");
-            }
+            var (_, flagged, total) = run.ByBehaviour().Single(b => b.Behaviour == DemoPatterns.NumberChange);
+            Assert.True(flagged <= Math.Max(1, total / 200), $"{where}: {flagged} of {total} number changes flagged");
         }
 
         // Clones of four or more users: all but about one in a hundred (a batch of young copies beside a part-time owner is

@@ -114,6 +114,34 @@ public sealed class IndependentUseRuleTests
     }
 
     [Fact]
+    public void A_pair_just_beyond_alternation_is_flagged_alone_but_not_among_six_sims_each_a_chance_of_a_chance_overlap()
+    {
+        // the owner daily from 1 Mar except 8, 18 and 28 May; the second SIM from 1 May on 5, 10, 15, 20 and 25 May (with the
+        // owner on both sides: not handovers) and alone on 8, 18 and 28 May. Span 4-31 May (28 days; the second SIM's last
+        // day is within three days of the as-of date): owner 25 days, second SIM 8 (rate 0.29), k = 5.
+        // P(Bin(28, 0.02) >= 5) = 2.1e-4: under Alpha (0.001) for the only pair, above Alpha / 15 (6.7e-5) when four more
+        // SIMs, each seen on four days in March, make six candidates and 15 pairs.
+        var pair = Activity();
+        Seen(pair, Owner, new DateOnly(2026, 3, 1), new DateOnly(2026, 5, 7));
+        Seen(pair, Owner, new DateOnly(2026, 5, 9), new DateOnly(2026, 5, 17));
+        Seen(pair, Owner, new DateOnly(2026, 5, 19), new DateOnly(2026, 5, 27));
+        Seen(pair, Owner, new DateOnly(2026, 5, 29), AsOf);
+        Seen(pair, Other, new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 5), new DateOnly(2026, 5, 8), new DateOnly(2026, 5, 10),
+            new DateOnly(2026, 5, 15), new DateOnly(2026, 5, 18), new DateOnly(2026, 5, 20), new DateOnly(2026, 5, 25), new DateOnly(2026, 5, 28));
+        Assert.True(Flags(pair));
+        Assert.Equal(PairVerdict.Independent, Rule.Why(pair, 0, 1));
+
+        for (var i = 0; i < 4; i++)
+        {
+            var first = new DateOnly(2026, 3, 10).AddDays(5 * i);
+            Seen(pair, "40001300000000" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), first, first.AddDays(3));
+        }
+
+        Assert.False(Flags(pair));
+        Assert.Equal(PairVerdict.Alternation, Rule.Why(pair, 0, 1));
+    }
+
+    [Fact]
     public void A_test_phone_cycling_three_sims_in_three_day_runs_is_not_flagged()
     {
         // SIM (run mod 3) on each day of its run, and the next SIM too on the run's last day. Every shared day is a switch:
