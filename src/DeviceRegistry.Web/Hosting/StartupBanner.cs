@@ -24,7 +24,8 @@ internal sealed class StartupBanner(IServer server, SbaListener sba, IHostApplic
                 if (sbaAddress is not null && Uri.TryCreate(root, UriKind.Absolute, out var uri) && uri.Port == sbaAddress.Port)
                 {
                     logger.LogInformation(
-                        "DeviceRegistry's EIR SBA listener (HTTP/2 only, h2c prior knowledge) is on {Address}: N5g-eir {Eir}",
+                        "DeviceRegistry's EIR SBA listener (HTTP/2 only, {Protocol}) is on {Address}: N5g-eir {Eir}",
+                        uri.Scheme == Uri.UriSchemeHttps ? "h2 over TLS by ALPN" : "h2c prior knowledge",
                         root, root + EirEndpoints.ApiRoot + "/equipment-status");
                     continue;
                 }

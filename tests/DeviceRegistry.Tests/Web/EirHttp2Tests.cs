@@ -29,10 +29,14 @@ public sealed class EirHttp2Tests
         var added = await Cli.RunAsync(web.Database, "operator", "add", "Azercell");
         Assert.True(added.ExitCode == 0, added.Error);
         var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        var logs = new CapturedLogs();
+        web.Logs = logs;
         var main = web.StartKestrel();
         var sba = web.SbaAddress;
         Assert.NotNull(sba);
         Assert.NotEqual(main.Port, sba.Port);
+        var banner = Assert.Single(logs.Lines, l => l.Contains("EIR SBA listener", StringComparison.Ordinal));
+        Assert.Contains($"(HTTP/2 only, h2c prior knowledge) is on {sba.ToString().TrimEnd('/')}:", banner, StringComparison.Ordinal);
         return (web, main, new Uri(sba.ToString().TrimEnd('/') + "/"), secret);
     }
 

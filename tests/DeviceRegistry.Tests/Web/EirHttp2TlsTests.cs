@@ -71,9 +71,14 @@ public sealed class EirHttp2TlsTests : IDisposable
         var added = await Cli.RunAsync(web.Database, "operator", "add", "Azercell");
         Assert.True(added.ExitCode == 0, added.Error);
         var secret = added.Out.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))["secret: ".Length..].Trim();
+        var logs = new CapturedLogs();
+        web.Logs = logs;
         web.StartKestrel();
         var sba = web.SbaAddress!;
         Assert.Equal("https", sba.Scheme);
+        // the start-up banner names the listener's protocol as it is: TLS, not h2c
+        var banner = Assert.Single(logs.Lines, l => l.Contains("EIR SBA listener", StringComparison.Ordinal));
+        Assert.Contains("(HTTP/2 only, h2 over TLS by ALPN) is on https://127.0.0.1:", banner, StringComparison.Ordinal);
         var pei = "imei-" + new Imei(long.Parse("35891110654321", CultureInfo.InvariantCulture)).WithCheckDigit;
         var url = new Uri(sba, $"/n5g-eir-eic/v1/equipment-status?pei={pei}&supi=imsi-400011111111111");
 
