@@ -27,8 +27,8 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     /// <summary>The defaults only: each clone's time to flag.</summary>
     public IReadOnlyList<TimeToFlag> TimesToFlag { get; init; } = [];
 
-    /// <summary>The defaults only: the step of the independent-use test at which each missed two-user clone's pair fails.</summary>
-    public IReadOnlyDictionary<PairVerdict, int> MissedPairs { get; init; } = new Dictionary<PairVerdict, int>();
+    /// <summary>The defaults only: each missed two-user clone's pair, with the step of the independent-use test it fails.</summary>
+    public IReadOnlyList<MissedPair> MissedPairs { get; init; } = [];
 
     public int TruePositives => Labels.Count(l => l.IsClone && Flagged.Contains(l.Imei));
 
@@ -44,6 +44,12 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     public IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviour() =>
         Labels.GroupBy(DemoSweep.BehaviourOf).Select(g => (g.Key, g.Count(l => Flagged.Contains(l.Imei)), g.Count()));
 }
+
+/// <summary>
+/// A missed two-user clone: the step of the independent-use test its pair fails, and the copy's age at the last day
+/// (days from the newer SIM's first day seen to the last day, counting both; null when the IMEI has not two SIMs).
+/// </summary>
+internal readonly record struct MissedPair(PairVerdict Verdict, int? CopyAgeDays);
 
 /// <summary>
 /// The robustness harness: generates labelled data for every setting and seed, loads it through the real ingest into a
@@ -239,10 +245,10 @@ internal static class DemoSweep
     }
 
     /// <summary>For each missed two-user clone, the step at which the independent-use test stops its pair.</summary>
-    private static Dictionary<PairVerdict, int> WhyMissed(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
+    private static List<MissedPair> WhyMissed(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
         IReadOnlyList<DemoLabel> labels, IReadOnlySet<long> flagged, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
     {
-        var result = new Dictionary<PairVerdict, int>();
+        var result = new List<MissedPair>();
         if (rules.Rules.OfType<IndependentUseRule>().FirstOrDefault() is not { } rule)
         {
             return result;
@@ -251,20 +257,29 @@ internal static class DemoSweep
         foreach (var label in labels.Where(l => l.IsClone && l.Users == 2 && !flagged.Contains(l.Imei)))
         {
             var verdict = PairVerdict.NoCommonSpan;
+            int? age = null;
             if (clones.TryGetValue(label.Imei, out var rows))
             {
                 var activity = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
                 if (activity.ImsiCount == 2)
                 {
                     verdict = rule.Why(activity, 0, 1);
+                    int first0 = ImeiActivity.FirstDay(activity.DaysOf(0)), first1 = ImeiActivity.FirstDay(activity.DaysOf(1));
+                    if (first0 >= 0 && first1 >= 0)
+                    {
+                        age = activity.DayCount - Math.Max(first0, first1);
+                    }
                 }
             }
 
-            result[verdict] = result.GetValueOrDefault(verdict) + 1;
+            result.Add(new MissedPair(verdict, age));
         }
 
         return result;
     }
+
+    private static readonly (string Label, int From, int To)[] AgeBands =
+        [("under 14 days", 0, 13), ("14-20", 14, 20), ("21-27", 21, 27), ("28-41", 28, 41), ("42+", 42, int.MaxValue)];
 
     /// <summary>Markdown: per rule set, precision and recall (pooled, and the worst setting-seed), then flags per behaviour.</summary>
     public static string Report(IReadOnlyList<SweepScore> scores)
@@ -350,12 +365,28 @@ internal static class DemoSweep
             }
         }
 
-        var missed = scores.SelectMany(s => s.MissedPairs).GroupBy(p => p.Key).Select(g => (g.Key, Count: g.Sum(p => p.Value))).OrderByDescending(g => g.Count).ToList();
+        var pairs = scores.SelectMany(s => s.MissedPairs).ToList();
+        var missed = pairs.GroupBy(p => p.Verdict).Select(g => (g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ToList();
         if (missed.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("Missed two-user clones (defaults), by the step of the independent-use test their pair fails: " +
                 string.Join(", ", missed.Select(m => $"{m.Key} {m.Count}")));
+            sb.AppendLine();
+            sb.AppendLine("The same, by the copy's age at the last day (days from the newer SIM's first day seen):");
+            sb.AppendLine();
+            sb.AppendLine("| step | " + string.Join(" | ", AgeBands.Select(b => b.Label)) + " | all |");
+            sb.AppendLine("|---|" + string.Concat(AgeBands.Select(_ => "---:|")) + "---:|");
+            foreach (var (verdict, count) in missed)
+            {
+                sb.Append("| ").Append(verdict);
+                foreach (var band in AgeBands)
+                {
+                    sb.Append(" | ").Append(pairs.Count(p => p.Verdict == verdict && p.CopyAgeDays is { } age && age >= band.From && age <= band.To));
+                }
+
+                sb.Append(" | ").Append(count).AppendLine(" |");
+            }
         }
 
         sb.AppendLine();
