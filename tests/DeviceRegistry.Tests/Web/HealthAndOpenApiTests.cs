@@ -127,8 +127,19 @@ public sealed class HealthAndOpenApiTests
             await using var admin = new NpgsqlConnection(PostgresCluster.AdminConnectionString);
             await admin.OpenAsync();
             await using var cmd = admin.CreateCommand();
-            cmd.CommandText = $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'";
+            cmd.CommandText = $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false";
             await cmd.ExecuteNonQueryAsync();
+
+            // pg_terminate_backend only signals: until a backend has gone, a connection the host's background work took from
+            // the pool meanwhile may still answer. Wait until none is left, then empty the pools again, so the next request
+            // has to open a connection, which the database now refuses.
+            cmd.CommandText = $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}'";
+            for (var waited = Stopwatch.StartNew(); Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0; await Task.Delay(20))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"sessions on {name} did not end within 10 s");
+            }
+
+            NpgsqlConnection.ClearAllPools();
         }
     }
 
