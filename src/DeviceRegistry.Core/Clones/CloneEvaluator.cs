@@ -176,10 +176,16 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         imsis.Sort(StringComparer.Ordinal);
         var (genuine, reason) = GenuineOwner(activity);
         string? detail = null;
-        if (rule is IndependentUseRule pairs && pairs.FindPair(activity, measures) is var (a, b, o))
+        if (rule is IndependentUseRule pairs && pairs.FindPair(activity, measures) is var (a, b, o, comparisons))
         {
-            detail = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            detail = string.Create(invariant,
                 $"{activity.ImsiAt(a)} and {activity.ImsiAt(b)} over {o.SpanDays} days of common use: seen on {o.CountA} and {o.CountB} days, both on {o.BothDays} that were not a change of SIM; one person switching SIMs shares that many with probability {Binomial.UpperTail(o.BothDays, o.SpanDays, pairs.AlternationRate):0.#e+0}, two independent users would share {(double)o.CountA * o.CountB / o.SpanDays:0.#}");
+            if (comparisons > 1)
+            {
+                // the bar the probability had to pass is lower with each pair compared (IndependentUseRule.Comparisons)
+                detail += string.Create(invariant, $" ({comparisons} pairs of SIMs compared: at most {pairs.Alpha / comparisons:0.#e+0} for any one)");
+            }
         }
 
         return new CloneEvidence(

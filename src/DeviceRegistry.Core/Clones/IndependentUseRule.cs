@@ -84,8 +84,8 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures) => FindPair(activity, measures) is not null;
 
-    /// <summary>The first pair (IMSI indexes) that shows independent use, or null.</summary>
-    public (int A, int B, PairOverlap Overlap)? FindPair(ImeiActivity activity, ActivityMeasures measures)
+    /// <summary>The first pair (IMSI indexes) that shows independent use, with the number of pairs compared (<see cref="Comparisons"/>), or null.</summary>
+    public (int A, int B, PairOverlap Overlap, int Comparisons)? FindPair(ImeiActivity activity, ActivityMeasures measures)
     {
         if (activity.ImsiCount < 2)
         {
@@ -103,7 +103,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
                 var overlap = Measure(activity, candidates[i], candidates[j], from, asOf, out _);
                 if (overlap is { } o && Judge(o, comparisons) == PairVerdict.Independent)
                 {
-                    return (candidates[i], candidates[j], o);
+                    return (candidates[i], candidates[j], o, comparisons);
                 }
             }
         }

@@ -344,6 +344,23 @@ public sealed class IndependentUseRuleTests
         Assert.Equal(Owner, evidence.GenuineImsi);
         Assert.Equal(reason, evidence.GenuineReason);
         Assert.StartsWith($"{Owner} and {Other} over ", evidence.PairDetail, StringComparison.Ordinal);
+        Assert.DoesNotContain("pairs of SIMs compared", evidence.PairDetail, StringComparison.Ordinal); // the shop SIM's one day: never compared
+    }
+
+    [Fact]
+    public void The_evidence_says_how_many_pairs_were_compared_when_more_than_one_was()
+    {
+        // the owner daily, a copy every other day from 1 May, and a third SIM on 10-13 Mar (four days: a candidate, so
+        // three pairs compared and the alternation test's bar is 0.001 / 3)
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 1), AsOf, every: 2);
+        Seen(activity, "400021234500000", new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 13));
+
+        var evidence = CloneEvaluator.Describe(activity, new ActivityMeasures(), Rule);
+
+        Assert.StartsWith($"{Owner} and {Other} over ", evidence.PairDetail, StringComparison.Ordinal);
+        Assert.EndsWith(" (3 pairs of SIMs compared: at most 3.3e-4 for any one)", evidence.PairDetail, StringComparison.Ordinal);
     }
 
     [Fact]
