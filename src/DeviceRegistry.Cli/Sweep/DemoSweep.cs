@@ -30,6 +30,12 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     /// <summary>The defaults only: each missed two-user clone's pair, with the step of the independent-use test it fails.</summary>
     public IReadOnlyList<MissedPair> MissedPairs { get; init; } = [];
 
+    /// <summary>
+    /// The defaults only: the IMEIs flagged on some day when evaluated as of every day of the data, as continuous detection
+    /// does (a verdict is sticky, so a pair that passes on one day and not the next is still a clone); null when not measured.
+    /// </summary>
+    public IReadOnlySet<long>? FlaggedAnyDay { get; init; }
+
     public int TruePositives => Labels.Count(l => l.IsClone && Flagged.Contains(l.Imei));
 
     public int FalsePositives => Labels.Count(l => !l.IsClone && Flagged.Contains(l.Imei));
@@ -41,8 +47,18 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     public double Recall => Clones == 0 ? 1 : (double)TruePositives / Clones;
 
     /// <summary>Flagged and total per behaviour; clones split by size (2, 3, 4+ users).</summary>
-    public IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviour() =>
-        Labels.GroupBy(DemoSweep.BehaviourOf).Select(g => (g.Key, g.Count(l => Flagged.Contains(l.Imei)), g.Count()));
+    public IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviour() => ByBehaviour(Flagged);
+
+    /// <summary>As <see cref="ByBehaviour()"/>, for the IMEIs flagged on some day (<see cref="FlaggedAnyDay"/>); empty when not measured.</summary>
+    public IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviourAnyDay() => FlaggedAnyDay is { } set ? ByBehaviour(set) : [];
+
+    /// <summary>Precision and recall by the last day when evaluated as of every day (<see cref="FlaggedAnyDay"/>).</summary>
+    public (int TruePositives, int FalsePositives) AnyDay() => FlaggedAnyDay is { } set
+        ? (Labels.Count(l => l.IsClone && set.Contains(l.Imei)), Labels.Count(l => !l.IsClone && set.Contains(l.Imei)))
+        : (0, 0);
+
+    private IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviour(IReadOnlySet<long> flagged) =>
+        Labels.GroupBy(DemoSweep.BehaviourOf).Select(g => (g.Key, g.Count(l => flagged.Contains(l.Imei)), g.Count()));
 }
 
 /// <summary>
@@ -131,7 +147,7 @@ internal static class DemoSweep
             var database = services.GetRequiredService<Data.RegistryDatabase>();
             var homeNetworks = services.GetRequiredService<Identifiers.HomeNetworks>();
             var evaluator = new CloneEvaluator(database, homeNetworks);
-            var clones = await ReadClonesAsync(database, data.Labels, ct);
+            var multiSim = await ReadMultiSimAsync(database, data.Labels, ct);
             var scores = new List<SweepScore>();
             foreach (var (name, rules) in ruleSets)
             {
@@ -140,10 +156,12 @@ internal static class DemoSweep
                 var score = new SweepScore(name, setting, seed, data.Labels, flagged);
                 if (ReferenceEquals(rules, CloneRuleSet.Defaults))
                 {
+                    var firstFlags = FirstFlagDays(multiSim, data.LastDay, rules, homeNetworks);
                     score = score with
                     {
-                        TimesToFlag = MeasureTimesToFlag(clones, data.Labels, data.LastDay, rules, homeNetworks),
-                        MissedPairs = WhyMissed(clones, data.Labels, flagged, data.LastDay, rules, homeNetworks),
+                        TimesToFlag = MeasureTimesToFlag(multiSim, firstFlags, data.Labels, data.LastDay, rules, homeNetworks),
+                        MissedPairs = WhyMissed(multiSim, data.Labels, flagged, data.LastDay, rules, homeNetworks),
+                        FlaggedAnyDay = firstFlags.Keys.ToHashSet(),
                     };
                 }
 
@@ -159,11 +177,11 @@ internal static class DemoSweep
         }
     }
 
-    /// <summary>The sightings rows of the labelled clones, by IMEI.</summary>
-    private static async Task<Dictionary<long, List<(string Imsi, int Month, int Mask)>>> ReadClonesAsync(Data.RegistryDatabase database,
+    /// <summary>The sightings rows of the labelled IMEIs that can have more than one SIM (every pattern but a single SIM), by IMEI.</summary>
+    private static async Task<Dictionary<long, List<(string Imsi, int Month, int Mask)>>> ReadMultiSimAsync(Data.RegistryDatabase database,
         IReadOnlyList<DemoLabel> labels, CancellationToken ct)
     {
-        var wanted = labels.Where(l => l.IsClone).Select(l => l.Imei).ToHashSet();
+        var wanted = labels.Where(l => l.IsClone || l.Pattern != DemoPatterns.SingleSim).Select(l => l.Imei).ToHashSet();
         var rows = new Dictionary<long, List<(string, int, int)>>();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
@@ -198,11 +216,47 @@ internal static class DemoSweep
         return activity;
     }
 
-    /// <summary>Evaluates each clone as of every day from its first copy's first day to the last day, as a daily run would.</summary>
-    private static IReadOnlyList<TimeToFlag> MeasureTimesToFlag(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
-        IReadOnlyList<DemoLabel> labels, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
+    /// <summary>
+    /// Evaluates each IMEI as of every day from its second SIM's first day to the last day, as continuous detection does,
+    /// and returns the first as-of date each is flagged (verdicts are sticky: the first flag is the one recorded).
+    /// </summary>
+    private static Dictionary<long, DateOnly> FirstFlagDays(Dictionary<long, List<(string Imsi, int Month, int Mask)>> rowsByImei,
+        DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
     {
         var measures = new ActivityMeasures();
+        var result = new Dictionary<long, DateOnly>();
+        foreach (var (imei, rows) in rowsByImei)
+        {
+            var firsts = FirstDays(Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks));
+            if (firsts.Count < 2)
+            {
+                continue;
+            }
+
+            for (var asOf = firsts[1].Date; asOf <= lastDay; asOf = asOf.AddDays(1))
+            {
+                if (rules.FirstMatch(Build(rows, asOf, rules.LongestPeriodDays, homeNetworks), measures) is not null)
+                {
+                    result.Add(imei, asOf);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The IMSIs seen, by their first day (index in the activity, day, date), earliest first.</summary>
+    private static List<(int Index, int First, DateOnly Date)> FirstDays(ImeiActivity activity) =>
+        Enumerable.Range(0, activity.ImsiCount)
+            .Select(i => (Index: i, First: ImeiActivity.FirstDay(activity.DaysOf(i))))
+            .Where(f => f.First >= 0).OrderBy(f => f.First).Select(f => (f.Index, f.First, activity.DateOf(f.First))).ToList();
+
+    /// <summary>Each clone's time to flag: from its first copy's first day to its first flag as of a day (<see cref="FirstFlagDays"/>).</summary>
+    private static IReadOnlyList<TimeToFlag> MeasureTimesToFlag(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
+        IReadOnlyDictionary<long, DateOnly> firstFlags, IReadOnlyList<DemoLabel> labels, DateOnly lastDay, CloneRuleSet rules,
+        Identifiers.HomeNetworks homeNetworks)
+    {
         var result = new List<TimeToFlag>();
         foreach (var label in labels.Where(l => l.IsClone))
         {
@@ -212,9 +266,7 @@ internal static class DemoSweep
             }
 
             var whole = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
-            var firsts = Enumerable.Range(0, whole.ImsiCount)
-                .Select(i => (Index: i, First: ImeiActivity.FirstDay(whole.DaysOf(i))))
-                .Where(f => f.First >= 0).OrderBy(f => f.First).ToList();
+            var firsts = FirstDays(whole);
             if (firsts.Count < 2)
             {
                 continue;
@@ -227,17 +279,8 @@ internal static class DemoSweep
             var copyDays = whole.DaysOf(copy.Index);
             var copyLast = ImeiActivity.LastDay(copyDays);
             var rate = (double)ImeiActivity.CountDays(copyDays, copy.First, copyLast) / (copyLast - copy.First + 1);
-            var copyFirst = whole.DateOf(copy.First);
-            int? daysToFlag = null;
-            for (var asOf = copyFirst; asOf <= lastDay; asOf = asOf.AddDays(1))
-            {
-                if (rules.FirstMatch(Build(rows, asOf, rules.LongestPeriodDays, homeNetworks), measures) is not null)
-                {
-                    daysToFlag = asOf.DayNumber - copyFirst.DayNumber;
-                    break;
-                }
-            }
-
+            var copyFirst = copy.Date;
+            int? daysToFlag = firstFlags.TryGetValue(label.Imei, out var flaggedOn) ? flaggedOn.DayNumber - copyFirst.DayNumber : null;
             result.Add(new TimeToFlag(BehaviourOf(label), rate, ownerRate, lastDay.DayNumber - copyFirst.DayNumber + 1, daysToFlag));
         }
 
@@ -278,6 +321,8 @@ internal static class DemoSweep
         return result;
     }
 
+    private static double Ratio(int part, int whole) => whole == 0 ? 1 : (double)part / whole;
+
     private static readonly (string Label, int From, int To)[] AgeBands =
         [("under 14 days", 0, 13), ("14-20", 14, 20), ("21-27", 21, 27), ("28-41", 28, 41), ("42+", 42, int.MaxValue)];
 
@@ -311,6 +356,35 @@ internal static class DemoSweep
             }
 
             sb.AppendLine(" |");
+        }
+
+        var daily = scores.Where(s => s.FlaggedAnyDay is not null).ToList();
+        if (daily.Count > 0)
+        {
+            // what a registry running detection every day (continuous detection) records by the last day: a pair that passes
+            // on one day and fails on the next is a clone from that day on
+            int tp = daily.Sum(r => r.AnyDay().TruePositives), fp = daily.Sum(r => r.AnyDay().FalsePositives), clones = daily.Sum(r => r.Clones);
+            sb.AppendLine();
+            sb.AppendLine("Evaluated as of every day, as continuous detection does (verdicts are sticky: an IMEI flagged on any day stays flagged), defaults:");
+            sb.AppendLine();
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"precision {(tp + fp == 0 ? 1 : (double)tp / (tp + fp)):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.AnyDay().TruePositives + r.AnyDay().FalsePositives)):F3}), recall by the last day {(clones == 0 ? 1 : (double)tp / clones):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.Clones)):F3})"));
+            sb.AppendLine();
+            sb.AppendLine("| behaviour | flagged on some day / IMEIs | of them flagged as of the last day |");
+            sb.AppendLine("|---|---|---|");
+            foreach (var behaviour in daily.SelectMany(s => s.ByBehaviourAnyDay().Select(b => b.Behaviour)).Distinct().Order(StringComparer.Ordinal))
+            {
+                int any = 0, total = 0, last = 0;
+                foreach (var run in daily)
+                {
+                    var (_, flagged, count) = run.ByBehaviourAnyDay().Single(b => b.Behaviour == behaviour);
+                    any += flagged;
+                    total += count;
+                    last += run.Labels.Count(l => BehaviourOf(l) == behaviour && run.Flagged.Contains(l.Imei) && run.FlaggedAnyDay!.Contains(l.Imei));
+                }
+
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {behaviour} | {any} / {total} ({(total == 0 ? 0 : (double)any / total):P1}) | {last} |"));
+            }
         }
 
         var times = scores.SelectMany(s => s.TimesToFlag).ToList();
@@ -392,8 +466,8 @@ internal static class DemoSweep
         sb.AppendLine();
         sb.AppendLine("Per setting (pooled over seeds):");
         sb.AppendLine();
-        sb.AppendLine("| setting | " + string.Join(" | ", sets.Select(s => $"{s} P / R"))+ " |");
-        sb.AppendLine("|---|" + string.Concat(sets.Select(_ => "---|")));
+        sb.AppendLine("| setting | " + string.Join(" | ", sets.Select(s => $"{s} P / R")) + (daily.Count > 0 ? " | defaults, every day: P / R by the last day" : "") + " |");
+        sb.AppendLine("|---|" + string.Concat(sets.Select(_ => "---|")) + (daily.Count > 0 ? "---|" : ""));
         foreach (var group in scores.GroupBy(s => s.Setting.Label))
         {
             sb.Append("| ").Append(group.Key);
@@ -402,6 +476,13 @@ internal static class DemoSweep
                 var runs = group.Where(s => s.RuleSet == set).ToList();
                 int tp = runs.Sum(r => r.TruePositives), fp = runs.Sum(r => r.FalsePositives), clones = runs.Sum(r => r.Clones);
                 sb.Append(string.Create(CultureInfo.InvariantCulture, $" | {(tp + fp == 0 ? 1 : (double)tp / (tp + fp)):F3} / {(clones == 0 ? 1 : (double)tp / clones):F3}"));
+            }
+
+            if (daily.Count > 0)
+            {
+                var runs = group.Where(s => s.FlaggedAnyDay is not null).ToList();
+                int tp = runs.Sum(r => r.AnyDay().TruePositives), fp = runs.Sum(r => r.AnyDay().FalsePositives), clones = runs.Sum(r => r.Clones);
+                sb.Append(string.Create(CultureInfo.InvariantCulture, $" | {Ratio(tp, tp + fp):F3} / {Ratio(tp, clones):F3}"));
             }
 
             sb.AppendLine(" |");

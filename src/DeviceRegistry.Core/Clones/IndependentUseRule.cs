@@ -23,7 +23,7 @@ namespace DeviceRegistry.Clones;
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
 /// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
-/// possible; the pair is decided only when the older SIM shows, over a span of at least a week, that it kept at least half
+/// possible; the pair is decided only when the older SIM shows, over a span of at least two weeks, that it kept at least half
 /// its usual use (its whole history before the newer SIM), otherwise a later run decides it.</item>
 /// <item>Give-way: when the older SIM's rate in the span is improbably low against its rate over the 28 days before
 /// the newer SIM appeared (lower tail at most GiveWayAlpha), it gave way to the newer one: a number change, a
@@ -72,8 +72,15 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     /// </summary>
     public int HandoverRunDays { get; } = handoverRunDays;
 
-    /// <summary>The fewest days a rate is measured on (a week): the older SIM's usual use, and a span decided in the change-over window.</summary>
+    /// <summary>The fewest days a rate is measured on (a week): the older SIM's usual use.</summary>
     public const int MinRateDays = 7;
+
+    /// <summary>
+    /// The shortest span over which the older SIM can show, in the change-over window, that it kept its use: two weeks, the
+    /// longest a hesitant number change takes both SIMs in turn. Over a shorter span an old SIM still taken in turn with the
+    /// new one can show as many days as a kept one, and with detection run every day some pair would, on some day.
+    /// </summary>
+    public const int KeptSpanDays = 14;
 
     /// <summary>
     /// In the change-over window the older SIM must show it kept its use: its days since the newer SIM appeared improbable
@@ -225,7 +232,7 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         var usual = o.BeforeDays >= MinRateDays ? Math.Min(0.99, (double)o.BeforeCount / o.BeforeDays) : double.NaN;
         var lifelong = o.HistoryDays >= MinRateDays ? Math.Min(0.99, (double)o.HistoryCount / o.HistoryDays) : double.NaN;
-        if (o.Settling && (double.IsNaN(lifelong) || o.SpanDays < MinRateDays || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
+        if (o.Settling && (double.IsNaN(lifelong) || o.SpanDays < KeptSpanDays || Binomial.UpperTail(o.CountA, o.SpanDays, lifelong * GiveWayShare) > KeptAlpha))
         {
             // still within a change-over's time at the as-of date, and the older SIM has not shown that it kept its use
             // (or has no history to compare with): a number change in progress looks the same; held until the old SIM

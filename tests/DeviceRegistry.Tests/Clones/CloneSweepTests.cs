@@ -37,11 +37,27 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
                 Assert.True(run.ByBehaviour().Single(b => b.Behaviour == pattern).Flagged == 0, $"{where}: {pattern} flagged");
             }
 
-            // Measured, not the targets (recall 0.95; no number change flagged): see docs/clone-detection.md. A low-use
-            // number changer whose old SIM gets busier while both are in turn is still flagged now and then (about 1 in 1,000).
-            Assert.True(run.Recall >= 0.85, $"{where}: recall {run.Recall:F4}"); // 0.876-0.904 measured (0.841-0.893 before HandoverRunDays 2)
-            var (_, flagged, total) = run.ByBehaviour().Single(b => b.Behaviour == DemoPatterns.NumberChange);
-            Assert.True(flagged <= Math.Max(1, total / 200), $"{where}: {flagged} of {total} number changes flagged");
+            // Measured, not the target of 0.95 (docs/clone-detection.md).
+            Assert.True(run.Recall >= 0.84, $"{where}: recall {run.Recall:F4}"); // 0.858-0.889 measured
+            Assert.True(run.ByBehaviour().Single(b => b.Behaviour == DemoPatterns.NumberChange).Flagged == 0, $"{where}: a number change flagged");
+
+            // Evaluated as of every day, as continuous detection does: a verdict is sticky, so an IMEI flagged on any day counts.
+            // The last day is one of those days, so everything flagged as of it is among them.
+            Assert.NotNull(run.FlaggedAnyDay);
+            Assert.Subset(run.FlaggedAnyDay.ToHashSet(), run.Flagged.ToHashSet());
+            foreach (var pattern in new[] { DemoPatterns.NumberChange, DemoPatterns.Resale, DemoPatterns.ShopDevice, DemoPatterns.SimReplacement, DemoPatterns.Roamer })
+            {
+                Assert.True(run.ByBehaviourAnyDay().Single(b => b.Behaviour == pattern).Flagged == 0, $"{where}: {pattern} flagged on some day");
+            }
+
+            // a relative's SIM in a busy few weeks, a test pool whose two SIMs ran on the same days: by their days, for a while,
+            // second users (measured: none and one in 184 on these runs; 7 of 2,972 relatives and 2 of 728 test phones on the
+            // default sweep, docs/clone-detection.md)
+            foreach (var pattern in new[] { DemoPatterns.FamilySwap, DemoPatterns.TestPhone })
+            {
+                var (_, flaggedAnyDay, count) = run.ByBehaviourAnyDay().Single(b => b.Behaviour == pattern);
+                Assert.True(flaggedAnyDay <= Math.Max(1, count / 200), $"{where}: {flaggedAnyDay} of {count} {pattern} flagged on some day");
+            }
         }
 
         // Every missed two-user clone is accounted for by a step of the test and, with its two SIMs, the copy's age: at least a
@@ -60,11 +76,12 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
         var large = defaults.SelectMany(r => r.ByBehaviour()).Where(b => b.Behaviour == "clone_4plus_users").ToList();
         Assert.True(large.Sum(b => b.Flagged) >= 0.98 * large.Sum(b => b.Total), $"{large.Sum(b => b.Flagged)} of {large.Sum(b => b.Total)} large clones found");
 
-        // Time to flag (the target: a copy used on half its days flagged within 14 days of its first use). Measured: it
-        // holds for most copies beside an owner on 80 % of days or more, not beside part-time owners (docs/clone-detection.md).
-        var half = defaults.SelectMany(r => r.TimesToFlag).Where(t => t.CopyRate is >= 0.4 and < 0.6 && t.OwnerRate >= 0.8 && t.CopyDays >= 15).ToList();
+        // Time to flag (the target: a copy used on half its days flagged within 14 days of its first use). Not met by
+        // design: while a hesitant number change could still be going on, the owner's kept use must show over two weeks after
+        // the copy's first three days (IndependentUseRule.KeptSpanDays), so a two-user clone still in use is flagged on its 17th
+        // day at the earliest; beside an owner on 80 % of days or more, nine in ten by the 21st (docs/clone-detection.md).
+        var half = defaults.SelectMany(r => r.TimesToFlag).Where(t => t.CopyRate is >= 0.4 and < 0.6 && t.OwnerRate >= 0.8 && t.CopyDays >= 22).ToList();
         Assert.True(half.Count >= 50, $"only {half.Count} copies at about half beside busy owners");
-        Assert.True(half.Count(t => t.DaysToFlag <= 14) >= 0.5 * half.Count, $"{half.Count(t => t.DaysToFlag <= 14)} of {half.Count} flagged within 14 days");
         Assert.True(half.Count(t => t.DaysToFlag <= 21) >= 0.9 * half.Count, $"{half.Count(t => t.DaysToFlag <= 21)} of {half.Count} flagged within 21 days");
 
         foreach (var other in scores.Where(s => s.RuleSet != "defaults"))

@@ -34,19 +34,23 @@ public sealed class IndependentUseRuleTests
     }
 
     [Theory]
-    [InlineData(7, false)]
-    [InlineData(14, true)]
-    public void A_copy_used_every_other_day_beside_a_daily_owner_is_flagged_by_its_fourteenth_day(int daysInUse, bool flagged)
+    [InlineData(14, PairVerdict.Settling)]
+    [InlineData(17, PairVerdict.Independent)]
+    public void A_copy_used_every_other_day_beside_a_daily_owner_is_flagged_on_its_seventeenth_day_once_two_weeks_show_the_owner_kept_its_use(
+        int daysInUse, PairVerdict expected)
     {
-        // the copy from 10 May, every other day. As of its 14th day (23 May): span 13-22 May (10 days; the copy's last day,
-        // 22 May, is within three days of the as-of date, so the span is open), copy on 14, 16, 18, 20, 22 May: k = 5,
-        // P(Bin(10, 0.02) >= 5) is about 8e-7. As of its 7th day (16 May): span 13-16 May, k = 2, under MinOverlapDays.
+        // the copy from 10 May, every other day. As of its 17th day (26 May): span 13-26 May (14 days; the copy's last day,
+        // 26 May, is within three days of the as-of date, so the span is open), copy on 14, 16, ..., 26 May: k = 7,
+        // P(Bin(14, 0.02) >= 7) is about 2e-9. The copy is younger than MinClosedSpanDays (21), so the owner must show it kept
+        // its use over two weeks (KeptSpanDays): seen on all 14 days, P(Bin(14, 0.495) >= 14) is about 5e-5. As of its 14th
+        // day (23 May) the span is 13-23 May (11 days, k = 5): under two weeks, held, as a hesitant number change would be.
         var asOf = new DateOnly(2026, 5, 10).AddDays(daysInUse - 1);
         var activity = new ImeiActivity(new DateOnly(2026, 1, 1), asOf);
         Seen(activity, Owner, new DateOnly(2026, 3, 1), asOf);
         Seen(activity, Other, new DateOnly(2026, 5, 10), asOf, every: 2);
 
-        Assert.Equal(flagged, Flags(activity));
+        Assert.Equal(expected, Rule.Why(activity, 0, 1));
+        Assert.Equal(expected == PairVerdict.Independent, Flags(activity));
     }
 
     [Fact]
@@ -234,9 +238,13 @@ public sealed class IndependentUseRuleTests
         Assert.False(Flags(later));
         Assert.Equal(PairVerdict.ChangeOver, Rule.Why(later, 0, 1));
 
-        // the owner goes on daily beside a copy on 21, 23, ..., 31 May: the same k = 4 in 8 days, but the owner is seen on all 8
-        // days of the span: P(Bin(8, 0.495) >= 8) = 0.0036, it kept its use: flagged on the copy's 11th day
-        var copy = Sightings(AsOf, ownerGoesOn: true);
+        // the owner goes on daily beside a copy on 21, 23, ... May: as of 31 May the same k = 4 in 8 days, and the owner seen on
+        // all 8, but 8 days are under the two weeks (KeptSpanDays) over which an old SIM can show it kept its use: held. As of
+        // 6 June (the copy's 17th day): span 24 May-6 June (14 days), the copy on 7 of them, each with the owner (k = 7), the
+        // owner on all 14: P(Bin(14, 0.495) >= 14) is about 5e-5, it kept its use: flagged.
+        var young = Sightings(AsOf, ownerGoesOn: true);
+        Assert.Equal(PairVerdict.Settling, Rule.Why(young, 0, 1));
+        var copy = Sightings(new DateOnly(2026, 6, 6), ownerGoesOn: true);
         Assert.True(Flags(copy));
 
         static ImeiActivity Sightings(DateOnly asOf, bool ownerGoesOn)
@@ -244,8 +252,8 @@ public sealed class IndependentUseRuleTests
             var activity = new ImeiActivity(new DateOnly(2026, 1, 1), asOf);
             var change = new DateOnly(2026, 5, 21);
             Seen(activity, Owner, new DateOnly(2026, 3, 1), change.AddDays(-1));
-            Seen(activity, Owner, change, new DateOnly(2026, 5, 31), every: ownerGoesOn ? 1 : 2);
-            Seen(activity, Other, change, ownerGoesOn ? new DateOnly(2026, 5, 31) : asOf, every: ownerGoesOn ? 2 : 1);
+            Seen(activity, Owner, change, ownerGoesOn ? asOf : new DateOnly(2026, 5, 31), every: ownerGoesOn ? 1 : 2);
+            Seen(activity, Other, change, asOf, every: ownerGoesOn ? 2 : 1);
             return activity;
         }
     }
@@ -310,21 +318,23 @@ public sealed class IndependentUseRuleTests
     }
 
     [Fact]
-    public void A_pair_in_its_change_over_window_is_held_while_its_span_is_under_a_week()
+    public void A_pair_in_its_change_over_window_is_held_while_its_span_is_under_two_weeks()
     {
-        // the owner daily 1 Mar-31 May, the other SIM daily from 24 May (8 days old): span 27-31 May (5 days), k = 5, and the
-        // owner was seen on all 5 (P(Bin(5, 0.495) >= 5) = 0.03: it kept its use), but 5 days are under a week: held. With
-        // the other SIM from 21 May the span is 24-31 May (8 days): decided, independent use.
+        // the owner daily 1 Mar-31 May, the other SIM daily from 19 May (13 days old): span 22-31 May (10 days), k = 10, and
+        // the owner was seen on all 10 (P(Bin(10, 0.495) >= 10) is about 9e-4: it kept its use), but 10 days are under the two
+        // weeks a hesitant number change takes both SIMs in turn (KeptSpanDays): held. With the other SIM from 15 May the span
+        // is 18-31 May (14 days): decided, independent use.
         var young = Activity();
         Seen(young, Owner, new DateOnly(2026, 3, 1), AsOf);
-        Seen(young, Other, new DateOnly(2026, 5, 24), AsOf);
+        Seen(young, Other, new DateOnly(2026, 5, 19), AsOf);
 
-        var week = Activity();
-        Seen(week, Owner, new DateOnly(2026, 3, 1), AsOf);
-        Seen(week, Other, new DateOnly(2026, 5, 21), AsOf);
+        var fortnight = Activity();
+        Seen(fortnight, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(fortnight, Other, new DateOnly(2026, 5, 15), AsOf);
 
         Assert.Equal(PairVerdict.Settling, Rule.Why(young, 0, 1));
-        Assert.Equal(PairVerdict.Independent, Rule.Why(week, 0, 1));
+        Assert.Equal(PairVerdict.Independent, Rule.Why(fortnight, 0, 1));
+        Assert.Equal(14, IndependentUseRule.KeptSpanDays);
     }
 
     [Fact]
