@@ -123,7 +123,7 @@ internal sealed class DemoVerb : ICliVerb
         var command = new Command("sweep",
             "Generate labelled data for every setting and seed (extended mix: test phones, dealers, hesitant number changes, part-time copies on other "
             + "operators), load each into a throwaway SQLite store through the ingest, and print precision and recall per behaviour for the default "
-            + "rules and DIRBS's.")
+            + "rules and DIRBS's, as of the last day; the defaults also as of every day, as continuous detection runs them (a verdict is sticky).")
         {
             seeds, devices, days, shapes, missing, ownerUse, copyUse, copyMinDays, rules,
         };
