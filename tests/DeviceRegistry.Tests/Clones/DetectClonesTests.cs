@@ -163,6 +163,56 @@ public sealed class DetectClonesTests
         Assert.DoesNotContain(await context.Set<CloneAllowedPair>().Select(p => p.Imsi).ToListAsync(), i => i == "400047777777777");
     }
 
+    [Fact]
+    public async Task Detect_run_every_day_flags_a_copy_on_its_17th_day_and_never_an_old_sim_kept_in_for_ten_days_after_a_number_change()
+    {
+        // Continuous detection runs every day and a verdict is sticky, so a pair must not pass on any day it could still be a
+        // hesitant number change. The number change: the old SIM daily from 1 Mar, the new one daily from 10 May, the old one
+        // still in on every day to 19 May, then on 21 and 23 May, then dropped. As of 19 May the old SIM seems to keep its use
+        // over a week (13-19 May, 7 of 7 days: P(Bin(7, 0.495) >= 7) = 0.007); a rule deciding over a week flags it then. Over
+        // two weeks (IndependentUseRule.KeptSpanDays) it never shows: the span stays under 14 days until the old SIM has
+        // stopped (24 May on), and then the two were together for 14 days, under three weeks: a change-over.
+        // The copy: the owner daily from 1 Mar, a copy every other day from 10 May: flagged as of 26 May, its 17th day
+        // (span 13-26 May, 14 days, the owner on all of them).
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        const long copyImei = 35_332_510_000_002;
+        var days = new List<(long Imei, string Imsi, DateOnly Day)>();
+        for (var d = new DateOnly(2026, 3, 1); d <= AsOf; d = d.AddDays(1))
+        {
+            days.Add((copyImei, Genuine, d));
+            if (d >= new DateOnly(2026, 5, 10) && d.Day % 2 == 0)
+            {
+                days.Add((copyImei, Copy, d));
+            }
+
+            if (d <= new DateOnly(2026, 5, 19) || d == new DateOnly(2026, 5, 21) || d == new DateOnly(2026, 5, 23))
+            {
+                days.Add((NumberChangeImei, OldNumber, d));
+            }
+
+            if (d >= new DateOnly(2026, 5, 10))
+            {
+                days.Add((NumberChangeImei, NewNumber, d));
+            }
+        }
+
+        await InsertSightingsAsync(db, days);
+        var settings = new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" };
+        for (var asOf = new DateOnly(2026, 5, 10); asOf <= AsOf; asOf = asOf.AddDays(1))
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var exit = await DevReg.RunAsync(["detect", "--as-of", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)], output, error, settings);
+            Assert.True(exit == 0, error.ToString());
+        }
+
+        await using var context = db.CreateContext();
+        var verdict = await context.Set<CloneStatus>().SingleAsync();
+        Assert.Equal(copyImei, verdict.Imei);
+        Assert.Equal(new DateOnly(2026, 5, 26), verdict.Since);
+        Assert.Equal(Genuine, verdict.GenuineImsi);
+    }
+
     /// <summary>An appeal approved on the as-of date: the verdict becomes Cleared from that day.</summary>
     private static async Task ClearOnAppealAsync(TestDatabase db)
     {
