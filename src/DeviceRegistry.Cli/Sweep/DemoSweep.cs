@@ -52,7 +52,7 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     /// <summary>As <see cref="ByBehaviour()"/>, for the IMEIs flagged on some day (<see cref="FlaggedAnyDay"/>); empty when not measured.</summary>
     public IEnumerable<(string Behaviour, int Flagged, int Total)> ByBehaviourAnyDay() => FlaggedAnyDay is { } set ? ByBehaviour(set) : [];
 
-    /// <summary>Precision and recall by the last day when evaluated as of every day (<see cref="FlaggedAnyDay"/>).</summary>
+    /// <summary>The clones and the honest IMEIs flagged on some day when evaluated as of every day (<see cref="FlaggedAnyDay"/>).</summary>
     public (int TruePositives, int FalsePositives) AnyDay() => FlaggedAnyDay is { } set
         ? (Labels.Count(l => l.IsClone && set.Contains(l.Imei)), Labels.Count(l => !l.IsClone && set.Contains(l.Imei)))
         : (0, 0);
@@ -181,7 +181,7 @@ internal static class DemoSweep
     private static async Task<Dictionary<long, List<(string Imsi, int Month, int Mask)>>> ReadMultiSimAsync(Data.RegistryDatabase database,
         IReadOnlyList<DemoLabel> labels, CancellationToken ct)
     {
-        var wanted = labels.Where(l => l.IsClone || l.Pattern != DemoPatterns.SingleSim).Select(l => l.Imei).ToHashSet();
+        var wanted = labels.Where(l => l.Pattern != DemoPatterns.SingleSim).Select(l => l.Imei).ToHashSet();
         var rows = new Dictionary<long, List<(string, int, int)>>();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
@@ -368,7 +368,7 @@ internal static class DemoSweep
             sb.AppendLine("Evaluated as of every day, as continuous detection does (verdicts are sticky: an IMEI flagged on any day stays flagged), defaults:");
             sb.AppendLine();
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"precision {(tp + fp == 0 ? 1 : (double)tp / (tp + fp)):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.AnyDay().TruePositives + r.AnyDay().FalsePositives)):F3}), recall by the last day {(clones == 0 ? 1 : (double)tp / clones):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.Clones)):F3})"));
+                $"precision {Ratio(tp, tp + fp):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.AnyDay().TruePositives + r.AnyDay().FalsePositives)):F3}), recall by the last day {Ratio(tp, clones):F3} (worst {daily.Min(r => Ratio(r.AnyDay().TruePositives, r.Clones)):F3})"));
             sb.AppendLine();
             sb.AppendLine("| behaviour | flagged on some day / IMEIs | of them flagged as of the last day |");
             sb.AppendLine("|---|---|---|");
