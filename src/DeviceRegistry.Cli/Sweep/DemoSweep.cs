@@ -380,7 +380,7 @@ internal static class DemoSweep
                     var (_, flagged, count) = run.ByBehaviourAnyDay().Single(b => b.Behaviour == behaviour);
                     any += flagged;
                     total += count;
-                    last += run.Labels.Count(l => BehaviourOf(l) == behaviour && run.Flagged.Contains(l.Imei) && run.FlaggedAnyDay!.Contains(l.Imei));
+                    last += run.Labels.Count(l => BehaviourOf(l) == behaviour && run.Flagged.Contains(l.Imei)); // a subset of the IMEIs flagged on some day
                 }
 
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {behaviour} | {any} / {total} ({(total == 0 ? 0 : (double)any / total):P1}) | {last} |"));
