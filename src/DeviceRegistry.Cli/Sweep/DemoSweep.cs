@@ -36,6 +36,12 @@ internal sealed record SweepScore(string RuleSet, SweepSetting Setting, int Seed
     /// </summary>
     public IReadOnlySet<long>? FlaggedAnyDay { get; init; }
 
+    /// <summary>
+    /// The defaults only: per IMEI with two SIMs or more seen in the range read, the most days any two of them were both seen over the data read as
+    /// of the last day (<see cref="DemoSweep.MostDaysTogether"/>), the evidence any day-level rule has to go on.
+    /// </summary>
+    public IReadOnlyDictionary<long, int> DaysTogether { get; init; } = new Dictionary<long, int>();
+
     public int TruePositives => Labels.Count(l => l.IsClone && Flagged.Contains(l.Imei));
 
     public int FalsePositives => Labels.Count(l => !l.IsClone && Flagged.Contains(l.Imei));
@@ -162,6 +168,8 @@ internal static class DemoSweep
                         TimesToFlag = MeasureTimesToFlag(multiSim, firstFlags, data.Labels, data.LastDay, rules, homeNetworks),
                         MissedPairs = WhyMissed(multiSim, data.Labels, flagged, data.LastDay, rules, homeNetworks),
                         FlaggedAnyDay = firstFlags.Keys.ToHashSet(),
+                        DaysTogether = multiSim.Select(m => (m.Key, Activity: Build(m.Value, data.LastDay, rules.LongestPeriodDays, homeNetworks)))
+                            .Where(m => m.Activity.ImsiCount >= 2).ToDictionary(m => m.Key, m => MostDaysTogether(m.Activity)),
                     };
                 }
 
@@ -321,6 +329,32 @@ internal static class DemoSweep
         return result;
     }
 
+    /// <summary>The most days on which any two of the IMEI's SIMs were both seen, over the whole range read (0 with one SIM).</summary>
+    public static int MostDaysTogether(ImeiActivity activity)
+    {
+        var most = 0;
+        for (var i = 0; i < activity.ImsiCount; i++)
+        {
+            var a = activity.DaysOf(i);
+            for (var j = i + 1; j < activity.ImsiCount; j++)
+            {
+                var b = activity.DaysOf(j);
+                var both = 0;
+                for (var w = 0; w < a.Length; w++)
+                {
+                    both += System.Numerics.BitOperations.PopCount(a[w] & b[w]);
+                }
+
+                most = Math.Max(most, both);
+            }
+        }
+
+        return most;
+    }
+
+    private static readonly (string Label, int From, int To)[] TogetherBands =
+        [("none", 0, 0), ("1-3 days", 1, 3), ("4-7 days", 4, 7), ("8+ days", 8, int.MaxValue)];
+
     private static double Ratio(int part, int whole) => whole == 0 ? 1 : (double)part / whole;
 
     private static readonly (string Label, int From, int To)[] AgeBands =
@@ -460,6 +494,34 @@ internal static class DemoSweep
                 }
 
                 sb.Append(" | ").Append(count).AppendLine(" |");
+            }
+        }
+
+        var together = scores.Where(s => s.DaysTogether.Count > 0).ToList();
+        if (together.Count > 0)
+        {
+            // the data's own evidence, whatever the rule: a clone whose SIMs were together on as few days as most honest
+            // multi-SIM IMEIs' were cannot be told from them by days alone
+            sb.AppendLine();
+            sb.AppendLine("What the days carry, whatever the rule: IMEIs with two SIMs or more, by the most days any two of their SIMs were both " +
+                "seen (all the data, as of the last day); flagged by the defaults as of the last day / IMEIs:");
+            sb.AppendLine();
+            sb.AppendLine("| behaviour | " + string.Join(" | ", TogetherBands.Select(b => b.Label)) + " |");
+            sb.AppendLine("|---|" + string.Concat(TogetherBands.Select(_ => "---:|")));
+            var rows = together.SelectMany(run => run.Labels
+                    .Where(l => run.DaysTogether.ContainsKey(l.Imei))
+                    .Select(l => (Behaviour: BehaviourOf(l), Days: run.DaysTogether[l.Imei], Flagged: run.Flagged.Contains(l.Imei))))
+                .ToList();
+            foreach (var group in rows.GroupBy(r => r.Behaviour).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                sb.Append("| ").Append(group.Key);
+                foreach (var (_, from, to) in TogetherBands)
+                {
+                    var band = group.Where(r => r.Days >= from && r.Days <= to).ToList();
+                    sb.Append(string.Create(CultureInfo.InvariantCulture, $" | {band.Count(r => r.Flagged)} / {band.Count}"));
+                }
+
+                sb.AppendLine(" |");
             }
         }
 

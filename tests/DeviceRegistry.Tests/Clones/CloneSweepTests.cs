@@ -71,6 +71,10 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
 
         Assert.Contains("| step | under 14 days | 14-20 | 21-27 | 28-41 | 42+ | all |", report, StringComparison.Ordinal);
 
+        // The rule-free view of the evidence: every clone has two SIMs or more, so each is in one of its bands.
+        Assert.All(defaults, run => Assert.All(run.Labels.Where(l => l.IsClone), l => Assert.True(run.DaysTogether.ContainsKey(l.Imei), $"{l.Imei} not measured")));
+        Assert.Contains("| behaviour | none | 1-3 days | 4-7 days | 8+ days |", report, StringComparison.Ordinal);
+
         // Clones of four or more users: all but about one in a hundred (a batch of young copies beside a part-time owner is
         // held while it could still be a change-over).
         var large = defaults.SelectMany(r => r.ByBehaviour()).Where(b => b.Behaviour == "clone_4plus_users").ToList();
@@ -89,5 +93,24 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
             var mine = defaults.Single(d => d.Setting == other.Setting && d.Seed == other.Seed);
             Assert.True(mine.Recall > other.Recall, $"{other.RuleSet} recall {other.Recall:F3} is not below the defaults' {mine.Recall:F3}");
         }
+    }
+
+    [Fact]
+    public void The_days_together_are_those_of_the_pair_of_SIMs_seen_together_most()
+    {
+        // July 2026 (month 202607): bit d-1 = day d
+        static int Days(params int[] days) => days.Aggregate(0, (mask, d) => mask | (1 << (d - 1)));
+        var activity = new DeviceRegistry.Clones.ImeiActivity(new DateOnly(2026, 7, 1), new DateOnly(2026, 8, 31));
+        activity.Reset(35000000000001);
+        activity.Add("400010000000001", 202607, Days(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+        Assert.Equal(0, DemoSweep.MostDaysTogether(activity));
+
+        activity.Add("400010000000002", 202607, Days(6, 7, 8, 21)); // with the first on 6, 7 and 8
+        activity.Add("400020000000003", 202607, Days(9, 10, 21, 22)); // with the first on 9, 10; with the second on 21
+        activity.Add("400020000000003", 202608, Days(6, 7)); // August: nobody else
+        Assert.Equal(3, DemoSweep.MostDaysTogether(activity));
+
+        activity.Add("400020000000003", 202607, Days(1, 2)); // now with the first on 1, 2, 9 and 10
+        Assert.Equal(4, DemoSweep.MostDaysTogether(activity));
     }
 }
