@@ -28,7 +28,7 @@ public static class CloneRuleParser
         [AllOfRule.KindName] = ["Name", "Kind", "Rules"],
         [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "MinDaysPerWeek", "TransitionDays"],
         [IndependentUseRule.KindName] = ["Name", "Kind", "PeriodDays", "TransitionDays", "MinOverlapDays", "MinUseShare", "AlternationRate",
-            "Alpha", "GiveWayAlpha", "MinClosedSpanDays", "HandoverRunDays"],
+            "Alpha", "GiveWayAlpha", "MinClosedSpanDays", "HandoverRunDays", "SwitchRate"],
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
@@ -212,12 +212,13 @@ public static class CloneRuleParser
             var giveWay = Share(node, label, "GiveWayAlpha", problems);
             var minClosed = Int(node, label, "MinClosedSpanDays", 1, MaxPeriodDays, problems);
             var handoverRun = node.Scalar("HandoverRunDays") is null ? 1 : Int(node, label, "HandoverRunDays", 1, 7, problems);
+            var switchRate = node.Scalar("SwitchRate") is null ? 0 : Share(node, label, "SwitchRate", problems);
             if (period > 0 && minOverlap > period)
             {
                 problems.Add($"{label}: MinOverlapDays ({minOverlap}) cannot exceed PeriodDays ({period})");
             }
 
-            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed, handoverRun);
+            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed, handoverRun, switchRate);
         }
         else
         {

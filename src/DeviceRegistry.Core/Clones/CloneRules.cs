@@ -130,7 +130,8 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     public static CloneRuleSet Defaults { get; } = new(
     [
         new IndependentUseRule("independent-use", periodDays: 90, transitionDays: 3, minOverlapDays: 4, minUseShare: 0.25,
-            alternationRate: 0.02, alpha: 0.001, giveWayAlpha: 0.01, minClosedSpanDays: 21, handoverRunDays: 2),
+            alternationRate: 0.02, alpha: 0.001, giveWayAlpha: 0.01, minClosedSpanDays: 21, handoverRunDays: 2,
+            switchRate: 0.1),
         new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, minDaysPerWeek: 1, transitionDays: 3),
         new DailyAverageImsisRule("crowded-imei", threshold: 3.0, periodDays: 30, minSeenDays: 14),
     ]);

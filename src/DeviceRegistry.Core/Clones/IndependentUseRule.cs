@@ -19,7 +19,9 @@ namespace DeviceRegistry.Clones;
 /// after show one SIM alone and the other alone, and one of them was alone on HandoverRunDays days on its side). One person
 /// alternating shows both on a day only at a switch, so rarely: k must be at least MinOverlapDays and improbable under
 /// Binomial(span, AlternationRate) (upper tail at most Alpha divided by the number of pairs compared on the IMEI: each pair
-/// is one more chance of a chance overlap, and a test phone's pool of SIMs gives many).</item>
+/// is one more chance of a chance overlap, and a test phone's pool of SIMs gives many), or the changes from one SIM alone to
+/// the other alone improbable under Binomial(single days - 1, SwitchRate): one person changes SIMs rarely (with the switch
+/// test, each of the two gets half the bar).</item>
 /// <item>k must not be improbably low for independent users, Binomial(span, rateA*rateB) (lower tail above Alpha):
 /// two SIMs that avoid each other's days are one person's.</item>
 /// <item>Held: while both are in use and the newer SIM is younger than MinClosedSpanDays, a hesitant number change is still
@@ -31,7 +33,7 @@ namespace DeviceRegistry.Clones;
 /// </list>
 /// </summary>
 public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
-    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays) : CloneRule(name)
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays, double switchRate = 0) : CloneRule(name)
 {
     public const string KindName = "IndependentUse";
 
@@ -71,6 +73,16 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     /// such day as a switch.
     /// </summary>
     public int HandoverRunDays { get; } = handoverRunDays;
+
+    /// <summary>
+    /// The most one person switches between two SIMs: a switch is a day seen with one SIM alone after the pair's last day seen
+    /// with the other alone (the days with both between them do not count). One person moves a SIM out of a single-SIM phone
+    /// now and then and keeps the other in for a while; two users each carrying a phone show the one, then the other, as
+    /// their own days fall. A pair whose switches are improbable at this rate (upper tail of Binomial(single days - 1,
+    /// SwitchRate)) passes step 5 as improbable shared days do; the two tests share Alpha. 0 (a rule file without it): no
+    /// switch test, the behaviour before it existed.
+    /// </summary>
+    public double SwitchRate { get; } = switchRate;
 
     /// <summary>The fewest days a rate is measured on (a week): the older SIM's usual use.</summary>
     public const int MinRateDays = 7;
@@ -183,12 +195,27 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         var countA = ImeiActivity.CountDays(a, start, end);
         var countB = ImeiActivity.CountDays(b, start, end);
-        var both = 0;
+        int both = 0, singleDays = 0, switches = 0, lastAlone = 0; // lastAlone: 1 = A alone, 2 = B alone
         for (var day = start; day <= end; day++)
         {
-            if (ImeiActivity.IsSet(a, day) && ImeiActivity.IsSet(b, day) && !IsHandover(a, b, day, activity.DayCount))
+            bool inA = ImeiActivity.IsSet(a, day), inB = ImeiActivity.IsSet(b, day);
+            if (inA && inB)
             {
-                both++;
+                if (!IsHandover(a, b, day, activity.DayCount))
+                {
+                    both++;
+                }
+            }
+            else if (inA || inB)
+            {
+                var alone = inA ? 1 : 2;
+                singleDays++;
+                if (lastAlone != 0 && alone != lastAlone)
+                {
+                    switches++;
+                }
+
+                lastAlone = alone;
             }
         }
 
@@ -199,7 +226,11 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         var historyFrom = firstA + TransitionDays;
         var historyDays = Math.Max(0, firstB - historyFrom);
         var historyCount = historyDays > 0 ? ImeiActivity.CountDays(a, historyFrom, firstB - 1) : 0;
-        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling, historyDays, historyCount);
+        return new PairOverlap(span, countA, countB, both, Math.Max(0, beforeDays), beforeCount, settling, historyDays, historyCount)
+        {
+            SingleDays = singleDays,
+            Switches = switches,
+        };
     }
 
     /// <summary>
@@ -220,7 +251,8 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
             return PairVerdict.FewSharedDays;
         }
 
-        if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > Alpha / comparisons)
+        var bar = Bar(comparisons);
+        if (Binomial.UpperTail(o.BothDays, o.SpanDays, AlternationRate) > bar && !Switching(o, bar))
         {
             return PairVerdict.Alternation; // one person switching SIMs now and then could show this much
         }
@@ -247,6 +279,16 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         return PairVerdict.Independent;
     }
+
+    /// <summary>
+    /// The bar step 5's tail must pass for one pair among <paramref name="comparisons"/>: Alpha shared out among the pairs and,
+    /// with the switch test, between its two tests (each is one more chance of a chance result).
+    /// </summary>
+    public double Bar(int comparisons) => Alpha / (SwitchRate > 0 ? 2.0 * comparisons : comparisons);
+
+    /// <summary>Whether the pair switches between its SIMs more often than one person does (<see cref="SwitchRate"/>).</summary>
+    private bool Switching(PairOverlap o, double bar) =>
+        SwitchRate > 0 && o.SingleDays >= 2 && Binomial.UpperTail(o.Switches, o.SingleDays - 1, SwitchRate) <= bar;
 
     private bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
     {
@@ -312,7 +354,14 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 /// history before the newer one (its days from TransitionDays after its first day, and the days seen among them).
 /// </summary>
 public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, int BothDays, int BeforeDays, int BeforeCount,
-    bool Settling = false, int HistoryDays = 0, int HistoryCount = 0);
+    bool Settling = false, int HistoryDays = 0, int HistoryCount = 0)
+{
+    /// <summary>Days of the span with one of the two SIMs alone.</summary>
+    public int SingleDays { get; init; }
+
+    /// <summary>Single days whose SIM is not the one alone on the single day before (<see cref="IndependentUseRule.SwitchRate"/>).</summary>
+    public int Switches { get; init; }
+}
 
 /// <summary>What the independent-use test made of a pair of SIMs: the first step it failed, or independent use.</summary>
 public enum PairVerdict

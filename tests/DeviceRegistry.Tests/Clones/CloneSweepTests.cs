@@ -38,7 +38,7 @@ public sealed class CloneSweepTests(ITestOutputHelper output)
             }
 
             // Measured, not the target of 0.95 (docs/clone-detection.md).
-            Assert.True(run.Recall >= 0.84, $"{where}: recall {run.Recall:F4}"); // 0.858-0.889 measured
+            Assert.True(run.Recall >= 0.85, $"{where}: recall {run.Recall:F4}"); // 0.868-0.903 measured
             Assert.True(run.ByBehaviour().Single(b => b.Behaviour == DemoPatterns.NumberChange).Flagged == 0, $"{where}: a number change flagged");
 
             // Evaluated as of every day, as continuous detection does: a verdict is sticky, so an IMEI flagged on any day counts.

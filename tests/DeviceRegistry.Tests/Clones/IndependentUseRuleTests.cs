@@ -354,14 +354,16 @@ public sealed class IndependentUseRuleTests
         Assert.Equal(Owner, evidence.GenuineImsi);
         Assert.Equal(reason, evidence.GenuineReason);
         Assert.StartsWith($"{Owner} and {Other} over ", evidence.PairDetail, StringComparison.Ordinal);
-        Assert.DoesNotContain("pairs of SIMs compared", evidence.PairDetail, StringComparison.Ordinal); // the shop SIM's one day: never compared
+        // the shop SIM's one day: never compared; the bar is Alpha shared by the shared days' and the switch test
+        Assert.EndsWith(" (1 pair of SIMs compared: at most 5e-4 for any one)", evidence.PairDetail, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_evidence_says_how_many_pairs_were_compared_when_more_than_one_was()
     {
         // the owner daily, a copy every other day from 1 May, and a third SIM on 10-13 Mar (four days: a candidate, so
-        // three pairs compared and the alternation test's bar is 0.001 / 3)
+        // three pairs compared, and each of step 5's two tests has a bar of 0.001 / 3 / 2). The copy's span, 4-31 May, has 14
+        // days with the owner alone (the copy's other days) and no day with the copy alone: no change of SIM between them.
         var activity = Activity();
         Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
         Seen(activity, Other, new DateOnly(2026, 5, 1), AsOf, every: 2);
@@ -370,7 +372,9 @@ public sealed class IndependentUseRuleTests
         var evidence = CloneEvaluator.Describe(activity, new ActivityMeasures(), Rule);
 
         Assert.StartsWith($"{Owner} and {Other} over ", evidence.PairDetail, StringComparison.Ordinal);
-        Assert.EndsWith(" (3 pairs of SIMs compared: at most 3.3e-4 for any one)", evidence.PairDetail, StringComparison.Ordinal);
+        Assert.Contains("; on its 14 days with one SIM alone the SIM changed 0 times, which one person changing SIMs at most once in 10 such days shows with probability 1e+0",
+            evidence.PairDetail, StringComparison.Ordinal);
+        Assert.EndsWith(" (3 pairs of SIMs compared: at most 1.7e-4 for any one)", evidence.PairDetail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -398,6 +402,68 @@ public sealed class IndependentUseRuleTests
         Assert.Equal(0, Binomial.UpperTail(11, 10, 0.1));
     }
 
+    private static IndependentUseRule WithoutSwitchTest => new("pairs", Rule.PeriodDays, Rule.TransitionDays, Rule.MinOverlapDays,
+        Rule.MinUseShare, Rule.AlternationRate, Rule.Alpha, Rule.GiveWayAlpha, Rule.MinClosedSpanDays, Rule.HandoverRunDays);
+
+    [Fact]
+    public void Two_part_time_users_who_take_the_phone_out_on_their_own_days_are_flagged_by_their_switches_though_they_share_few_days()
+    {
+        // day t counted from 1 Jan (t = 0). The owner on t % 5 in {0, 3} all along; from 1 Apr (t = 90) the copy on t % 5 in
+        // {1, 4}, and both every tenth day (t % 10 == 2: 3, 13, 23 Apr, 3, 13, 23 May). The copy's first day is 2 Apr, so
+        // the span runs from 5 Apr to 30 May (the copy's last day, within three days of the as-of date: open), 56 days: owner 27, copy 28, both on 5 (13, 23 Apr, 3, 13, 23 May; none a handover: single days of each on
+        // both sides). P(Bin(56, 0.02) >= 5) is about 0.005, above Alpha: one person putting a SIM in now and then could
+        // share that many. But the 45 single days switch from one SIM to the other 44 times; one person switching at most
+        // once in ten days shows that with P(Bin(44, 0.1) >= 44) of about 1e-44. Both tests at Alpha / 2 = 5e-4. Independent
+        // users at these rates would share 0.48 * 0.5 * 56 = 13.5 days; 5 or fewer has P of about 0.003, above Alpha.
+        var activity = Activity();
+        for (var t = 0; t < 151; t++)
+        {
+            var day = new DateOnly(2026, 1, 1).AddDays(t);
+            if (t % 5 is 0 or 3 || (t >= 90 && t % 10 == 2))
+            {
+                Seen(activity, Owner, day);
+            }
+
+            if (t >= 90 && (t % 5 is 1 or 4 || t % 10 == 2))
+            {
+                Seen(activity, Other, day);
+            }
+        }
+
+        Assert.Equal(PairVerdict.Independent, Rule.Why(activity, 0, 1));
+        Assert.Equal(PairVerdict.Alternation, WithoutSwitchTest.Why(activity, 0, 1));
+        Assert.Equal(0.1, Rule.SwitchRate);
+    }
+
+    [Fact]
+    public void One_person_changing_sims_every_week_with_a_code_day_now_and_then_is_not_flagged_by_the_switch_test()
+    {
+        // the owner on t % 5 in {0, 3} until 31 Mar, then this SIM for a week and the other for a week, in turn, from 1 Apr;
+        // in every other of the other SIM's weeks it is put in on the week's fourth day while the first is in (4, 18 Apr,
+        // 2, 16, 30 May). Span 7 Apr (the other SIM first seen 4 Apr) to 30 May, 54 days: both on 4 of them (the 4 Apr is
+        // before the span), P(Bin(54, 0.02) >= 4) is about 0.02. The 50 single days switch 8 times (a week's run each):
+        // P(Bin(49, 0.1) >= 8) is about 0.1. Neither is below Alpha / 2: one person's alternation.
+        var activity = Activity();
+        var april = new DateOnly(2026, 4, 1);
+        for (var t = 0; t < 151; t++)
+        {
+            var day = new DateOnly(2026, 1, 1).AddDays(t);
+            var week = (day.DayNumber - april.DayNumber) / 7;
+            if (day < april ? t % 5 is 0 or 3 : week % 2 == 0)
+            {
+                Seen(activity, Owner, day);
+            }
+
+            if (day >= april && (week % 2 == 1 || (week % 2 == 0 && week <= 8 && (day.DayNumber - april.DayNumber) % 7 == 3)))
+            {
+                Seen(activity, Other, day);
+            }
+        }
+
+        Assert.Equal(PairVerdict.Alternation, Rule.Why(activity, 0, 1));
+        Assert.False(Flags(activity));
+    }
+
     [Fact]
     public void An_IndependentUse_rule_loads_from_a_file_and_a_bad_share_is_refused_by_name()
     {
@@ -409,12 +475,25 @@ public sealed class IndependentUseRuleTests
         Assert.Equal((60, 2, 5, 0.3, 0.01, 0.0001, 0.05, 14),
             (rule.PeriodDays, rule.TransitionDays, rule.MinOverlapDays, rule.MinUseShare, rule.AlternationRate, rule.Alpha, rule.GiveWayAlpha, rule.MinClosedSpanDays));
         Assert.Equal(1, rule.HandoverRunDays); // absent: any alternation around a shared day is a switch, as before the property
+        Assert.Equal(0, rule.SwitchRate); // absent: no switch test, as before the property
 
         var withRuns = CloneRuleParser.FromJson("""
             { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
               "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14, "handoverRunDays": 3 } ] }
             """, "test.json");
         Assert.Equal(3, Assert.IsType<IndependentUseRule>(Assert.Single(withRuns.Rules)).HandoverRunDays);
+
+        var withSwitches = CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14, "SwitchRate": 0.2 } ] }
+            """, "test.json");
+        Assert.Equal(0.2, Assert.IsType<IndependentUseRule>(Assert.Single(withSwitches.Rules)).SwitchRate);
+
+        var badSwitch = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson("""
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14, "SwitchRate": 1 } ] }
+            """, "test.json"));
+        Assert.Contains("Rules[0] ('pairs'): SwitchRate is '1'; it must be a number greater than 0 and less than 1", badSwitch.Message, StringComparison.Ordinal);
 
         var badRun = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson("""
             { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
