@@ -181,10 +181,10 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             detail = string.Create(invariant,
                 $"{activity.ImsiAt(a)} and {activity.ImsiAt(b)} over {o.SpanDays} days of common use: seen on {o.CountA} and {o.CountB} days, both on {o.BothDays} that were not a change of SIM; one person switching SIMs shares that many with probability {Binomial.UpperTail(o.BothDays, o.SpanDays, pairs.AlternationRate):0.#e+0}, two independent users would share {(double)o.CountA * o.CountB / o.SpanDays:0.#}");
-            if (pairs.SwitchRate > 0 && o.SingleDays >= 2)
+            if (pairs.SwitchTail(o) is { } switchTail)
             {
                 detail += string.Create(invariant,
-                    $"; on its {o.SingleDays} days with one SIM alone the SIM changed {o.Switches} times, which one person changing SIMs at most once in {1 / pairs.SwitchRate:0.#} such days shows with probability {Binomial.UpperTail(o.Switches, o.SingleDays - 1, pairs.SwitchRate):0.#e+0}");
+                    $"; on its {o.SingleDays} days with one SIM alone the SIM changed {o.Switches} times, which one person changing SIMs at most once in {1 / pairs.SwitchRate:0.#} such days shows with probability {switchTail:0.#e+0}");
             }
 
             if (comparisons > 1 || pairs.SwitchRate > 0)

@@ -286,9 +286,15 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     /// </summary>
     public double Bar(int comparisons) => Alpha / (SwitchRate > 0 ? 2.0 * comparisons : comparisons);
 
+    /// <summary>
+    /// The chance that one person changing SIMs at most at <see cref="SwitchRate"/> shows the pair's changes between its single
+    /// days, or null without the switch test (or with under two single days).
+    /// </summary>
+    public double? SwitchTail(PairOverlap o) =>
+        SwitchRate > 0 && o.SingleDays >= 2 ? Binomial.UpperTail(o.Switches, o.SingleDays - 1, SwitchRate) : null;
+
     /// <summary>Whether the pair switches between its SIMs more often than one person does (<see cref="SwitchRate"/>).</summary>
-    private bool Switching(PairOverlap o, double bar) =>
-        SwitchRate > 0 && o.SingleDays >= 2 && Binomial.UpperTail(o.Switches, o.SingleDays - 1, SwitchRate) <= bar;
+    private bool Switching(PairOverlap o, double bar) => SwitchTail(o) <= bar;
 
     private bool IsHandover(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int day, int dayCount)
     {

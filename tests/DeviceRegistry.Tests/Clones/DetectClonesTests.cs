@@ -213,6 +213,58 @@ public sealed class DetectClonesTests
         Assert.Equal(Genuine, verdict.GenuineImsi);
     }
 
+    [Fact]
+    public async Task Detect_records_two_part_time_users_by_their_changes_of_sim_and_not_one_person_changing_sims_every_week()
+    {
+        // Day t counted from 1 Jan. Two part-time users (IndependentUseRuleTests has the sums): the owner on t % 5 in {0, 3},
+        // from 1 Apr the copy on t % 5 in {1, 4}, both every tenth day. Span 5 Apr - 30 May: 5 shared days, too few for the
+        // shared-days test alone, but 44 changes of SIM on 45 single days. One person: the old SIM until 31 Mar, then the two
+        // SIMs a week each in turn with a code day now and then: 8 changes on 50 single days, one person's.
+        const long twoUsersImei = 35_332_510_000_003;
+        const long onePersonImei = 35_332_510_000_004;
+        var april = new DateOnly(2026, 4, 1);
+        var days = new List<(long Imei, string Imsi, DateOnly Day)>();
+        for (var t = 0; t < 151; t++)
+        {
+            var day = new DateOnly(2026, 1, 1).AddDays(t);
+            if (t % 5 is 0 or 3 || (t >= 90 && t % 10 == 2))
+            {
+                days.Add((twoUsersImei, Genuine, day));
+            }
+
+            if (t >= 90 && (t % 5 is 1 or 4 || t % 10 == 2))
+            {
+                days.Add((twoUsersImei, Copy, day));
+            }
+
+            var week = (day.DayNumber - april.DayNumber) / 7;
+            if (day < april ? t % 5 is 0 or 3 : week % 2 == 0)
+            {
+                days.Add((onePersonImei, OldNumber, day));
+            }
+
+            if (day >= april && (week % 2 == 1 || (week % 2 == 0 && week <= 8 && (day.DayNumber - april.DayNumber) % 7 == 3)))
+            {
+                days.Add((onePersonImei, NewNumber, day));
+            }
+        }
+
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await InsertSightingsAsync(db, days);
+        var settings = new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" };
+        var run = await Infrastructure.Cli.RunAsync(settings, "detect", "--as-of", AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        await using var context = db.CreateContext();
+        var verdict = await context.Set<CloneStatus>().SingleAsync();
+        Assert.Equal((twoUsersImei, "independent-use", Genuine), (verdict.Imei, verdict.Rule, verdict.GenuineImsi));
+        var history = await context.Set<CloneStatusChange>().SingleAsync();
+        using var reason = JsonDocument.Parse(history.Reason!);
+        var pair = reason.RootElement.GetProperty("Pair").GetString();
+        Assert.Contains("over 56 days of common use: seen on 27 and 28 days, both on 5 that were not a change of SIM", pair, StringComparison.Ordinal);
+        Assert.Contains("; on its 45 days with one SIM alone the SIM changed 44 times", pair, StringComparison.Ordinal);
+    }
+
     /// <summary>An appeal approved on the as-of date: the verdict becomes Cleared from that day.</summary>
     private static async Task ClearOnAppealAsync(TestDatabase db)
     {
