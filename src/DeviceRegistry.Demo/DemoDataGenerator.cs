@@ -81,7 +81,10 @@ public sealed class DemoDataGenerator
         "86420305", "35670911", "35328209", "86112305", "35118110", "35734412", "86473804", "35394510",
     ];
 
-    private readonly Randomizer random;
+    private Randomizer random;
+
+    /// <summary>Draws for the relatives' own phones, apart from <see cref="random"/> so that every other device is drawn as without them.</summary>
+    private readonly Randomizer ownPhones;
     private readonly int days;
     private readonly List<long> imeis = [];
     private readonly HashSet<long> usedImeis = [];
@@ -95,6 +98,7 @@ public sealed class DemoDataGenerator
     private DemoDataGenerator(int seed, int days, DemoSettings settings)
     {
         random = new Randomizer(seed);
+        ownPhones = new Randomizer(unchecked((seed * 7919) + 104729));
         this.days = days;
         this.settings = settings;
     }
@@ -335,6 +339,11 @@ public sealed class DemoDataGenerator
         Label(imei, DemoPatterns.Resale, owners.Count);
     }
 
+    /// <summary>
+    /// An owner's phone that relatives borrow now and then, putting their own SIM in for a day or keeping the phone a day or
+    /// two. Most relatives (<see cref="DemoSettings.RelativesWithPhones"/>) have a phone of their own, which the registry sees
+    /// too: their SIM is in it on their other days, and not while they keep the borrowed one.
+    /// </summary>
     private void FamilySwap()
     {
         var imei = NewImei();
@@ -347,6 +356,7 @@ public sealed class DemoDataGenerator
 
         var p = DailyUse();
         var present = Use(imei, owner, 0, days - 1, p, trips: true);
+        var kept = relatives.ToDictionary(r => r, _ => new HashSet<int>());
         var perMonth = random.WeightedRandom([0.3, 0.7, 1.2, 2.0, 3.0], [0.3f, 0.3f, 0.2f, 0.15f, 0.05f]);
         for (var d = 0; d < days; d++)
         {
@@ -365,6 +375,7 @@ public sealed class DemoDataGenerator
                 {
                     Add(d + k, imei, relative);
                     present.Remove(d + k);
+                    kept[relative].Add(d + k);
                 }
 
                 d += keep;
@@ -373,6 +384,26 @@ public sealed class DemoDataGenerator
 
         Remove(imei, owner, present);
         Label(imei, DemoPatterns.FamilySwap, 1 + relatives.Count);
+        if (settings.Mix != DemoMix.Extended)
+        {
+            return;
+        }
+
+        var main = random;
+        random = ownPhones;
+        foreach (var relative in relatives)
+        {
+            if (Chance(settings.RelativesWithPhones))
+            {
+                var own = NewImei();
+                var seen = Use(own, relative, 0, days - 1, DailyUse(), trips: true);
+                seen.ExceptWith(kept[relative]); // the SIM is in the borrowed phone on those days
+                Remove(own, relative, seen);
+                Label(own, DemoPatterns.SingleSim, 1);
+            }
+        }
+
+        random = main;
     }
 
     private void DualSim()

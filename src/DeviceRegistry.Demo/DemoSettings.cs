@@ -45,6 +45,12 @@ public sealed record DemoSettings
     /// <summary>Extended mix: the share of number changes where both SIMs are used in turn for one or two weeks.</summary>
     public double HesitantNumberChange { get; init; } = 0.3;
 
+    /// <summary>
+    /// Extended mix: the share of relatives who borrow a family member's phone and have a phone of their own (seen in the
+    /// same data); the others' SIMs are seen only in the borrowed phone.
+    /// </summary>
+    public double RelativesWithPhones { get; init; } = 0.9;
+
     /// <summary>The share of operator-days whose file is missing (every row of that operator on that day is dropped).</summary>
     public double MissingOperatorDays { get; init; }
 
@@ -67,7 +73,7 @@ public sealed record DemoSettings
             yield return $"copy minimum days {CopyMinDays} must be from 1 to 366";
         }
 
-        if (CopyOtherOperator is < 0 or > 1 || HesitantNumberChange is < 0 or > 1 || MissingOperatorDays is < 0 or > 0.5)
+        if (CopyOtherOperator is < 0 or > 1 || HesitantNumberChange is < 0 or > 1 || RelativesWithPhones is < 0 or > 1 || MissingOperatorDays is < 0 or > 0.5)
         {
             yield return "shares must be from 0 to 1 (missing operator-days at most 0.5)";
         }

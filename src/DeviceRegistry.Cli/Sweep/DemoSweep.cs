@@ -153,7 +153,7 @@ internal static class DemoSweep
             var database = services.GetRequiredService<Data.RegistryDatabase>();
             var homeNetworks = services.GetRequiredService<Identifiers.HomeNetworks>();
             var evaluator = new CloneEvaluator(database, homeNetworks);
-            var multiSim = await ReadMultiSimAsync(database, data.Labels, ct);
+            var (multiSim, byImsi) = await ReadMultiSimAsync(database, data.Labels, ct);
             var scores = new List<SweepScore>();
             foreach (var (name, rules) in ruleSets)
             {
@@ -162,13 +162,13 @@ internal static class DemoSweep
                 var score = new SweepScore(name, setting, seed, data.Labels, flagged);
                 if (ReferenceEquals(rules, CloneRuleSet.Defaults))
                 {
-                    var firstFlags = FirstFlagDays(multiSim, data.LastDay, rules, homeNetworks);
+                    var firstFlags = FirstFlagDays(multiSim, byImsi, data.LastDay, rules, homeNetworks);
                     score = score with
                     {
                         TimesToFlag = MeasureTimesToFlag(multiSim, firstFlags, data.Labels, data.LastDay, rules, homeNetworks),
-                        MissedPairs = WhyMissed(multiSim, data.Labels, flagged, data.LastDay, rules, homeNetworks),
+                        MissedPairs = WhyMissed(multiSim, byImsi, data.Labels, flagged, data.LastDay, rules, homeNetworks),
                         FlaggedAnyDay = firstFlags.Keys.ToHashSet(),
-                        DaysTogether = multiSim.Select(m => (m.Key, Activity: Build(m.Value, data.LastDay, rules.LongestPeriodDays, homeNetworks)))
+                        DaysTogether = multiSim.Select(m => (m.Key, Activity: Build(m.Key, m.Value, data.LastDay, rules.LongestPeriodDays, homeNetworks)))
                             .Where(m => m.Activity.ImsiCount >= 2).ToDictionary(m => m.Key, m => MostDaysTogether(m.Activity)),
                     };
                 }
@@ -185,12 +185,16 @@ internal static class DemoSweep
         }
     }
 
-    /// <summary>The sightings rows of the labelled IMEIs that can have more than one SIM (every pattern but a single SIM), by IMEI.</summary>
-    private static async Task<Dictionary<long, List<(string Imsi, int Month, int Mask)>>> ReadMultiSimAsync(Data.RegistryDatabase database,
-        IReadOnlyList<DemoLabel> labels, CancellationToken ct)
+    /// <summary>
+    /// The sightings rows of the labelled IMEIs that can have more than one SIM (every pattern but a single SIM), by IMEI; and
+    /// every row by IMSI, the SIMs' whereabouts (<see cref="SimWhereabouts"/>).
+    /// </summary>
+    private static async Task<(Dictionary<long, List<(string Imsi, int Month, int Mask)>> MultiSim, Dictionary<string, List<(long Imei, int Month, int Mask)>> ByImsi)>
+        ReadMultiSimAsync(Data.RegistryDatabase database, IReadOnlyList<DemoLabel> labels, CancellationToken ct)
     {
         var wanted = labels.Where(l => l.Pattern != DemoPatterns.SingleSim).Select(l => l.Imei).ToHashSet();
         var rows = new Dictionary<long, List<(string, int, int)>>();
+        var byImsi = new Dictionary<string, List<(long, int, int)>>(StringComparer.Ordinal);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT imei, imsi, month, day_mask FROM sightings";
@@ -198,6 +202,13 @@ internal static class DemoSweep
         while (await reader.ReadAsync(ct))
         {
             var imei = reader.GetInt64(0);
+            var (imsi, month, mask) = (reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3));
+            if (!byImsi.TryGetValue(imsi, out var seen))
+            {
+                byImsi[imsi] = seen = [];
+            }
+
+            seen.Add((imei, month, mask));
             if (wanted.Contains(imei))
             {
                 if (!rows.TryGetValue(imei, out var list))
@@ -205,22 +216,31 @@ internal static class DemoSweep
                     rows[imei] = list = [];
                 }
 
-                list.Add((reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+                list.Add((imsi, month, mask));
             }
         }
 
-        return rows;
+        return (rows, byImsi);
     }
 
-    private static ImeiActivity Build(List<(string Imsi, int Month, int Mask)> rows, DateOnly asOf, int longestPeriod, Identifiers.HomeNetworks homeNetworks)
+    /// <summary>One IMEI's activity as of a date; with <paramref name="whereabouts"/>, its SIMs' days on other IMEIs too.</summary>
+    private static ImeiActivity Build(long imei, List<(string Imsi, int Month, int Mask)> rows, DateOnly asOf, int longestPeriod, Identifiers.HomeNetworks homeNetworks,
+        Dictionary<string, List<(long Imei, int Month, int Mask)>>? whereabouts = null)
     {
         var periodStart = asOf.AddDays(1 - longestPeriod);
         var activity = new ImeiActivity(new DateOnly(periodStart.Year, periodStart.Month, 1), asOf, homeNetworks);
+        activity.Reset(imei); // the IMEI the whereabouts leave out
         foreach (var (imsi, month, mask) in rows)
         {
             activity.Add(imsi, month, mask);
         }
 
+        return whereabouts is null ? activity : WithWhereabouts(activity, whereabouts);
+    }
+
+    private static ImeiActivity WithWhereabouts(ImeiActivity activity, Dictionary<string, List<(long Imei, int Month, int Mask)>> byImsi)
+    {
+        SimWhereabouts.Apply(activity, byImsi);
         return activity;
     }
 
@@ -229,13 +249,13 @@ internal static class DemoSweep
     /// and returns the first as-of date each is flagged (verdicts are sticky: the first flag is the one recorded).
     /// </summary>
     private static Dictionary<long, DateOnly> FirstFlagDays(Dictionary<long, List<(string Imsi, int Month, int Mask)>> rowsByImei,
-        DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
+        Dictionary<string, List<(long Imei, int Month, int Mask)>> byImsi, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
     {
         var measures = new ActivityMeasures();
         var result = new Dictionary<long, DateOnly>();
         foreach (var (imei, rows) in rowsByImei)
         {
-            var firsts = FirstDays(Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks));
+            var firsts = FirstDays(Build(imei, rows, lastDay, rules.LongestPeriodDays, homeNetworks));
             if (firsts.Count < 2)
             {
                 continue;
@@ -243,7 +263,10 @@ internal static class DemoSweep
 
             for (var asOf = firsts[1].Date; asOf <= lastDay; asOf = asOf.AddDays(1))
             {
-                if (rules.FirstMatch(Build(rows, asOf, rules.LongestPeriodDays, homeNetworks), measures) is not null)
+                // as detection does: the whereabouts read only for a match, and the rules run again with them
+                var activity = Build(imei, rows, asOf, rules.LongestPeriodDays, homeNetworks);
+                if (rules.FirstMatch(activity, measures) is not null &&
+                    (!rules.MatchNeedsWhereabouts(activity) || rules.FirstMatch(WithWhereabouts(activity, byImsi), measures) is not null))
                 {
                     result.Add(imei, asOf);
                     break;
@@ -273,7 +296,7 @@ internal static class DemoSweep
                 continue;
             }
 
-            var whole = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
+            var whole = Build(label.Imei, rows, lastDay, rules.LongestPeriodDays, homeNetworks);
             var firsts = FirstDays(whole);
             if (firsts.Count < 2)
             {
@@ -297,7 +320,7 @@ internal static class DemoSweep
 
     /// <summary>For each missed two-user clone, the step at which the independent-use test stops its pair.</summary>
     private static List<MissedPair> WhyMissed(Dictionary<long, List<(string Imsi, int Month, int Mask)>> clones,
-        IReadOnlyList<DemoLabel> labels, IReadOnlySet<long> flagged, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
+        Dictionary<string, List<(long Imei, int Month, int Mask)>> byImsi, IReadOnlyList<DemoLabel> labels, IReadOnlySet<long> flagged, DateOnly lastDay, CloneRuleSet rules, Identifiers.HomeNetworks homeNetworks)
     {
         var result = new List<MissedPair>();
         if (rules.Rules.OfType<IndependentUseRule>().FirstOrDefault() is not { } rule)
@@ -311,7 +334,7 @@ internal static class DemoSweep
             int? age = null;
             if (clones.TryGetValue(label.Imei, out var rows))
             {
-                var activity = Build(rows, lastDay, rules.LongestPeriodDays, homeNetworks);
+                var activity = Build(label.Imei, rows, lastDay, rules.LongestPeriodDays, homeNetworks, rules.ReadsWhereabouts ? byImsi : null);
                 if (activity.ImsiCount == 2)
                 {
                     verdict = rule.Why(activity, 0, 1);

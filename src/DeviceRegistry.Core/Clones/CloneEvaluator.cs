@@ -62,60 +62,79 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
         long evaluated = 0, skipped = 0, rows = 0;
 
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        // SQLite: the unary + keeps the planner off the month index, so it walks the primary key in IMEI
-        // order instead of sorting the whole range in a temporary B-tree.
-        cmd.CommandText = scope is not null
-            ? await ScopedQueryAsync(connection, cmd, scope, ct)
-            : database.IsSqlite
-            ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to " + PendingArm(true, "ORDER BY imei")
-            : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to " + PendingArm(false, "ORDER BY imei");
-        cmd.CommandTimeout = 0;
-        AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
-        AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
-        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-
-        var current = long.MinValue;
-        var skipping = false;
-        while (await reader.ReadAsync(ct))
+        var pending = new List<ImeiActivity>(); // matched, to be judged again with the SIMs' whereabouts
+        await using (var cmd = connection.CreateCommand())
         {
-            rows++;
-            var imei = reader.GetInt64(0);
-            if (imei != current)
+            // SQLite: the unary + keeps the planner off the month index, so it walks the primary key in IMEI
+            // order instead of sorting the whole range in a temporary B-tree.
+            cmd.CommandText = scope is not null
+                ? await ScopedQueryAsync(connection, cmd, scope, ct)
+                : database.IsSqlite
+                ? "SELECT imei, imsi, month, day_mask FROM sightings WHERE +month >= @from AND +month <= @to " + PendingArm(true, "ORDER BY imei")
+                : "SELECT imei, imsi, month, day_mask FROM sightings WHERE month >= @from AND month <= @to " + PendingArm(false, "ORDER BY imei");
+            cmd.CommandTimeout = 0;
+            AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
+            AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
+            await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+
+            var current = long.MinValue;
+            var skipping = false;
+            while (await reader.ReadAsync(ct))
             {
-                if (current != long.MinValue && !skipping)
+                rows++;
+                var imei = reader.GetInt64(0);
+                if (imei != current)
                 {
-                    evaluated++;
-                    Evaluate(current);
+                    if (current != long.MinValue && !skipping)
+                    {
+                        evaluated++;
+                        Evaluate(current);
+                    }
+
+                    current = imei;
+                    skipping = skip?.Contains(imei) == true;
+                    if (skipping)
+                    {
+                        skipped++;
+                    }
+                    else
+                    {
+                        activity.Reset(imei);
+                    }
                 }
 
-                current = imei;
-                skipping = skip?.Contains(imei) == true;
                 if (skipping)
                 {
-                    skipped++;
+                    continue;
                 }
-                else
-                {
-                    activity.Reset(imei);
-                }
+
+                var imsi = reader.GetString(1);
+                activity.Add(imsi, reader.GetInt32(2), reader.GetInt32(3));
             }
 
-            if (skipping)
+            if (current != long.MinValue && !skipping)
             {
-                continue;
+                evaluated++;
+                Evaluate(current);
             }
-
-            var imsi = reader.GetString(1);
-            activity.Add(imsi, reader.GetInt32(2), reader.GetInt32(3));
         }
 
-        if (current != long.MinValue && !skipping)
+        // in batches, so that the SIMs' sightings held at once stay bounded however many IMEIs matched
+        for (var start = 0; start < pending.Count; start += WhereaboutsBatch)
         {
-            evaluated++;
-            Evaluate(current);
+            var batch = pending.GetRange(start, Math.Min(WhereaboutsBatch, pending.Count - start));
+            var whereabouts = await ReadWhereaboutsAsync(connection, batch, rangeStart, asOf, ct);
+            foreach (var matched in batch)
+            {
+                SimWhereabouts.Apply(matched, whereabouts);
+                if (rules.FirstMatch(matched, measures) is { } rule)
+                {
+                    matches.Add(Describe(matched, measures, rule));
+                }
+            }
         }
 
+        matches.Sort((x, y) => x.Imei.CompareTo(y.Imei));
         return new CloneEvaluation(matches, evaluated, skipped, rows, rangeStart, asOf);
 
         void Evaluate(long imei)
@@ -131,11 +150,89 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
             }
 
             var rule = rules.FirstMatch(activity, measures);
-            if (rule is not null)
+            if (rule is null)
+            {
+                return;
+            }
+
+            if (rules.MatchNeedsWhereabouts(activity))
+            {
+                pending.Add(activity.Copy());
+            }
+            else
             {
                 matches.Add(Describe(activity, measures, rule));
             }
         }
+    }
+
+    /// <summary>Matched IMEIs whose SIMs' whereabouts are read in one query (each read scans the pending rows once on SQLite).</summary>
+    private const int WhereaboutsBatch = 8192;
+
+    /// <summary>
+    /// The sightings of the matched IMEIs' IMSIs over the range, on any IMEI (the month rows and the pending rows), by IMSI:
+    /// one query through <c>ix_sightings_imsi</c>. On SQLite the IMSIs go into a temporary table on this connection,
+    /// PostgreSQL takes them as an array.
+    /// </summary>
+    private async Task<Dictionary<string, List<(long Imei, int Month, int Mask)>>> ReadWhereaboutsAsync(DbConnection connection,
+        List<ImeiActivity> matched, DateOnly rangeStart, DateOnly asOf, CancellationToken ct)
+    {
+        // each IMSI with the IMEI it was matched on: only its rows on other IMEIs are wanted, and on SQLite the index
+        // (imsi, month) carries the key's imei, so the other rows are told apart before any table row is read
+        var pairs = new HashSet<(string Imsi, long Imei)>();
+        foreach (var activity in matched)
+        {
+            for (var i = 0; i < activity.ImsiCount; i++)
+            {
+                pairs.Add((activity.ImsiAt(i), activity.Imei));
+            }
+        }
+
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandTimeout = 0;
+        if (database.IsSqlite)
+        {
+            await FillSqliteTempAsync(connection, "clone_imsis", "imsi TEXT NOT NULL, imei INTEGER NOT NULL, PRIMARY KEY (imsi, imei)",
+                "json_extract(value, '$[0]'), json_extract(value, '$[1]')", Eir.DbValues.JsonPairs(pairs), ct);
+
+            // CROSS JOIN keeps the IMSIs as the outer loop, each probing the index. An IMSI matched on two IMEIs returns some
+            // rows twice; days OR together, so that does no harm.
+            cmd.CommandText = "SELECT s.imei, s.imsi, s.month, s.day_mask FROM temp.clone_imsis c CROSS JOIN sightings s ON s.imsi = c.imsi " +
+                "WHERE s.imei <> c.imei AND s.month >= @from AND s.month <= @to " +
+                PendingArm(true, "", "JOIN temp.clone_imsis c ON p.imsi = c.imsi AND p.imei <> c.imei");
+        }
+        else
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("imsis", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar)
+            {
+                TypedValue = [.. pairs.Select(p => p.Imsi)],
+            });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>("imeis", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint)
+            {
+                TypedValue = [.. pairs.Select(p => p.Imei)],
+            });
+            const string Pairs = "unnest(@imsis, @imeis) AS c(imsi, imei)";
+            cmd.CommandText = $"SELECT s.imei, s.imsi, s.month, s.day_mask FROM sightings s JOIN {Pairs} ON s.imsi = c.imsi AND s.imei <> c.imei " +
+                "WHERE s.month >= @from AND s.month <= @to " +
+                PendingArm(false, "", $"JOIN {Pairs} ON p.imsi = c.imsi AND p.imei <> c.imei");
+        }
+
+        AddParameter(cmd, "@from", rangeStart.Year * 100 + rangeStart.Month);
+        AddParameter(cmd, "@to", asOf.Year * 100 + asOf.Month);
+        var byImsi = new Dictionary<string, List<(long, int, int)>>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var imsi = reader.GetString(1);
+            if (!byImsi.TryGetValue(imsi, out var list))
+            {
+                byImsi[imsi] = list = [];
+            }
+
+            list.Add((reader.GetInt64(0), reader.GetInt32(2), reader.GetInt32(3)));
+        }
+
+        return byImsi;
     }
 
     /// <summary>The evidence for an IMEI a rule matched, over that rule's period.</summary>
@@ -185,6 +282,12 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
             {
                 detail += string.Create(invariant,
                     $"; on its {o.SingleDays} days with one SIM alone the SIM changed {o.Switches} times, which one person changing SIMs at most once in {1 / pairs.SwitchRate:0.#} such days shows with probability {switchTail:0.#e+0}");
+            }
+
+            if (activity.HasWhereabouts && pairs.Whereabouts)
+            {
+                detail += string.Create(invariant,
+                    $"; seen on other IMEIs on {o.ElsewhereA} and {o.ElsewhereB} of those days (a SIM at home in another phone, seen there on more days than here, is a visitor)");
             }
 
             if (comparisons > 1 || pairs.SwitchRate > 0)
@@ -320,14 +423,7 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
                 PendingArm(false, "ORDER BY 1", "JOIN unnest(@scope) AS c(imei) ON p.imei = c.imei");
         }
 
-        await using (var fill = connection.CreateCommand())
-        {
-            fill.CommandText = "CREATE TEMP TABLE IF NOT EXISTS clone_scope (imei INTEGER NOT NULL PRIMARY KEY); DELETE FROM temp.clone_scope; " +
-                "INSERT OR IGNORE INTO temp.clone_scope (imei) SELECT value FROM json_each(@imeis)";
-            fill.CommandTimeout = 0;
-            AddParameter(fill, "@imeis", Eir.DbValues.JsonArray(scope));
-            await fill.ExecuteNonQueryAsync(ct);
-        }
+        await FillSqliteTempAsync(connection, "clone_scope", "imei INTEGER NOT NULL PRIMARY KEY", "value", Eir.DbValues.JsonArray(scope), ct);
 
         // CROSS JOIN keeps the scope as the outer loop.
         // c.imei (not s.imei): the stored arm comes in the scope's own order (no sort); the pending rows (no index on
@@ -338,6 +434,20 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
     }
 
     /// <summary>The union's arm over deferred ingests' pending rows, each read as a month row holding its one day.</summary>
+    /// <summary>
+    /// Fills a temporary table of this connection (SQLite) from the elements of a JSON array, for a query to join: created on
+    /// first use, emptied before each fill. <paramref name="select"/> gives the columns' values from json_each's value.
+    /// </summary>
+    private static async Task FillSqliteTempAsync(DbConnection connection, string table, string definition, string select, string json, CancellationToken ct)
+    {
+        await using var fill = connection.CreateCommand();
+        fill.CommandText = $"CREATE TEMP TABLE IF NOT EXISTS {table} ({definition}); DELETE FROM temp.{table}; " +
+            $"INSERT OR IGNORE INTO temp.{table} SELECT {select} FROM json_each(@values)";
+        fill.CommandTimeout = 0;
+        AddParameter(fill, "@values", json);
+        await fill.ExecuteNonQueryAsync(ct);
+    }
+
     private static string PendingArm(bool sqlite, string orderBy, string join = "", string where = "")
     {
         var month = Sightings.PendingSightings.MonthSql(sqlite, "p");

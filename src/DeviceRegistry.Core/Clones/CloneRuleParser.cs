@@ -28,7 +28,7 @@ public static class CloneRuleParser
         [AllOfRule.KindName] = ["Name", "Kind", "Rules"],
         [ConcurrentImsisRule.KindName] = ["Name", "Kind", "PeriodDays", "MinImsis", "MinDays", "MinWeeks", "MinDaysPerWeek", "TransitionDays"],
         [IndependentUseRule.KindName] = ["Name", "Kind", "PeriodDays", "TransitionDays", "MinOverlapDays", "MinUseShare", "AlternationRate",
-            "Alpha", "GiveWayAlpha", "MinClosedSpanDays", "HandoverRunDays", "SwitchRate"],
+            "Alpha", "GiveWayAlpha", "MinClosedSpanDays", "HandoverRunDays", "SwitchRate", "Whereabouts"],
     };
 
     /// <summary>The configured rules, or the project's defaults when CloneDetection:Rules is absent.</summary>
@@ -213,12 +213,13 @@ public static class CloneRuleParser
             var minClosed = Int(node, label, "MinClosedSpanDays", 1, MaxPeriodDays, problems);
             var handoverRun = node.Scalar("HandoverRunDays") is null ? 1 : Int(node, label, "HandoverRunDays", 1, 7, problems);
             var switchRate = node.Scalar("SwitchRate") is null ? 0 : Share(node, label, "SwitchRate", problems);
+            var whereabouts = node.Scalar("Whereabouts") is not null && Flag(node, label, "Whereabouts", problems);
             if (period > 0 && minOverlap > period)
             {
                 problems.Add($"{label}: MinOverlapDays ({minOverlap}) cannot exceed PeriodDays ({period})");
             }
 
-            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed, handoverRun, switchRate);
+            rule = new IndependentUseRule(name ?? "", period, transition, minOverlap, minShare, alternation, alpha, giveWay, minClosed, handoverRun, switchRate, whereabouts);
         }
         else
         {
@@ -279,6 +280,19 @@ public static class CloneRuleParser
         }
 
         return value;
+    }
+
+    /// <summary>A yes/no property: true or false.</summary>
+    private static bool Flag(RuleNode node, string label, string property, List<string> problems)
+    {
+        var text = node.Scalar(property);
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{label}: {property} is '{text}'; it must be true or false");
+        return false;
     }
 
     /// <summary>A share or probability: a number greater than 0 and less than 1.</summary>

@@ -9,6 +9,9 @@ public abstract class CloneRule(string name)
     public abstract int PeriodDays { get; }
 
     public abstract bool Matches(ImeiActivity activity, ActivityMeasures measures);
+
+    /// <summary>Whether the rule reads where the IMEI's SIMs were seen on other IMEIs (<see cref="ImeiActivity.HasWhereabouts"/>).</summary>
+    public virtual bool ReadsWhereabouts => false;
 }
 
 /// <summary>DIRBS's duplicate_threshold: at least Threshold distinct IMSIs in the PeriodDays days ending on the as-of date (inclusive).</summary>
@@ -53,6 +56,8 @@ public sealed class AllOfRule(string name, IReadOnlyList<CloneRule> rules) : Clo
     public IReadOnlyList<CloneRule> Rules { get; } = rules;
 
     public override int PeriodDays => Rules.Max(r => r.PeriodDays);
+
+    public override bool ReadsWhereabouts => Rules.Any(r => r.ReadsWhereabouts);
 
     public override bool Matches(ImeiActivity activity, ActivityMeasures measures)
     {
@@ -121,6 +126,15 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
 
     public int LongestPeriodDays => Rules.Max(r => r.PeriodDays);
 
+    /// <summary>Whether any rule reads the SIMs' whereabouts on other IMEIs.</summary>
+    public bool ReadsWhereabouts { get; } = rules.Any(r => r.ReadsWhereabouts);
+
+    /// <summary>
+    /// Whether a match on this activity stands only once the SIMs' whereabouts are read (<see cref="SimWhereabouts"/>): they
+    /// can only spare an IMEI, so they are read for the IMEIs some rule matched, and the rules run again on those.
+    /// </summary>
+    public bool MatchNeedsWhereabouts(ImeiActivity activity) => ReadsWhereabouts && !activity.HasWhereabouts;
+
     /// <summary>
     /// The project's defaults (docs/clone-detection.md, docs/adr/0010-independent-use-clone-rule.md): two SIMs whose
     /// days overlap as independent users' do and far beyond what one person switching SIMs produces; or three or more
@@ -131,7 +145,7 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     [
         new IndependentUseRule("independent-use", periodDays: 90, transitionDays: 3, minOverlapDays: 4, minUseShare: 0.25,
             alternationRate: 0.02, alpha: 0.001, giveWayAlpha: 0.01, minClosedSpanDays: 21, handoverRunDays: 2,
-            switchRate: 0.1),
+            switchRate: 0.1, whereabouts: true),
         new ConcurrentImsisRule("many-concurrent-users", periodDays: 30, minImsis: 3, minDays: 3, minWeeks: 2, minDaysPerWeek: 1, transitionDays: 3),
         new DailyAverageImsisRule("crowded-imei", threshold: 3.0, periodDays: 30, minSeenDays: 14),
     ]);

@@ -15,9 +15,15 @@ public sealed class ImeiActivity
     private readonly List<bool> home = [];
     private readonly HomeNetworks? homeNetworks;
     private ulong[] bits;
+    private ulong[] elsewhere;
 
     /// <param name="homeNetworks">Which IMSIs are the country's (<c>Registry:HomeNetworks</c>); without it every IMSI counts as home.</param>
     public ImeiActivity(DateOnly rangeStart, DateOnly asOf, HomeNetworks? homeNetworks = null)
+        : this(rangeStart, asOf, homeNetworks, 8)
+    {
+    }
+
+    private ImeiActivity(DateOnly rangeStart, DateOnly asOf, HomeNetworks? homeNetworks, int imsiCapacity)
     {
         this.homeNetworks = homeNetworks;
         if (asOf < rangeStart)
@@ -29,7 +35,8 @@ public sealed class ImeiActivity
         AsOf = asOf;
         DayCount = asOf.DayNumber - rangeStart.DayNumber + 1;
         Words = (DayCount + 63) / 64;
-        bits = new ulong[Words * 8];
+        bits = new ulong[Words * imsiCapacity];
+        elsewhere = new ulong[Words * imsiCapacity];
     }
 
     public DateOnly RangeStart { get; }
@@ -54,10 +61,25 @@ public sealed class ImeiActivity
     /// <summary>The bitset of one IMSI (bit d = seen on day d of the range).</summary>
     public ReadOnlySpan<ulong> DaysOf(int imsi) => bits.AsSpan(imsi * Words, Words);
 
+    /// <summary>
+    /// Whether the days each IMSI was seen on other IMEIs were read (<see cref="AddElsewhere"/>): detection reads them only
+    /// for an IMEI a rule matched, since they can only spare it (<see cref="SimWhereabouts"/>).
+    /// </summary>
+    public bool HasWhereabouts { get; private set; }
+
+    /// <summary>The days one IMSI was seen on other IMEIs (bit d = day d of the range); all clear until <see cref="HasWhereabouts"/>.</summary>
+    public ReadOnlySpan<ulong> ElsewhereOf(int imsi) => elsewhere.AsSpan(imsi * Words, Words);
+
     public void Reset(long imei)
     {
         Imei = imei;
         Array.Clear(bits, 0, imsis.Count * Words);
+        if (HasWhereabouts)
+        {
+            Array.Clear(elsewhere, 0, imsis.Count * Words); // only a matched IMEI's copy has them: the full run's loop pays nothing
+            HasWhereabouts = false;
+        }
+
         imsis.Clear();
         home.Clear();
         imsiIndex.Clear();
@@ -65,6 +87,49 @@ public sealed class ImeiActivity
 
     /// <summary>ORs a month's day mask (bit d-1 = day d) for an IMSI; days outside the range are dropped.</summary>
     public void Add(string imsi, int yearMonth, int dayMask)
+    {
+        if (Place(yearMonth, dayMask) is { } placed)
+        {
+            var index = IndexOf(imsi); // before reading bits: a new IMSI may grow the buffer
+            Or(bits.AsSpan(index * Words, Words), placed.Offset, placed.Mask);
+        }
+    }
+
+    /// <summary>
+    /// ORs a month's day mask of one of this IMEI's IMSIs seen on another IMEI (an IMSI not seen here is ignored), and marks
+    /// the whereabouts as read. Call <see cref="MarkWhereaboutsRead"/> when an IMEI's IMSIs were seen nowhere else.
+    /// </summary>
+    public void AddElsewhere(string imsi, int yearMonth, int dayMask)
+    {
+        HasWhereabouts = true;
+        if (imsiIndex.TryGetValue(imsi, out var index) && Place(yearMonth, dayMask) is { } placed)
+        {
+            Or(elsewhere.AsSpan(index * Words, Words), placed.Offset, placed.Mask);
+        }
+    }
+
+    /// <summary>The whereabouts were read, whether or not any IMSI was seen on another IMEI.</summary>
+    public void MarkWhereaboutsRead() => HasWhereabouts = true;
+
+    /// <summary>A copy of this IMEI's days (and whereabouts), independent of the reused buffer.</summary>
+    public ImeiActivity Copy()
+    {
+        // sized to this IMEI's SIMs, not to the reused buffer (which keeps the largest IMEI's size): copies wait in memory
+        var copy = new ImeiActivity(RangeStart, AsOf, homeNetworks, Math.Max(1, imsis.Count)) { Imei = Imei, HasWhereabouts = HasWhereabouts };
+        bits.AsSpan(0, imsis.Count * Words).CopyTo(copy.bits);
+        elsewhere.AsSpan(0, imsis.Count * Words).CopyTo(copy.elsewhere);
+        copy.imsis.AddRange(imsis);
+        copy.home.AddRange(home);
+        foreach (var (imsi, index) in imsiIndex)
+        {
+            copy.imsiIndex.Add(imsi, index);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Where a month's mask falls in the range: the first day's offset and the mask shifted to it, or null when outside.</summary>
+    private (int Offset, ulong Mask)? Place(int yearMonth, int dayMask)
     {
         var monthStart = new DateOnly(yearMonth / 100, yearMonth % 100, 1);
         var offset = monthStart.DayNumber - RangeStart.DayNumber;
@@ -75,13 +140,11 @@ public sealed class ImeiActivity
             offset = 0;
         }
 
-        if (mask == 0 || offset >= DayCount)
-        {
-            return;
-        }
+        return mask == 0 || offset >= DayCount ? null : (offset, mask);
+    }
 
-        var set = IndexOf(imsi);
-        var row = bits.AsSpan(set * Words, Words);
+    private void Or(Span<ulong> row, int offset, ulong mask)
+    {
         var word = offset >> 6;
         var shift = offset & 63;
         row[word] |= mask << shift;
@@ -98,7 +161,10 @@ public sealed class ImeiActivity
         }
     }
 
-    /// <summary>Forgets every day up to and including <paramref name="lastIgnoredDay"/> (evidence given before an appeal was approved).</summary>
+    /// <summary>
+    /// Forgets every day up to and including <paramref name="lastIgnoredDay"/> (evidence given before an appeal was approved).
+    /// The whereabouts are left: they are counted only over a pair's common span, which these days no longer reach.
+    /// </summary>
     public void IgnoreUpTo(DateOnly lastIgnoredDay)
     {
         var end = Math.Min(lastIgnoredDay.DayNumber - RangeStart.DayNumber, DayCount - 1);
@@ -129,6 +195,7 @@ public sealed class ImeiActivity
         if ((index + 1) * Words > bits.Length)
         {
             Array.Resize(ref bits, bits.Length * 2);
+            Array.Resize(ref elsewhere, elsewhere.Length * 2);
         }
 
         imsis.Add(imsi);

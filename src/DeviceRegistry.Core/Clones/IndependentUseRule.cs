@@ -7,6 +7,9 @@ namespace DeviceRegistry.Clones;
 /// pair of IMSIs:
 /// <list type="number">
 /// <item>A home and a foreign SIM (<c>Registry:HomeNetworks</c>) are not compared: a visitor's or a traveller's pair.</item>
+/// <item>With <see cref="Whereabouts"/>: a SIM seen on other IMEIs on more days of the common span (below) than on this one
+/// lives in another phone and visits this one (a relative's, a dealer's customer's, a test lab's pool SIM): the pair is not
+/// two users of this phone. Read only for an IMEI some rule matched (<see cref="SimWhereabouts"/>).</item>
 /// <item>Common span: from TransitionDays after the later first day to the earlier last day, less TransitionDays
 /// there too when that SIM stopped (last seen more than TransitionDays before the as-of date); cut to the period.</item>
 /// <item>When the older SIM stopped (last seen more than TransitionDays before the as-of date, and not after the newer one),
@@ -33,7 +36,8 @@ namespace DeviceRegistry.Clones;
 /// </list>
 /// </summary>
 public sealed class IndependentUseRule(string name, int periodDays, int transitionDays, int minOverlapDays, double minUseShare,
-    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays, double switchRate = 0) : CloneRule(name)
+    double alternationRate, double alpha, double giveWayAlpha, int minClosedSpanDays, int handoverRunDays, double switchRate = 0,
+    bool whereabouts = false) : CloneRule(name)
 {
     public const string KindName = "IndependentUse";
 
@@ -83,6 +87,16 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
     /// switch test, the behaviour before it existed.
     /// </summary>
     public double SwitchRate { get; } = switchRate;
+
+    /// <summary>
+    /// Whether a pair is passed over when one of its SIMs lives in another phone: seen on other IMEIs on more of the common
+    /// span's days than on this one. A copy's user carries the copy as their phone; a relative who borrows the phone for a
+    /// day, a customer whose SIM a dealer activates, a pool SIM a test lab moves between its phones each have a phone of
+    /// their own that the registry sees too. false (a rule file without it): the pairs are judged on this IMEI's days alone.
+    /// </summary>
+    public bool Whereabouts { get; } = whereabouts;
+
+    public override bool ReadsWhereabouts => Whereabouts;
 
     /// <summary>The fewest days a rate is measured on (a week): the older SIM's usual use.</summary>
     public const int MinRateDays = 7;
@@ -195,6 +209,18 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
 
         var countA = ImeiActivity.CountDays(a, start, end);
         var countB = ImeiActivity.CountDays(b, start, end);
+        int elsewhereA = 0, elsewhereB = 0;
+        if (activity.HasWhereabouts)
+        {
+            elsewhereA = ImeiActivity.CountDays(activity.ElsewhereOf(swap ? y : x), start, end);
+            elsewhereB = ImeiActivity.CountDays(activity.ElsewhereOf(swap ? x : y), start, end);
+            if (Whereabouts && (elsewhereA > countA || elsewhereB > countB))
+            {
+                unjudged = PairVerdict.LivesElsewhere; // one of them is at home in another phone and visits this one
+                return null;
+            }
+        }
+
         int both = 0, singleDays = 0, switches = 0, lastAlone = 0; // lastAlone: 1 = A alone, 2 = B alone
         for (var day = start; day <= end; day++)
         {
@@ -230,6 +256,8 @@ public sealed class IndependentUseRule(string name, int periodDays, int transiti
         {
             SingleDays = singleDays,
             Switches = switches,
+            ElsewhereA = elsewhereA,
+            ElsewhereB = elsewhereB,
         };
     }
 
@@ -367,6 +395,12 @@ public readonly record struct PairOverlap(int SpanDays, int CountA, int CountB, 
 
     /// <summary>Single days whose SIM is not the one alone on the single day before (<see cref="IndependentUseRule.SwitchRate"/>).</summary>
     public int Switches { get; init; }
+
+    /// <summary>Days of the span the older SIM was seen on other IMEIs (0 unless the whereabouts were read).</summary>
+    public int ElsewhereA { get; init; }
+
+    /// <summary>Days of the span the newer SIM was seen on other IMEIs (0 unless the whereabouts were read).</summary>
+    public int ElsewhereB { get; init; }
 }
 
 /// <summary>What the independent-use test made of a pair of SIMs: the first step it failed, or independent use.</summary>
@@ -375,6 +409,7 @@ public enum PairVerdict
     Independent,
     NoCommonSpan,
     Traveller,
+    LivesElsewhere,
     ChangeOver,
     LittleUse,
     FewSharedDays,

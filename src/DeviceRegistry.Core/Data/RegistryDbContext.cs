@@ -48,8 +48,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.HasKey(x => new { x.Imei, x.Imsi, x.OperatorId, x.Month });
             e.Property(x => x.Imsi).HasMaxLength(15);
             e.Property(x => x.Msisdn).HasMaxLength(15);
-            // No foreign key to operators and no secondary index (database/*/0005_sightings_load.sql,
-            // docs/adr/0006-sightings-without-foreign-key.md): the ingest resolves operator ids itself.
+            // No foreign key to operators (database/*/0005_sightings_load.sql, docs/adr/0006-sightings-without-foreign-key.md):
+            // the ingest resolves operator ids itself. One secondary index, for a SIM's whereabouts (docs/adr/0019-sim-whereabouts.md).
+            e.HasIndex(x => new { x.Imsi, x.Month }).HasDatabaseName("ix_sightings_imsi");
         });
         builder.Entity<PendingSighting>(e =>
         {

@@ -49,4 +49,8 @@ internal static class DbValues
     /// <summary>The keys as a JSON array of numbers, for SQLite's json_each.</summary>
     public static string JsonArray(IEnumerable<long> keys) =>
         "[" + string.Join(',', keys.Select(k => k.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    /// <summary>The pairs as a JSON array of two-element arrays (["text", number]), for SQLite's json_each.</summary>
+    public static string JsonPairs(IEnumerable<(string Text, long Number)> pairs) =>
+        System.Text.Json.JsonSerializer.Serialize(pairs.Select(p => new object[] { p.Text, p.Number }));
 }

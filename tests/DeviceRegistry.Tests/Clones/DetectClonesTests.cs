@@ -265,6 +265,69 @@ public sealed class DetectClonesTests
         Assert.Contains("; on its 45 days with one SIM alone the SIM changed 44 times", pair, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Detect_passes_over_a_relatives_sim_at_home_in_its_own_phone_and_records_a_copy_whose_sim_left_its_old_phone(DatabaseProvider provider)
+    {
+        // Both IMEIs: an owner every day from 1 Mar, a second SIM every other day from 10 May. On this IMEI's days alone each
+        // is a copy (IndependentUseRuleTests: span 13-30 May, 9 shared days of 18). The relative's SIM is also in its own
+        // phone every day from 1 Mar: seen elsewhere on all 18 days of the span, here on 9, so it lives there and visits.
+        // The copy's SIM was in its user's old phone until 9 May, then only in the copy: elsewhere on none of the span.
+        const long borrowedImei = 35_332_510_000_005, relativesPhone = 35_332_510_000_006;
+        const long copiedImei = 35_332_510_000_007, oldPhone = 35_332_510_000_008;
+        const string relative = "400026666666666", otherOwner = "400017777777777";
+        var copyStart = new DateOnly(2026, 5, 10);
+        var days = new List<(long Imei, string Imsi, DateOnly Day)>();
+        for (var d = new DateOnly(2026, 3, 1); d <= AsOf; d = d.AddDays(1))
+        {
+            var copyDay = d >= copyStart && d < AsOf && (d.DayNumber - copyStart.DayNumber) % 2 == 0;
+            days.Add((borrowedImei, Genuine, d));
+            days.Add((relativesPhone, relative, d));
+            days.Add((copiedImei, otherOwner, d));
+            days.Add((d < copyStart ? oldPhone : copiedImei, Copy, d));
+            if (copyDay)
+            {
+                days.Add((borrowedImei, relative, d));
+            }
+        }
+
+        days.RemoveAll(x => x.Imei == copiedImei && x.Imsi == Copy && (x.Day.DayNumber - copyStart.DayNumber) % 2 != 0);
+        days.RemoveAll(x => x.Imei == copiedImei && x.Imsi == Copy && x.Day == AsOf);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await InsertSightingsAsync(db, days);
+        var settings = new Dictionary<string, string?>(db.Settings) { ["CloneDetection:MaxFlaggedShare"] = "1" };
+        var run = await Infrastructure.Cli.RunAsync(settings, "detect", "--as-of", AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        await using var context = db.CreateContext();
+        var verdict = await context.Set<CloneStatus>().SingleAsync();
+        Assert.Equal((copiedImei, otherOwner), (verdict.Imei, verdict.GenuineImsi));
+        var history = await context.Set<CloneStatusChange>().SingleAsync();
+        using var reason = JsonDocument.Parse(history.Reason!);
+        var pair = reason.RootElement.GetProperty("Pair").GetString();
+        Assert.Contains("over 18 days of common use: seen on 18 and 9 days, both on 9", pair, StringComparison.Ordinal);
+        Assert.Contains("; seen on other IMEIs on 0 and 0 of those days", pair, StringComparison.Ordinal);
+
+        // the same rules without the whereabouts judge the relative's SIM on this IMEI's days alone: a second user
+        var rules = Path.Combine(Path.GetTempPath(), $"rules-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(rules, """
+            { "Rules": [ { "Name": "days-alone", "Kind": "IndependentUse", "PeriodDays": 90, "TransitionDays": 3, "MinOverlapDays": 4,
+              "MinUseShare": 0.25, "AlternationRate": 0.02, "Alpha": 0.001, "GiveWayAlpha": 0.01, "MinClosedSpanDays": 21,
+              "HandoverRunDays": 2, "SwitchRate": 0.1 } ] }
+            """);
+        try
+        {
+            var alone = await Infrastructure.Cli.RunAsync(settings, "detect", "--as-of", AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--rules", rules);
+            Assert.True(alone.ExitCode == 0, alone.Error);
+            Assert.Contains("new clones: 1", alone.Out, StringComparison.Ordinal);
+            Assert.Equal(borrowedImei, (await context.Set<CloneStatus>().AsNoTracking().Where(s => s.Rule == "days-alone").SingleAsync()).Imei);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
     /// <summary>An appeal approved on the as-of date: the verdict becomes Cleared from that day.</summary>
     private static async Task ClearOnAppealAsync(TestDatabase db)
     {

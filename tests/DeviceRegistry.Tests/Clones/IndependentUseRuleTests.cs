@@ -464,6 +464,63 @@ public sealed class IndependentUseRuleTests
         Assert.False(Flags(activity));
     }
 
+    [Theory]
+    [InlineData(9, PairVerdict.Independent)]
+    [InlineData(10, PairVerdict.LivesElsewhere)]
+    public void A_sim_seen_on_other_imeis_on_more_days_of_the_span_than_here_lives_elsewhere_and_its_pair_is_not_judged(
+        int daysElsewhere, PairVerdict expected)
+    {
+        // the first test's copy: span 13-30 May (18 days), the second SIM here on 14, 16, ..., 30 May (9 days). Seen on another
+        // IMEI on the 9 odd days 13-29 May it is still more here than there (9 is not more than 9): judged, a copy. On 30 May
+        // as well (10 days), it is at home in another phone and visits this one: passed over. Days elsewhere before the span
+        // (1 May) do not count. A rule without whereabouts judges it on this IMEI's days alone.
+        var activity = Activity();
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 10), new DateOnly(2026, 5, 30), every: 2);
+        int[] oddDays = [13, 15, 17, 19, 21, 23, 25, 27, 29];
+        int[] elsewhere = daysElsewhere == 10 ? [1, .. oddDays, 30] : [1, .. oddDays];
+        foreach (var day in elsewhere)
+        {
+            activity.AddElsewhere(Other, 202605, 1 << (day - 1));
+        }
+
+        Assert.True(activity.HasWhereabouts);
+        Assert.Equal(expected, Rule.Why(activity, 0, 1));
+        Assert.Equal(expected == PairVerdict.Independent, Flags(activity));
+        var daysAlone = new IndependentUseRule("pairs", Rule.PeriodDays, Rule.TransitionDays, Rule.MinOverlapDays, Rule.MinUseShare,
+            Rule.AlternationRate, Rule.Alpha, Rule.GiveWayAlpha, Rule.MinClosedSpanDays, Rule.HandoverRunDays, Rule.SwitchRate);
+        Assert.Equal(PairVerdict.Independent, daysAlone.Why(activity, 0, 1));
+        Assert.True(Rule.Whereabouts);
+        Assert.True(CloneRuleSet.Defaults.MatchNeedsWhereabouts(Activity()));
+        Assert.False(CloneRuleSet.Defaults.MatchNeedsWhereabouts(activity));
+
+        // the buffer reused for the next IMEI, whose SIMs were seen nowhere else: nothing of the last one's whereabouts is left
+        activity.Reset(activity.Imei + 1);
+        Seen(activity, Owner, new DateOnly(2026, 3, 1), AsOf);
+        Seen(activity, Other, new DateOnly(2026, 5, 10), new DateOnly(2026, 5, 30), every: 2);
+        Assert.False(activity.HasWhereabouts);
+        activity.MarkWhereaboutsRead();
+        Assert.Equal(PairVerdict.Independent, Rule.Why(activity, 0, 1));
+    }
+
+    [Fact]
+    public void Whereabouts_in_a_rule_file_is_true_or_false_and_absent_means_this_imeis_days_alone()
+    {
+        const string Rule0 = """
+            { "Rules": [ { "Name": "pairs", "Kind": "IndependentUse", "PeriodDays": 60, "TransitionDays": 2, "MinOverlapDays": 5,
+              "MinUseShare": 0.3, "AlternationRate": 0.01, "Alpha": 0.0001, "GiveWayAlpha": 0.05, "MinClosedSpanDays": 14 WHEREABOUTS } ] }
+            """;
+        var absent = CloneRuleParser.FromJson(Rule0.Replace(" WHEREABOUTS", "", StringComparison.Ordinal), "test.json");
+        Assert.False(Assert.IsType<IndependentUseRule>(Assert.Single(absent.Rules)).Whereabouts);
+        Assert.False(absent.ReadsWhereabouts);
+        var on = CloneRuleParser.FromJson(Rule0.Replace(" WHEREABOUTS", ", \"Whereabouts\": true", StringComparison.Ordinal), "test.json");
+        Assert.True(Assert.IsType<IndependentUseRule>(Assert.Single(on.Rules)).Whereabouts);
+        Assert.True(on.ReadsWhereabouts);
+        var bad = Assert.Throws<CloneRulesException>(() => CloneRuleParser.FromJson(
+            Rule0.Replace(" WHEREABOUTS", ", \"Whereabouts\": \"yes\"", StringComparison.Ordinal), "test.json"));
+        Assert.Contains("Rules[0] ('pairs'): Whereabouts is 'yes'; it must be true or false", bad.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_IndependentUse_rule_loads_from_a_file_and_a_bad_share_is_refused_by_name()
     {
