@@ -265,8 +265,8 @@ internal static class DemoSweep
             {
                 // as detection does: the whereabouts read only for a match, and the rules run again with them
                 var activity = Build(imei, rows, asOf, rules.LongestPeriodDays, homeNetworks);
-                if (rules.FirstMatch(activity, measures) is not null &&
-                    (!rules.MatchNeedsWhereabouts(activity) || rules.FirstMatch(WithWhereabouts(activity, byImsi), measures) is not null))
+                if (rules.FirstMatch(activity, measures) is { } rule &&
+                    (!CloneRuleSet.MatchNeedsWhereabouts(activity, rule) || rules.FirstMatch(WithWhereabouts(activity, byImsi), measures) is not null))
                 {
                     result.Add(imei, asOf);
                     break;

@@ -155,7 +155,7 @@ public sealed class CloneEvaluator(RegistryDatabase database, Identifiers.HomeNe
                 return;
             }
 
-            if (rules.MatchNeedsWhereabouts(activity))
+            if (CloneRuleSet.MatchNeedsWhereabouts(activity, rule))
             {
                 pending.Add(activity.Copy());
             }

@@ -130,10 +130,13 @@ public sealed class CloneRuleSet(IReadOnlyList<CloneRule> rules)
     public bool ReadsWhereabouts { get; } = rules.Any(r => r.ReadsWhereabouts);
 
     /// <summary>
-    /// Whether a match on this activity stands only once the SIMs' whereabouts are read (<see cref="SimWhereabouts"/>): they
-    /// can only spare an IMEI, so they are read for the IMEIs some rule matched, and the rules run again on those.
+    /// Whether the match of <paramref name="firstMatch"/> on this activity stands only once the SIMs' whereabouts are read
+    /// (<see cref="SimWhereabouts"/>): they can only spare an IMEI, so they are read for the IMEIs some rule matched, and the
+    /// rules run again on those. A first match by a rule that does not read them stands as it is: the rules before it did not
+    /// match without the whereabouts, so they cannot with them.
     /// </summary>
-    public bool MatchNeedsWhereabouts(ImeiActivity activity) => ReadsWhereabouts && !activity.HasWhereabouts;
+    public static bool MatchNeedsWhereabouts(ImeiActivity activity, CloneRule firstMatch) =>
+        firstMatch.ReadsWhereabouts && !activity.HasWhereabouts;
 
     /// <summary>
     /// The project's defaults (docs/clone-detection.md, docs/adr/0010-independent-use-clone-rule.md): two SIMs whose

@@ -491,8 +491,11 @@ public sealed class IndependentUseRuleTests
             Rule.AlternationRate, Rule.Alpha, Rule.GiveWayAlpha, Rule.MinClosedSpanDays, Rule.HandoverRunDays, Rule.SwitchRate);
         Assert.Equal(PairVerdict.Independent, daysAlone.Why(activity, 0, 1));
         Assert.True(Rule.Whereabouts);
-        Assert.True(CloneRuleSet.Defaults.MatchNeedsWhereabouts(Activity()));
-        Assert.False(CloneRuleSet.Defaults.MatchNeedsWhereabouts(activity));
+        Assert.True(CloneRuleSet.MatchNeedsWhereabouts(Activity(), Rule));
+        Assert.False(CloneRuleSet.MatchNeedsWhereabouts(activity, Rule));
+        // a first match by a rule that reads no whereabouts stands without them
+        Assert.False(CloneRuleSet.MatchNeedsWhereabouts(Activity(), daysAlone));
+        Assert.False(CloneRuleSet.MatchNeedsWhereabouts(Activity(), CloneRuleSet.Defaults.Rules[1]));
 
         // the buffer reused for the next IMEI, whose SIMs were seen nowhere else: nothing of the last one's whereabouts is left
         activity.Reset(activity.Imei + 1);
