@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DeviceRegistry.Demo;
 
 /// <summary>How the attach logs are written: the shapes operators actually deliver.</summary>
@@ -73,9 +75,21 @@ public sealed record DemoSettings
             yield return $"copy minimum days {CopyMinDays} must be from 1 to 366";
         }
 
-        if (CopyOtherOperator is < 0 or > 1 || HesitantNumberChange is < 0 or > 1 || RelativesWithPhones is < 0 or > 1 || MissingOperatorDays is < 0 or > 0.5)
+        foreach (var (name, share) in new[]
+                 {
+                     ("copies on another operator", CopyOtherOperator), ("hesitant number changes", HesitantNumberChange),
+                     ("relatives with phones", RelativesWithPhones),
+                 })
         {
-            yield return "shares must be from 0 to 1 (missing operator-days at most 0.5)";
+            if (share is < 0 or > 1)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"the share of {name} {share} must be from 0 to 1");
+            }
+        }
+
+        if (MissingOperatorDays is < 0 or > 0.5)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"the share of missing operator-days {MissingOperatorDays} must be from 0 to 0.5");
         }
     }
 }

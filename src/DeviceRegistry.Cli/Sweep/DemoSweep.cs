@@ -12,7 +12,7 @@ namespace DeviceRegistry.Cli.Sweep;
 internal sealed record SweepSetting(int Days, DemoSettings Demo)
 {
     public string Label => string.Create(CultureInfo.InvariantCulture,
-        $"{Days}d {Demo.Shape} missing={Demo.MissingOperatorDays:0.##} owners={Demo.OwnerUseMin:0.##}-{Demo.OwnerUseMax:0.##} copies={Demo.CopyUseMin:0.##}-{Demo.CopyUseMax:0.##} copy-min-days={Demo.CopyMinDays}");
+        $"{Days}d {Demo.Shape} missing={Demo.MissingOperatorDays:0.##} owners={Demo.OwnerUseMin:0.##}-{Demo.OwnerUseMax:0.##} copies={Demo.CopyUseMin:0.##}-{Demo.CopyUseMax:0.##} copy-min-days={Demo.CopyMinDays} relatives-with-phones={Demo.RelativesWithPhones:0.##}");
 }
 
 /// <summary>

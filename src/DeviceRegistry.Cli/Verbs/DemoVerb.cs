@@ -119,13 +119,18 @@ internal sealed class DemoVerb : ICliVerb
             Description = "Copies start at any day up to this many days before the as-of date.",
             DefaultValueFactory = _ => 14,
         };
+        var relativesWithPhones = new Option<double>("--relatives-with-phones")
+        {
+            Description = "The share of relatives whose SIM lives in a phone of their own on their other days (0 to 1); the others' SIMs are seen only in the borrowed phone.",
+            DefaultValueFactory = _ => DemoSettings.Extended.RelativesWithPhones,
+        };
         var rules = new Option<string?>("--rules") { Description = "A rules file (as for detect) to score beside the defaults and DIRBS's rules." };
         var command = new Command("sweep",
             "Generate labelled data for every setting and seed (extended mix: test phones, dealers, hesitant number changes, part-time copies on other "
             + "operators), load each into a throwaway SQLite store through the ingest, and print precision and recall per behaviour for the default "
             + "rules and DIRBS's, as of the last day; the defaults also as of every day, as continuous detection runs them (a verdict is sticky).")
         {
-            seeds, devices, days, shapes, missing, ownerUse, copyUse, copyMinDays, rules,
+            seeds, devices, days, shapes, missing, ownerUse, copyUse, copyMinDays, relativesWithPhones, rules,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -153,6 +158,7 @@ internal sealed class DemoVerb : ICliVerb
                 CopyUseMin = copyMin,
                 CopyUseMax = copyMax,
                 CopyMinDays = parse.GetValue(copyMinDays),
+                RelativesWithPhones = parse.GetValue(relativesWithPhones),
             };
             var problems = knobs.Validate().ToList();
             if (problems.Count > 0)

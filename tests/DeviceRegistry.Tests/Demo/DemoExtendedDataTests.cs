@@ -60,4 +60,37 @@ public sealed class DemoExtendedDataTests
             Directory.Delete(folder, recursive: true);
         }
     }
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void Relatives_SIMs_live_in_a_phone_of_their_own_as_configured(double share)
+    {
+        var data = DemoDataGenerator.Generate(7, 1500, 60, null, DemoSettings.Extended with { RelativesWithPhones = share });
+        var imeis = data.Imeis.ToList();
+        var imeisBySim = data.Rows.GroupBy(r => r.SimIndex).ToDictionary(g => g.Key, g => g.Select(r => r.ImeiIndex).ToHashSet());
+        var borrowed = data.Labels.Where(l => l.Pattern == DemoPatterns.FamilySwap).Select(l => imeis.IndexOf(l.Imei)).ToList();
+        Assert.NotEmpty(borrowed);
+        var relatives = 0;
+        foreach (var phone in borrowed)
+        {
+            // the owner's SIM is the one seen on most days of the borrowed phone; the others are the relatives'
+            var sims = data.Rows.Where(r => r.ImeiIndex == phone).GroupBy(r => r.SimIndex)
+                .OrderByDescending(g => g.Select(r => r.Day).Distinct().Count()).Select(g => g.Key).ToList();
+            foreach (var relative in sims.Skip(1))
+            {
+                relatives++;
+                Assert.Equal(share == 1.0, imeisBySim[relative].Count > 1);
+            }
+        }
+
+        Assert.True(relatives >= 20, $"{relatives} relatives");
+    }
+
+    [Fact]
+    public void A_share_out_of_range_is_refused_by_name()
+    {
+        var problems = (DemoSettings.Extended with { RelativesWithPhones = 1.5, MissingOperatorDays = 0.6 }).Validate().ToList();
+        Assert.Equal(["the share of relatives with phones 1.5 must be from 0 to 1", "the share of missing operator-days 0.6 must be from 0 to 0.5"], problems);
+        Assert.Empty(DemoSettings.Extended.Validate());
+    }
 }
